@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+namespace animerec::cli {
+
+// Each `animerec <command>` is one function: it parses its own arguments (args[0] is the
+// command name), prints errors to stderr, and returns the process exit code.
+int runImport(const QStringList& args);
+int runGenerate(const QStringList& args);
+
+}  // namespace animerec::cli

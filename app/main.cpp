@@ -1,0 +1,53 @@
+// `animerec`: the command line and headless server. main only dispatches to a command.
+#include <QCoreApplication>
+#include <QTextStream>
+#include <map>
+
+#include "cli/commands.h"
+
+namespace {
+
+using Command = int (*)(const QStringList&);
+
+const std::map<QString, std::pair<Command, const char*>>& commands() {
+    static const std::map<QString, std::pair<Command, const char*>> table{
+        {"import", {animerec::cli::runImport, "import anime and interaction CSVs into the database"}},
+        {"generate", {animerec::cli::runGenerate, "write a synthetic dataset in the brief's layout"}},
+    };
+    return table;
+}
+
+int usage(QTextStream& out) {
+    out << "usage: animerec <command> [options]   (animerec <command> --help for details)\n\ncommands:\n";
+    for (const auto& [name, entry] : commands()) out << "  " << name.leftJustified(10) << entry.second << "\n";
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("animerec");
+    QCoreApplication::setOrganizationName("AnimeRec");
+    QStringList args = QCoreApplication::arguments();
+    QTextStream err(stderr);
+    if (args.size() < 2) return usage(err);
+    const QString name = args.at(1);
+    if (name == "--help" || name == "-h" || name == "help") {
+        QTextStream out(stdout);
+        usage(out);
+        return 0;
+    }
+    const auto it = commands().find(name);
+    if (it == commands().end()) {
+        err << "animerec: unknown command '" << name << "'\n";
+        return usage(err);
+    }
+    args.removeFirst();  // the command sees itself as args[0]
+    try {
+        return it->second.first(args);
+    } catch (const std::exception& error) {
+        err << "animerec " << name << ": " << error.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,3 @@
+list(APPEND ANIMEREC_CORE_SOURCES
+  models/top_k.cpp
+)
