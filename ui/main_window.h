@@ -2,23 +2,47 @@
 
 #include <QMainWindow>
 
-class QLabel;
-class QTableView;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
 
 namespace animerec::ui {
 
-// Studio's main window: assembles the panels; owns no logic of its own.
+class BackgroundTask;
+class DataPanel;
+class StudioContext;
+
+// Studio's main window: a sidebar of panels, a status bar with the progress of the running
+// background task and its Cancel button. Assembles panels; owns no domain logic.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // `databasePath`: the SQLite database to browse (may not exist yet: an empty state is shown).
     explicit MainWindow(const QString& databasePath, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    StudioContext* context() const { return context_; }
+    DataPanel* dataPanel() const { return dataPanel_; }
+    // Panel names in sidebar order, and switching to one (for shortcuts and screenshots).
+    QStringList panelNames() const;
+    void showPanel(int index);
+    // Shows a task's progress in the status bar with a Cancel button until it ends.
+    void trackTask(BackgroundTask* task);
+
+protected:
+    void closeEvent(class QCloseEvent* event) override;
 
 private:
-    void showDatabaseSummary();
+    void addPanel(const QString& name, QWidget* panel);
+    void restoreLayout();
 
-    QString databasePath_;
-    QLabel* summary_ = nullptr;
+    StudioContext* context_;
+    QListWidget* sidebar_;
+    QStackedWidget* panels_;
+    DataPanel* dataPanel_;
+    QProgressBar* progress_;
+    QPushButton* cancel_;
 };
 
 }  // namespace animerec::ui

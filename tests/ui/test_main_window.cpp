@@ -1,11 +1,47 @@
 #include <QtTest>
 
 #include <QLabel>
+#include <QLineEdit>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include "main_window.h"
+#include "panels/catalog_view.h"
+#include "panels/data_panel.h"
+#include "panels/user_browser.h"
+#include "screenshots.h"
+
+namespace {
+
+// A three-title database in the importer's schema.
+void writeFixture(const QString& path) {
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "fixture");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const char* statement : {
+                 "CREATE TABLE Anime(anime_id INTEGER PRIMARY KEY, title TEXT, genre TEXT, type TEXT, "
+                 "episodes INTEGER, rating REAL, members INTEGER)",
+                 "CREATE TABLE Users(user_id INTEGER PRIMARY KEY, name TEXT, join_date TEXT)",
+                 "CREATE TABLE UserAnimeInteractions(interaction_id INTEGER PRIMARY KEY, user_id INTEGER, "
+                 "anime_id INTEGER, rating INTEGER, status INTEGER, watched_episodes INTEGER, timestamp INTEGER)",
+                 "INSERT INTO Anime VALUES (1, 'Cowboy Bebop', 'Action, Sci-Fi, Space', 'TV', 26, 8.82, 486824),"
+                 " (5, 'Cowboy Bebop: Tengoku no Tobira', 'Action, Drama, Sci-Fi, Space', 'Movie', 1, 8.4, 137636),"
+                 " (6, 'Trigun', 'Action, Comedy, Sci-Fi', 'TV', 26, 8.32, 283069)",
+                 "INSERT INTO Users VALUES (7, 'spike', NULL), (8, NULL, NULL)",
+                 "INSERT INTO UserAnimeInteractions VALUES (1, 7, 1, 10, 2, 26, NULL), (2, 7, 5, NULL, 1, 0, NULL),"
+                 " (3, 8, 6, 7, 2, 26, NULL)"}) {
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("fixture");
+}
+
+}  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -15,32 +51,41 @@ private slots:
         animerec::ui::MainWindow window(dir.filePath("missing.sqlite"));
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        const auto labels = window.findChildren<QLabel*>();
-        QVERIFY(std::any_of(labels.begin(), labels.end(),
-                            [](QLabel* label) { return label->text().contains("No data yet"); }));
+        QVERIFY(window.dataPanel()->showsEmptyState());
         const QImage image = window.grab().toImage();
-        QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 800);
-        QVERIFY(image.save(dir.filePath("window.png")));
     }
 
-    void summarisesAnExistingDatabase() {
+    void browsesCatalogueAndUsers() {
         QTemporaryDir dir;
         const QString path = dir.filePath("db.sqlite");
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "fixture");
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY(query.exec("CREATE TABLE Anime(anime_id INTEGER PRIMARY KEY, title TEXT)"));
-            QVERIFY(query.exec("INSERT INTO Anime VALUES (1, 'Cowboy Bebop'), (5, 'Tengoku no Tobira')"));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase("fixture");
+        writeFixture(path);
         animerec::ui::MainWindow window(path);
-        const auto labels = window.findChildren<QLabel*>();
-        QVERIFY(std::any_of(labels.begin(), labels.end(),
-                            [](QLabel* label) { return label->text().contains("Anime: 2 rows"); }));
+        window.show();
+        auto* data = window.dataPanel();
+        QVERIFY(!data->showsEmptyState());
+        QCOMPARE(data->catalog()->rowCount(), 3);
+        data->catalog()->searchBox()->setText("bebop");
+        QCOMPARE(data->catalog()->rowCount(), 2);
+        data->catalog()->searchBox()->setText("");
+        QCOMPARE(data->users()->userRowCount(), 2);
+        QVERIFY(data->users()->showUser(7));
+        QCOMPARE(data->users()->historyRowCount(), 2);
+        QVERIFY(!data->users()->showUser(99));
+    }
+
+    void screenshotsEveryPanel() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("db.sqlite");
+        writeFixture(path);
+        animerec::ui::MainWindow window(path);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const int written = animerec::ui::saveScreenshots(window, dir.filePath("shots"));
+        QVERIFY(written >= window.panelNames().size());
+        const QImage first(QDir(dir.filePath("shots")).filePath("01-data-catalogue.png"));
+        QVERIFY(!first.isNull());
+        QCOMPARE(first.size(), window.size());
     }
 };
 

@@ -1,0 +1,128 @@
+#include "panels/catalog_view.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSet>
+#include <QSqlQuery>
+#include <QSqlQueryModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "studio_context.h"
+
+namespace animerec::ui {
+
+namespace {
+
+constexpr auto kCatalogQuery = R"(
+    SELECT anime_id AS "ID", title AS "Title", genre AS "Genres", type AS "Type",
+           episodes AS "Episodes", rating AS "Rating", members AS "Members"
+    FROM Anime
+    WHERE (? = '' OR title LIKE '%' || ? || '%')
+      AND (? = '' OR (', ' || genre || ',') LIKE '%, ' || ? || ',%')
+      AND (? = '' OR type = ?)
+    ORDER BY members DESC
+    LIMIT 5000)";
+
+const QString kAny = QObject::tr("(any)");
+
+}  // namespace
+
+CatalogView::CatalogView(StudioContext* context, QWidget* parent)
+    : QWidget(parent),
+      context_(context),
+      search_(new QLineEdit(this)),
+      genre_(new QComboBox(this)),
+      type_(new QComboBox(this)),
+      count_(new QLabel(this)),
+      table_(new QTableView(this)),
+      model_(new QSqlQueryModel(this)) {
+    search_->setPlaceholderText(tr("Search titles…"));
+    search_->setClearButtonEnabled(true);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Title:"), this));
+    filters->addWidget(search_, 2);
+    filters->addWidget(new QLabel(tr("Genre:"), this));
+    filters->addWidget(genre_, 1);
+    filters->addWidget(new QLabel(tr("Type:"), this));
+    filters->addWidget(type_);
+    filters->addWidget(count_);
+
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setAlternatingRowColors(true);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(table_);
+
+    connect(search_, &QLineEdit::textChanged, this, &CatalogView::applyFilter);
+    connect(genre_, &QComboBox::currentIndexChanged, this, &CatalogView::applyFilter);
+    connect(type_, &QComboBox::currentIndexChanged, this, &CatalogView::applyFilter);
+    connect(table_, &QTableView::activated, this, [this](const QModelIndex& index) {
+        emit animeActivated(model_->index(index.row(), 0).data().toLongLong());
+    });
+    reload();
+}
+
+void CatalogView::reload() {
+    const QSignalBlocker blockGenre(genre_);
+    const QSignalBlocker blockType(type_);
+    genre_->clear();
+    type_->clear();
+    genre_->addItem(kAny);
+    type_->addItem(kAny);
+    QSqlDatabase db = context_->database();
+    if (db.isOpen()) {
+        QSqlQuery query(db);
+        QSet<QString> genres;
+        if (query.exec(QStringLiteral("SELECT DISTINCT genre FROM Anime WHERE genre IS NOT NULL"))) {
+            while (query.next())
+                for (const QString& genre : query.value(0).toString().split(',', Qt::SkipEmptyParts))
+                    genres.insert(genre.trimmed());
+        }
+        QStringList sorted(genres.begin(), genres.end());
+        sorted.sort();
+        genre_->addItems(sorted);
+        if (query.exec(QStringLiteral("SELECT DISTINCT type FROM Anime WHERE type <> '' ORDER BY type"))) {
+            while (query.next()) type_->addItem(query.value(0).toString());
+        }
+    }
+    applyFilter();
+}
+
+void CatalogView::applyFilter() {
+    QSqlDatabase db = context_->database();
+    if (!db.isOpen()) {
+        model_->clear();
+        count_->setText(tr("no data"));
+        return;
+    }
+    QSqlQuery query(db);
+    query.prepare(QString::fromLatin1(kCatalogQuery));
+    // Each filter is bound twice: once for "is it set", once for the comparison.
+    const QString filters[] = {search_->text().trimmed(),
+                               genre_->currentIndex() > 0 ? genre_->currentText() : QString(),
+                               type_->currentIndex() > 0 ? type_->currentText() : QString()};
+    for (const QString& filter : filters) {
+        query.addBindValue(filter.isNull() ? QStringLiteral("") : filter);
+        query.addBindValue(filter.isNull() ? QStringLiteral("") : filter);
+    }
+    query.exec();
+    model_->setQuery(std::move(query));
+    while (model_->canFetchMore()) model_->fetchMore();
+    count_->setText(tr("%n title(s)", nullptr, model_->rowCount()));
+    table_->resizeColumnsToContents();
+    table_->setColumnWidth(1, std::min(table_->columnWidth(1), 360));
+    table_->setColumnWidth(2, std::min(table_->columnWidth(2), 300));
+}
+
+int CatalogView::rowCount() const { return model_->rowCount(); }
+
+}  // namespace animerec::ui

@@ -1,0 +1,156 @@
+#include "widgets/chart_widget.h"
+
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace animerec::ui {
+
+ChartWidget::ChartWidget(const QString& title, QWidget* parent)
+    : QWidget(parent), title_(title), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->plotLayout()->insertRow(0);
+    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
+    plot_->setMinimumSize(320, 220);
+    clear();
+}
+
+QColor ChartWidget::seriesColor(int index) {
+    // A colour-blind-friendly palette (Okabe-Ito).
+    static const QColor palette[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115),
+                                     QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
+                                     QColor(240, 228, 66), QColor(0, 0, 0)};
+    return palette[index % 8];
+}
+
+void ChartWidget::setAxisLabels(const QString& xLabel, const QString& yLabel) {
+    xLabel_ = xLabel;
+    yLabel_ = yLabel;
+    plot_->xAxis->setLabel(xLabel_);
+    plot_->yAxis->setLabel(yLabel_);
+}
+
+void ChartWidget::clear() {
+    plot_->clearPlottables();
+    plot_->clearItems();
+    plot_->legend->setVisible(false);
+    plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot_->xAxis->setScaleType(QCPAxis::stLinear);
+    plot_->yAxis->setScaleType(QCPAxis::stLinear);
+    plot_->xAxis->setLabel(xLabel_);
+    plot_->yAxis->setLabel(yLabel_);
+    plot_->replot();
+}
+
+int ChartWidget::plottableCount() const { return plot_->plottableCount(); }
+
+void ChartWidget::prepare(bool logX, bool logY) {
+    plot_->clearPlottables();
+    plot_->clearItems();
+    if (logX) {
+        plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    } else {
+        plot_->xAxis->setScaleType(QCPAxis::stLinear);
+        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    }
+    if (logY) {
+        plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    } else {
+        plot_->yAxis->setScaleType(QCPAxis::stLinear);
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    }
+}
+
+void ChartWidget::finish() {
+    plot_->legend->setVisible(plot_->plottableCount() > 0);
+    plot_->legend->setFont(QFont(font().family(), 8));
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->replot();
+}
+
+void ChartWidget::showBars(const QStringList& categories, const QVector<ChartSeries>& series) {
+    prepare(false, false);
+    const int groups = static_cast<int>(categories.size());
+    const int count = std::max<int>(1, static_cast<int>(series.size()));
+    const double groupWidth = 0.8;
+    const double barWidth = groupWidth / count;
+    double maxValue = 0.0;
+    for (int s = 0; s < series.size(); ++s) {
+        const ChartSeries& one = series[s];
+        auto* bars = new QCPBars(plot_->xAxis, plot_->yAxis);
+        bars->setName(one.name);
+        bars->setWidth(barWidth * 0.95);
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(seriesColor(s));
+        QVector<double> x;
+        QVector<double> y;
+        for (int g = 0; g < groups && g < one.y.size(); ++g) {
+            x << g + 1 - groupWidth / 2 + barWidth * (s + 0.5);
+            y << one.y[g];
+            maxValue = std::max(maxValue, one.y[g]);
+        }
+        bars->setData(x, y);
+        if (one.low.size() == one.y.size() && one.high.size() == one.y.size()) {
+            auto* errors = new QCPErrorBars(plot_->xAxis, plot_->yAxis);
+            errors->removeFromLegend();
+            errors->setDataPlottable(bars);
+            QVector<double> minus;
+            QVector<double> plus;
+            for (int g = 0; g < x.size(); ++g) {
+                minus << std::max(0.0, one.y[g] - one.low[g]);
+                plus << std::max(0.0, one.high[g] - one.y[g]);
+                maxValue = std::max(maxValue, one.high[g]);
+            }
+            errors->setData(minus, plus);
+        }
+    }
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int g = 0; g < groups; ++g) ticker->addTick(g + 1, categories[g]);
+    plot_->xAxis->setTicker(ticker);
+    plot_->xAxis->setTickLabelRotation(groups > 6 ? 30 : 0);
+    plot_->xAxis->setRange(0.4, groups + 0.6);
+    plot_->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
+    finish();
+}
+
+void ChartWidget::showLines(const QVector<ChartSeries>& series, bool logX, bool logY) {
+    prepare(logX, logY);
+    for (int s = 0; s < series.size(); ++s) {
+        auto* graph = plot_->addGraph();
+        graph->setName(series[s].name);
+        graph->setPen(QPen(seriesColor(s), 2));
+        graph->setData(series[s].x, series[s].y);
+    }
+    plot_->rescaleAxes();
+    finish();
+}
+
+void ChartWidget::showScatter(const QVector<ChartSeries>& series, bool logX, bool logY) {
+    prepare(logX, logY);
+    for (int s = 0; s < series.size(); ++s) {
+        auto* graph = plot_->addGraph();
+        graph->setName(series[s].name);
+        graph->setLineStyle(QCPGraph::lsNone);
+        QColor color = seriesColor(s);
+        color.setAlpha(140);
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
+        graph->setData(series[s].x, series[s].y);
+    }
+    plot_->rescaleAxes();
+    finish();
+}
+
+bool ChartWidget::exportPng(const QString& path, int width, int height) {
+    return plot_->savePng(path, width, height);
+}
+
+bool ChartWidget::exportPdf(const QString& path, int width, int height) {
+    return plot_->savePdf(path, width, height);
+}
+
+}  // namespace animerec::ui
