@@ -13,6 +13,9 @@ const std::map<QString, std::pair<Command, const char*>>& commands() {
     static const std::map<QString, std::pair<Command, const char*>> table{
         {"import", {animerec::cli::runImport, "import anime and interaction CSVs into the database"}},
         {"generate", {animerec::cli::runGenerate, "write a synthetic dataset in the brief's layout"}},
+        {"train", {animerec::cli::runTrain, "fit models on the imported dataset and save model files"}},
+        {"evaluate", {animerec::cli::runEvaluate, "measure the models offline on a train/test split"}},
+        {"serve", {animerec::cli::runServe, "answer recommendation requests over HTTP"}},
     };
     return table;
 }

@@ -2,15 +2,18 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QTimer>
 
 #include "main_window.h"
 #include "screenshots.h"
+#include "studio_context.h"
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("AnimeRec Studio");
     QApplication::setOrganizationName("AnimeRec");
+    QApplication::setWindowIcon(QIcon(":/icons/animerec.svg"));
     QCommandLineParser parser;
     parser.setApplicationDescription("AnimeRec Studio: browse data, compare models, run evaluations.");
     parser.addHelpOption();
@@ -26,10 +29,22 @@ int main(int argc, char* argv[]) {
     window.show();
     if (parser.isSet(screenshotOption)) {
         const QString directory = parser.value(screenshotOption);
-        QTimer::singleShot(0, &window, [&window, directory] {
+        // Wait until data and models are loaded (or there is nothing to load), then render.
+        const auto render = [&window, directory] {
+            QApplication::processEvents();  // let every panel react to the loaded service first
+            animerec::ui::prepareScreenshotContent(window);
             const int written = animerec::ui::saveScreenshots(window, directory);
             QApplication::exit(written > 0 ? 0 : 1);
-        });
+        };
+        auto* context = window.context();
+        if (!context->hasData()) {
+            QTimer::singleShot(0, &window, render);
+        } else {
+            QObject::connect(context, &animerec::ui::StudioContext::serviceChanged, &window, render,
+                             Qt::SingleShotConnection);
+            QObject::connect(context, &animerec::ui::StudioContext::serviceFailed, &window, render,
+                             Qt::SingleShotConnection);
+        }
     }
     return QApplication::exec();
 }

@@ -6,12 +6,29 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
-#include <QSplitter>
+#include <QHBoxLayout>
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <QDir>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSqlError>
+#include <QUuid>
+
 #include "background_task.h"
+#include "data/generator.h"
+#include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/import_dialog.h"
+#include "panels/metrics_panel.h"
+#include "panels/train_panel.h"
+#include "panels/new_user_panel.h"
+#include "panels/server_panel.h"
+#include "panels/user_browser.h"
+#include "storage/database.h"
+#include "storage/importer.h"
 #include "studio_context.h"
 
 namespace animerec::ui {
@@ -26,14 +43,41 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     setWindowTitle(tr("AnimeRec Studio — %1").arg(databasePath));
     sidebar_->setFixedWidth(150);
     sidebar_->setIconSize(QSize(20, 20));
-    auto* splitter = new QSplitter(this);
-    splitter->addWidget(sidebar_);
-    splitter->addWidget(panels_);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(sidebar_);
+    layout->addWidget(panels_, 1);
+    setCentralWidget(central);
 
     dataPanel_ = new DataPanel(context_, this);
+    comparePanel_ = new ComparePanel(context_, this);
+    metricsPanel_ = new MetricsPanel(context_, this);
+    trainPanel_ = new TrainPanel(context_, this);
+    serverPanel_ = new ServerPanel(context_, this);
+    newUserPanel_ = new NewUserPanel(context_, this);
     addPanel(tr("Data"), dataPanel_);
+    addPanel(tr("Compare"), comparePanel_);
+    addPanel(tr("Metrics"), metricsPanel_);
+    addPanel(tr("Train"), trainPanel_);
+    addPanel(tr("Server"), serverPanel_);
+    addPanel(tr("New user"), newUserPanel_);
+    createMenus();
+
+    connect(context_, &StudioContext::taskStarted, this, &MainWindow::trackTask);
+    connect(metricsPanel_, &MetricsPanel::taskStarted, this, &MainWindow::trackTask);
+    connect(trainPanel_, &TrainPanel::taskStarted, this, &MainWindow::trackTask);
+    connect(trainPanel_, &TrainPanel::modelsChanged, context_, &StudioContext::notifyModelsChanged);
+    connect(context_, &StudioContext::serviceChanged, this,
+            [this] { statusBar()->showMessage(tr("Models: %1").arg(context_->modelSummary())); });
+    connect(context_, &StudioContext::serviceFailed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Could not load data and models: %1").arg(error));
+    });
+    connect(dataPanel_, &DataPanel::importRequested, this, &MainWindow::openImportDialog);
+    connect(dataPanel_, &DataPanel::generateRequested, this, &MainWindow::generateDemoData);
+    // Picking a user in the browser prepares the comparison of the four models for them.
+    connect(dataPanel_->users(), &UserBrowser::userSelected, this,
+            [this](qint64 userId) { comparePanel_->compareUser(userId); });
 
     progress_->setMaximumWidth(260);
     progress_->hide();
@@ -45,6 +89,55 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     connect(sidebar_, &QListWidget::currentRowChanged, panels_, &QStackedWidget::setCurrentIndex);
     sidebar_->setCurrentRow(0);
     restoreLayout();
+    context_->reloadService();
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Import CSV files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::openImportDialog);
+    file->addAction(tr("&Generate demo data"), this, &MainWindow::generateDemoData);
+    file->addAction(tr("&Reload data and models"), QKeySequence(Qt::Key_F5), context_,
+                    &StudioContext::reloadService);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QStringList names = panelNames();
+    for (int index = 0; index < names.size(); ++index)
+        view->addAction(tr("%1\tCtrl+%2").arg(names[index]).arg(index + 1), this,
+                        [this, index] { showPanel(index); });
+}
+
+void MainWindow::openImportDialog() {
+    auto* dialog = new ImportDialog(context_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+BackgroundTask* MainWindow::generateDemoData() {
+    const QString databasePath = context_->databasePath();
+    const QString directory = QFileInfo(databasePath).absoluteDir().filePath(QStringLiteral("demo-data"));
+    auto* task = BackgroundTask::start(
+        tr("Generate demo data"),
+        [databasePath, directory](const ProgressCallback& progress) {
+            GeneratorConfig config;  // the defaults are the repository's demo dataset
+            generateDatasetFiles(config, directory.toStdString(), progress);
+            storage::Database database(databasePath, QStringLiteral("studio-generate-") +
+                                                         QUuid::createUuid().toString(QUuid::WithoutBraces));
+            if (const QSqlError error = database.open(); error.isValid())
+                throw std::runtime_error(databasePath.toStdString() + ": " + error.text().toStdString());
+            storage::ImportOptions options;
+            options.animePath = QDir(directory).filePath(QStringLiteral("anime.csv"));
+            options.interactionsPath = QDir(directory).filePath(QStringLiteral("animelist.csv"));
+            storage::importDataset(database, options, progress);
+        },
+        this);
+    trackTask(task);
+    connect(task, &BackgroundTask::finished, context_, &StudioContext::notifyDataChanged);
+    connect(task, &BackgroundTask::failed, this, [this](const QString& error) {
+        QMessageBox::warning(this, tr("Generate demo data"), error);
+    });
+    return task;
 }
 
 MainWindow::~MainWindow() = default;

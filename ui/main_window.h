@@ -10,7 +10,12 @@ class QStackedWidget;
 namespace animerec::ui {
 
 class BackgroundTask;
+class ComparePanel;
 class DataPanel;
+class MetricsPanel;
+class TrainPanel;
+class NewUserPanel;
+class ServerPanel;
 class StudioContext;
 
 // Studio's main window: a sidebar of panels, a status bar with the progress of the running
@@ -24,6 +29,15 @@ public:
 
     StudioContext* context() const { return context_; }
     DataPanel* dataPanel() const { return dataPanel_; }
+    ComparePanel* comparePanel() const { return comparePanel_; }
+    MetricsPanel* metricsPanel() const { return metricsPanel_; }
+    TrainPanel* trainPanel() const { return trainPanel_; }
+    ServerPanel* serverPanel() const { return serverPanel_; }
+    NewUserPanel* newUserPanel() const { return newUserPanel_; }
+    // Opens the import wizard (also File > Import, Ctrl+I).
+    void openImportDialog();
+    // Generates the demo dataset next to the database and imports it, in the background.
+    BackgroundTask* generateDemoData();
     // Panel names in sidebar order, and switching to one (for shortcuts and screenshots).
     QStringList panelNames() const;
     void showPanel(int index);
@@ -35,12 +49,18 @@ protected:
 
 private:
     void addPanel(const QString& name, QWidget* panel);
+    void createMenus();
     void restoreLayout();
 
     StudioContext* context_;
     QListWidget* sidebar_;
     QStackedWidget* panels_;
     DataPanel* dataPanel_;
+    ComparePanel* comparePanel_;
+    MetricsPanel* metricsPanel_;
+    TrainPanel* trainPanel_;
+    ServerPanel* serverPanel_;
+    NewUserPanel* newUserPanel_;
     QProgressBar* progress_;
     QPushButton* cancel_;
 };

@@ -5,8 +5,15 @@
 #include <QTabWidget>
 #include <QTextStream>
 
+#include <QSqlQuery>
+
+#include "data/dataset.h"
 #include "main_window.h"
+#include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/new_user_panel.h"
+#include "service/recommend_service.h"
+#include "studio_context.h"
 
 namespace animerec::ui {
 
@@ -24,6 +31,29 @@ QString fileName(int index, const QString& name) {
 }
 
 }  // namespace
+
+void prepareScreenshotContent(MainWindow& window) {
+    const auto service = window.context()->service();
+    if (!service) return;
+    const Interactions& interactions = service->dataset().interactions;
+    int busiest = -1;
+    std::size_t longest = 0;
+    for (int user = 0; user < interactions.userCount(); ++user) {
+        const std::size_t length = interactions.historyOf(user).size();
+        // A typical active user, not the extreme one: 20-60 titles read well on screen.
+        if (length >= 20 && length <= 60 && length > longest) {
+            longest = length;
+            busiest = user;
+        }
+    }
+    if (busiest >= 0) window.comparePanel()->compareUser(interactions.userIdAt(busiest));
+    const auto& genres = service->dataset().catalog.genreNames();
+    if (genres.size() >= 2)
+        window.newUserPanel()->setFavouriteGenres(
+            {QString::fromStdString(genres[0]), QString::fromStdString(genres[1])});
+    if (service->dataset().catalog.size() > 0)
+        window.newUserPanel()->addTitle(service->dataset().catalog.idAt(0), 9);
+}
 
 int saveScreenshots(MainWindow& window, const QString& directory) {
     QDir().mkpath(directory);

@@ -1,21 +1,35 @@
 #include "studio_context.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSqlQuery>
 #include <QUuid>
+
+#include "background_task.h"
+#include "data/dataset.h"
+#include "service/model_registry.h"
+#include "service/recommend_service.h"
+#include "storage/database.h"
+#include "storage/dataset_loader.h"
 
 namespace animerec::ui {
 
 StudioContext::StudioContext(const QString& databasePath, QObject* parent)
     : QObject(parent),
       databasePath_(databasePath),
-      connectionName_(QStringLiteral("studio-") + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+      connectionName_(QStringLiteral("studio-") + QUuid::createUuid().toString(QUuid::WithoutBraces)),
+      models_(std::make_unique<service::ModelRegistry>()) {}
 
 StudioContext::~StudioContext() {
+    service_.reset();  // the service refers to the registry
     if (QSqlDatabase::contains(connectionName_)) {
         QSqlDatabase::database(connectionName_, false).close();
         QSqlDatabase::removeDatabase(connectionName_);
     }
+}
+
+QString StudioContext::modelsDirectory() const {
+    return QFileInfo(databasePath_).absoluteDir().filePath(QStringLiteral("models"));
 }
 
 QSqlDatabase StudioContext::database() {
@@ -35,9 +49,51 @@ bool StudioContext::hasData() {
     return query.exec(QStringLiteral("SELECT 1 FROM Anime LIMIT 1")) && query.next();
 }
 
+BackgroundTask* StudioContext::reloadService() {
+    if (!hasData()) return nullptr;
+    auto loaded = std::make_shared<std::shared_ptr<const Dataset>>();
+    auto report = std::make_shared<service::ReloadReport>();
+    const QString path = databasePath_;
+    const QString modelsDir = modelsDirectory();
+    service::ModelRegistry* registry = models_.get();
+    BackgroundTask* task = BackgroundTask::start(
+        tr("Loading data and models"),
+        [loaded, report, path, modelsDir, registry](const ProgressCallback& progress) {
+            storage::Database database(path, QStringLiteral("studio-load-") +
+                                                 QUuid::createUuid().toString(QUuid::WithoutBraces));
+            if (const QSqlError error = database.open(); error.isValid())
+                throw std::runtime_error(path.toStdString() + ": " + error.text().toStdString());
+            *loaded = std::make_shared<const Dataset>(storage::loadDataset(database, progress));
+            if (QDir(modelsDir).exists()) *report = registry->loadDirectory(modelsDir);
+        },
+        this);
+    connect(task, &BackgroundTask::finished, this, [this, loaded, report] {
+        service_ = std::make_shared<const service::RecommendService>(*loaded, *models_);
+        lastReload_ = *report;
+        emit serviceChanged();
+    });
+    connect(task, &BackgroundTask::failed, this, &StudioContext::serviceFailed);
+    emit taskStarted(task);
+    return task;
+}
+
 void StudioContext::notifyDataChanged() {
     if (QSqlDatabase::contains(connectionName_)) QSqlDatabase::database(connectionName_, false).close();
     emit dataChanged();
+    reloadService();
+}
+
+QString StudioContext::modelSummary() const {
+    QStringList parts;
+    if (!lastReload_.loaded.isEmpty()) parts << tr("loaded %1").arg(lastReload_.loaded.join(QStringLiteral("; ")));
+    if (!lastReload_.missing.isEmpty()) parts << tr("no model for %1").arg(lastReload_.missing.join(QStringLiteral(", ")));
+    if (!lastReload_.failed.isEmpty()) parts << tr("FAILED %1").arg(lastReload_.failed.join(QStringLiteral("; ")));
+    return parts.join(QStringLiteral(" · "));
+}
+
+void StudioContext::notifyModelsChanged() {
+    if (QDir(modelsDirectory()).exists()) lastReload_ = models_->loadDirectory(modelsDirectory());
+    emit serviceChanged();
 }
 
 }  // namespace animerec::ui

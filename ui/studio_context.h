@@ -3,12 +3,21 @@
 #include <QObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <memory>
+
+#include "service/model_registry.h"
+
+namespace animerec::service {
+class RecommendService;
+}  // namespace animerec::service
 
 namespace animerec::ui {
 
-// What every Studio panel shares: the database being browsed. Panels read through
-// `database()` on the GUI thread (short queries only); long work goes to BackgroundTask with its
-// own connection. `dataChanged` tells panels to reload after an import.
+class BackgroundTask;
+
+// What every Studio panel shares: the database being browsed and the recommendation service
+// built from it. Panels read through `database()` on the GUI thread (short queries only); long
+// work goes to BackgroundTask with its own connection.
 class StudioContext : public QObject {
     Q_OBJECT
 public:
@@ -16,20 +25,41 @@ public:
     ~StudioContext() override;
 
     QString databasePath() const { return databasePath_; }
+    // Model files live next to the database: <dir>/models.
+    QString modelsDirectory() const;
     // The GUI thread's connection (opened on first use; invalid when the file does not exist).
     QSqlDatabase database();
     // True when the database holds at least one anime.
     bool hasData();
 
-    // Closes the GUI connection so another thread can replace the database, then announces it.
+    // The service answering Compare / New user / the embedded server; null until loaded.
+    std::shared_ptr<const service::RecommendService> service() const { return service_; }
+    service::ModelRegistry& models() { return *models_; }
+    // Reloads the dataset and the model files in the background, then emits serviceChanged.
+    // Returns the task (also announced through taskStarted), or null when there is no data.
+    BackgroundTask* reloadService();
+
+    // What the last model load did ("loaded …; no model for session"), for the status bar.
+    QString modelSummary() const;
+
+    // Closes the GUI connection so another thread can replace the database, announces it and
+    // reloads the service.
     void notifyDataChanged();
+    // New model files were written: reload them (the dataset stays).
+    void notifyModelsChanged();
 
 signals:
     void dataChanged();
+    void serviceChanged();
+    void serviceFailed(const QString& error);
+    void taskStarted(animerec::ui::BackgroundTask* task);
 
 private:
     QString databasePath_;
     QString connectionName_;
+    std::unique_ptr<service::ModelRegistry> models_;
+    std::shared_ptr<const service::RecommendService> service_;
+    service::ReloadReport lastReload_;
 };
 
 }  // namespace animerec::ui

@@ -8,5 +8,8 @@ namespace animerec::cli {
 // command name), prints errors to stderr, and returns the process exit code.
 int runImport(const QStringList& args);
 int runGenerate(const QStringList& args);
+int runTrain(const QStringList& args);
+int runServe(const QStringList& args);
+int runEvaluate(const QStringList& args);
 
 }  // namespace animerec::cli

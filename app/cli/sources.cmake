@@ -1,4 +1,9 @@
 list(APPEND ANIMEREC_APP_SOURCES
   cli/command_line.cpp
+  cli/command_evaluate.cpp
   cli/terminal_progress.cpp
+  cli/command_import.cpp
+  cli/command_train.cpp
+  cli/command_generate.cpp
+  cli/command_serve.cpp
 )

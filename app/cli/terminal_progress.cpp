@@ -51,7 +51,7 @@ ProgressCallback TerminalProgress::callback() {
 bool TerminalProgress::update(const Progress& progress) {
     const auto now = std::chrono::steady_clock::now();
     if (progress.stage != stage_) {
-        if (drawnSinceFinish_) draw(last_, true);
+        finish();
         stage_ = progress.stage;
         stageStart_ = now;
         lastDraw_ = {};
@@ -68,7 +68,8 @@ bool TerminalProgress::update(const Progress& progress) {
 void TerminalProgress::draw(const Progress& progress, bool final) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - stageStart_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(progress.done) / elapsed : 0.0;
+    // Too early for a meaningful rate: the first report can come microseconds into a stage.
+    const double rate = elapsed > 0.2 ? static_cast<double>(progress.done) / elapsed : 0.0;
     std::string line = progress.stage;
     if (progress.total > 0) {
         const double share = std::min(1.0, static_cast<double>(progress.done) / static_cast<double>(progress.total));
@@ -102,7 +103,10 @@ void TerminalProgress::draw(const Progress& progress, bool final) {
 }
 
 void TerminalProgress::finish() {
-    if (drawnSinceFinish_) draw(last_, true);
+    // The last report was already drawn when it completed the stage: just end the line.
+    const bool complete = last_.total > 0 && last_.done >= last_.total;
+    if (drawnSinceFinish_ && complete && interactive_) std::fputc('\n', stderr);
+    else if (drawnSinceFinish_ && !complete) draw(last_, true);
     drawnSinceFinish_ = false;
 }
 

@@ -1,2 +1,6 @@
 list(APPEND ANIMEREC_APP_SOURCES
+  service/model_registry.cpp
+  service/recommend_service.cpp
+  service/metrics_registry.cpp
+  service/request_log.cpp
 )

@@ -1,2 +1,8 @@
 list(APPEND ANIMEREC_CORE_SOURCES
+  eval/split.cpp
+  eval/metrics.cpp
+  eval/bootstrap.cpp
+  eval/evaluation_report.cpp
+  eval/evaluator.cpp
+  eval/hyperparameter_search.cpp
 )

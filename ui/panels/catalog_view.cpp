@@ -56,6 +56,8 @@ CatalogView::CatalogView(StudioContext* context, QWidget* parent)
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setAlternatingRowColors(true);
     table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->setWordWrap(false);
     table_->horizontalHeader()->setStretchLastSection(false);
 
     auto* layout = new QVBoxLayout(this);

@@ -43,6 +43,8 @@ QTableView* makeTable(QWidget* parent, QSqlQueryModel* model) {
     table->setSelectionMode(QAbstractItemView::SingleSelection);
     table->setAlternatingRowColors(true);
     table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(22);
+    table->setWordWrap(false);
     return table;
 }
 

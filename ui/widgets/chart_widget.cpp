@@ -14,6 +14,14 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
+    // The legend sits under the plot, in rows of up to four entries, so it never hides data.
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    plot_->plotLayout()->addElement(2, 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(2, 0.001);
+    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot_->legend->setWrap(4);
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->legend->setMargins(QMargins(4, 0, 4, 2));
     plot_->setMinimumSize(320, 220);
     clear();
 }
@@ -69,7 +77,6 @@ void ChartWidget::prepare(bool logX, bool logY) {
 void ChartWidget::finish() {
     plot_->legend->setVisible(plot_->plottableCount() > 0);
     plot_->legend->setFont(QFont(font().family(), 8));
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     plot_->replot();
 }
 

@@ -1,1 +1,12 @@
 # tests for core/models
+animerec_add_test(test_top_k SOURCES models/test_top_k.cpp LIBS animerec_core)
+animerec_add_test(test_als SOURCES models/test_als.cpp models/planted_blocks.h LIBS animerec_core)
+animerec_add_test(test_ease SOURCES models/test_ease.cpp models/planted_blocks.h LIBS animerec_core)
+animerec_add_test(test_explicit_mf SOURCES models/test_explicit_mf.cpp models/planted_blocks.h LIBS animerec_core)
+animerec_add_test(test_nn_gradients SOURCES models/test_nn_gradients.cpp LIBS animerec_core)
+animerec_add_test(test_sasrec SOURCES models/test_sasrec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
+animerec_add_test(test_gru4rec SOURCES models/test_gru4rec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
+animerec_add_test(test_popularity SOURCES models/test_popularity.cpp models/simple_fixtures.h LIBS animerec_core)
+animerec_add_test(test_content_based SOURCES models/test_content_based.cpp models/simple_fixtures.h LIBS animerec_core)
+animerec_add_test(test_cold_start SOURCES models/test_cold_start.cpp models/simple_fixtures.h LIBS animerec_core)
+animerec_add_test(test_model_io SOURCES models/test_model_io.cpp models/simple_fixtures.h LIBS animerec_core)

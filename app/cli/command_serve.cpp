@@ -1,0 +1,195 @@
+// `animerec serve`: loads the catalogue, histories and models, then answers HTTP until SIGINT or
+// SIGTERM. SIGHUP reloads changed model files (as does POST /admin/reload).
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "data/csv_dataset.h"
+#include "http/api_server.h"
+#include "models/model_io.h"
+#include "service/metrics_registry.h"
+#include "service/model_registry.h"
+#include "service/recommend_service.h"
+#include "service/request_log.h"
+#include "storage/database.h"
+#include "storage/dataset_loader.h"
+
+namespace animerec::cli {
+
+namespace {
+
+// Self-pipe: the signal handler only writes the signal number; the event loop does the work.
+int signalPipe[2] = {-1, -1};
+
+extern "C" void forwardSignal(int signal) {
+    const char byte = static_cast<char>(signal);
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+// MAL ids of top100.json: [1, 5, ...], [{"anime_id": 1}, ...] or {"items": [...]}.
+std::vector<std::int64_t> readTop100(const QString& path, QTextStream& err) {
+    QFile file(path);
+    if (!file.exists()) return {};
+    if (!file.open(QIODevice::ReadOnly)) {
+        err << "serve: " << path << ": " << file.errorString() << " (ignored)\n";
+        return {};
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        err << "serve: " << path << ": offset " << error.offset << ": " << error.errorString()
+            << " (ignored)\n";
+        return {};
+    }
+    const QJsonArray items =
+        document.isArray() ? document.array() : document.object().value("items").toArray();
+    std::vector<std::int64_t> ids;
+    for (const QJsonValue& item : items)
+        ids.push_back(item.isObject() ? item.toObject().value("anime_id").toInteger()
+                                      : item.toInteger());
+    return ids;
+}
+
+std::shared_ptr<const Dataset> loadDataset(const QCommandLineParser& parser, QTextStream& err) {
+    const QString animeCsv = parser.value("anime-csv");
+    if (animeCsv.isEmpty()) {
+        const QString path = parser.value("db");
+        if (!QFileInfo::exists(path)) {
+            err << "serve: " << path << ": no database (run `animerec import` or pass --anime-csv)\n";
+            return nullptr;
+        }
+        storage::Database database(path, QStringLiteral("serve"));
+        if (const QSqlError error = database.open(); error.isValid()) {
+            err << "serve: " << path << ": " << error.text() << "\n";
+            return nullptr;
+        }
+        return std::make_shared<Dataset>(storage::loadDataset(database));
+    }
+    std::vector<std::string> interactionPaths;
+    for (const QString& path : parser.values("interactions-csv"))
+        interactionPaths.push_back(path.toStdString());
+    std::vector<CsvReject> rejects;
+    auto data = std::make_shared<Dataset>(
+        loadCsvDataset(animeCsv.toStdString(), interactionPaths, &rejects));
+    if (!rejects.empty()) err << "serve: " << rejects.size() << " CSV rows rejected\n";
+    return data;
+}
+
+}  // namespace
+
+int runServe(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.addOptions({
+        {"host", "Address to listen on.", "address", "0.0.0.0"},
+        {"port", "TCP port (0 = any free port).", "port", "8000"},
+        {"db", "SQLite database with the catalogue and histories.", "path", defaultDatabasePath()},
+        {"anime-csv", "Read the catalogue from this CSV instead of the database.", "path"},
+        {"interactions-csv", "Interaction CSV (repeatable), with --anime-csv.", "path"},
+        {"models-dir", "Directory with *.model files (reloaded on SIGHUP).", "dir", "var/models"},
+        {"top100", "Precomputed top list used when no popularity model is loaded.", "path",
+         "var/top100.json"},
+        {"log-file", "Request log (JSON lines, rotated at 16 MiB, 5 kept); empty = none.", "path",
+         "var/log/requests.jsonl"},
+        {"log-level", "debug, info, warning, error or off.", "level", "info"},
+        {"quiet", "Do not copy the request log to stderr."},
+        {"max-body-bytes", "Larger request bodies get 413.", "bytes", "65536"},
+        {"cache-entries", "Rendered answers kept until the models change (0 = off).", "count",
+         "10000"},
+    });
+    if (const auto exitCode = parseOrExit(parser, args, "Serve recommendations over HTTP."))
+        return *exitCode;
+    QTextStream err(stderr);
+    const auto port = integerOption(parser, "port", 0, 65535);
+    const auto maxBody = integerOption(parser, "max-body-bytes", 1, 1 << 30);
+    const auto cacheEntries = integerOption(parser, "cache-entries", 0, 10'000'000);
+    const auto level = service::parseLogLevel(parser.value("log-level"));
+    QHostAddress host;
+    if (!host.setAddress(parser.value("host"))) {
+        err << "serve: --host: '" << parser.value("host") << "' is not an IP address\n";
+        return 2;
+    }
+    if (!port || !maxBody || !cacheEntries) return 2;
+    if (!level) {
+        err << "serve: --log-level: '" << parser.value("log-level")
+            << "' is not one of debug, info, warning, error, off\n";
+        return 2;
+    }
+
+    service::RequestLogOptions logOptions;
+    logOptions.filePath = parser.value("log-file");
+    logOptions.level = *level;
+    logOptions.toStderr = !parser.isSet("quiet");
+    service::RequestLog log(logOptions);
+    if (!log.fileError().isEmpty()) err << "serve: request log: " << log.fileError() << "\n";
+
+    const auto data = loadDataset(parser, err);
+    if (!data) return 1;
+    const QString modelsDir = parser.value("models-dir");
+    service::ModelRegistry registry(loadModelFile);
+    service::MetricsRegistry metrics;
+    const auto reload = [&] {
+        const service::ReloadReport report = registry.loadDirectory(modelsDir);
+        for (const QString& line : report.loaded) log.event(service::LogLevel::Info, "loaded " + line);
+        for (const QString& line : report.failed)
+            log.event(service::LogLevel::Error, "load failed, previous model kept: " + line);
+        return report;
+    };
+    const service::ReloadReport first = reload();
+    for (const QString& role : first.missing)
+        log.event(service::LogLevel::Warning, "no model file for " + role + " in " + modelsDir);
+    service::RecommendService recommendations(data, registry, readTop100(parser.value("top100"), err));
+
+    http::ApiOptions options;
+    options.maxBodyBytes = *maxBody;
+    options.cacheEntries = static_cast<int>(*cacheEntries);
+    options.adminToken = qgetenv("ANIMEREC_ADMIN_TOKEN");
+    http::ApiServer server(recommendations, metrics, log, reload, options);
+    const quint16 bound = server.listen(host, static_cast<quint16>(*port));
+    if (bound == 0) {
+        err << "serve: cannot listen on " << host.toString() << ":" << *port << "\n";
+        return 1;
+    }
+    log.event(service::LogLevel::Info,
+              QString("listening on http://%1:%2 (%3 anime, %4 users)")
+                  .arg(host.toString())
+                  .arg(bound)
+                  .arg(data->catalog.size())
+                  .arg(data->interactions.userCount()));
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+        err << "serve: socketpair failed; SIGHUP reload disabled\n";
+    } else {
+        auto* notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, qApp);
+        QObject::connect(notifier, &QSocketNotifier::activated, qApp, [&] {
+            char signal = 0;
+            if (::read(signalPipe[0], &signal, 1) != 1) return;
+            if (signal == SIGHUP) {
+                metrics.countReload(reload().ok());
+            } else {
+                log.event(service::LogLevel::Info, "shutting down");
+                QCoreApplication::quit();
+            }
+        });
+        struct sigaction action = {};
+        action.sa_handler = forwardSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        for (const int signal : {SIGHUP, SIGINT, SIGTERM}) ::sigaction(signal, &action, nullptr);
+    }
+    const int code = QCoreApplication::exec();
+    log.flush();
+    return code;
+}
+
+}  // namespace animerec::cli

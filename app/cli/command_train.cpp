@@ -1,0 +1,191 @@
+// `animerec train`: fits the requested model families on the imported dataset, saves one
+// versioned model file per family and the popularity top-100 list the HTTP service serves to
+// brand-new users. Generic over the factory: a new family needs no change here.
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTextStream>
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "cli/terminal_progress.h"
+#include "models/model_factory.h"
+#include "models/model_io.h"
+#include "models/popularity.h"
+#include "storage/database.h"
+#include "storage/dataset_loader.h"
+
+namespace animerec::cli {
+
+namespace {
+
+// "--param als.factors=128" -> parameters["als"]["factors"] = 128; nullopt (after printing why)
+// when malformed.
+std::optional<std::map<std::string, ModelParameters>> parseParameters(const QStringList& values) {
+    std::map<std::string, ModelParameters> byModel;
+    for (const QString& text : values) {
+        const int dot = text.indexOf('.');
+        const int equals = text.indexOf('=');
+        bool ok = false;
+        const double value = equals > 0 ? text.mid(equals + 1).toDouble(&ok) : 0.0;
+        if (dot <= 0 || equals <= dot + 1 || !ok) {
+            QTextStream(stderr) << "train: --param '" << text
+                                << "' is not MODEL.NAME=NUMBER (e.g. als.factors=128)\n";
+            return std::nullopt;
+        }
+        byModel[text.left(dot).toStdString()][text.mid(dot + 1, equals - dot - 1).toStdString()] =
+            value;
+    }
+    return byModel;
+}
+
+// Writes [{anime_id, title, genre, type, score, rank}, ...] atomically (QSaveFile).
+QString writeTop100(const QString& path, const PopularityModel& popularity,
+                    const Catalog& catalog) {
+    QJsonArray list;
+    int rank = 0;
+    for (const ScoredItem& item : popularity.top(100)) {
+        const AnimeRecord& anime = catalog.at(item.item);
+        list.append(QJsonObject{{"anime_id", static_cast<qint64>(anime.animeId)},
+                                {"title", QString::fromStdString(anime.title)},
+                                {"genre", QString::fromStdString(joinGenres(anime.genres))},
+                                {"type", QString::fromStdString(anime.type)},
+                                {"score", static_cast<double>(item.score)},
+                                {"rank", ++rank}});
+    }
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return "cannot create directory " + info.absolutePath();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return file.errorString();
+    file.write(QJsonDocument(list).toJson(QJsonDocument::Indented));
+    if (!file.commit()) return file.errorString();
+    return {};
+}
+
+}  // namespace
+
+int runTrain(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
+                      "PATH", defaultDatabasePath()});
+    const QString known = QString::fromStdString([] {
+        std::string names;
+        for (const auto& name : knownModelNames()) names += (names.empty() ? "" : ",") + name;
+        return names;
+    }());
+    parser.addOption({"models", "Comma-separated model families to train (known: " + known + ").",
+                      "LIST", "popularity,content"});
+    parser.addOption({"out-dir", "Directory for the <name>.model files.", "DIR", "var/models"});
+    parser.addOption({"top100", "Where to write the popularity top-100 JSON (empty: skip).", "FILE",
+                      "var/top100.json"});
+    parser.addOption({"param",
+                      "Hyper-parameter MODEL.NAME=NUMBER (repeatable), e.g. "
+                      "als.factors=128.",
+                      "SPEC"});
+    if (const auto exit = parseOrExit(parser, args,
+                                      "Trains models on the imported dataset and saves versioned "
+                                      "model files."))
+        return *exit;
+
+    QTextStream err(stderr);
+    QTextStream out(stdout);
+    const auto parameters = parseParameters(parser.values("param"));
+    if (!parameters) return 2;
+    std::vector<std::string> names;
+    for (const QString& name : parser.value("models").split(',', Qt::SkipEmptyParts))
+        names.push_back(name.trimmed().toStdString());
+    if (names.empty()) {
+        err << "train: --models is empty (known: " << known << ")\n";
+        return 2;
+    }
+    // Build every model before loading anything, so a typo fails in milliseconds.
+    std::vector<std::unique_ptr<Recommender>> models;
+    try {
+        for (const auto& name : names) {
+            const auto it = parameters->find(name);
+            models.push_back(
+                createRecommender(name, it == parameters->end() ? ModelParameters{} : it->second));
+        }
+        for (const auto& [name, unused] : *parameters)
+            if (std::find(names.begin(), names.end(), name) == names.end())
+                throw std::invalid_argument("--param for '" + name + "', which is not in --models");
+    } catch (const std::invalid_argument& error) {
+        err << "train: " << error.what() << "\n";
+        return 2;
+    }
+
+    storage::Database database(parser.value("db"), QStringLiteral("animerec-train"));
+    if (const QSqlError error = database.open(); error.isValid()) {
+        err << "train: cannot open " << database.path() << ": " << error.text() << "\n";
+        return 1;
+    }
+    Dataset data;
+    try {
+        TerminalProgress bar("rows");
+        data = storage::loadDataset(database, bar.callback());
+        bar.finish();
+    } catch (const OperationCancelled&) {
+        err << "train: cancelled\n";
+        return 130;
+    }
+    if (data.catalog.size() == 0) {
+        err << "train: " << database.path() << " holds no anime; run `animerec import` first\n";
+        return 1;
+    }
+    out << "dataset: " << data.catalog.size() << " anime, " << data.interactions.userCount()
+        << " users, " << data.interactions.size() << " interactions\n";
+
+    const QString outDir = parser.value("out-dir");
+    const PopularityModel* popularity = nullptr;
+    int failures = 0;
+    for (auto& model : models) {
+        const QString name = QString::fromStdString(model->name());
+        const QString path = QDir(outDir).filePath(name + ".model");
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            TerminalProgress bar("steps");
+            model->fit(data, bar.callback());
+            bar.finish();
+            saveModelFile(path.toStdString(), *model);
+        } catch (const OperationCancelled&) {
+            err << "train: cancelled during " << name << "; files already written are kept\n";
+            return 130;
+        } catch (const std::exception& error) {
+            err << "train: " << name << " failed: " << error.what() << "\n";
+            ++failures;
+            continue;
+        }
+        out << "  " << name.leftJustified(11) << QString::number(timer.elapsed() / 1000.0, 'f', 2)
+            << " s  -> " << path << " (" << QFileInfo(path).size() << " bytes)\n";
+        if (auto* p = dynamic_cast<const PopularityModel*>(model.get())) popularity = p;
+    }
+
+    const QString top100 = parser.value("top100");
+    if (!top100.isEmpty()) {
+        // The list needs the popularity model even when it was not asked for; it fits in a blink.
+        PopularityModel fallback;
+        if (!popularity) {
+            fallback.fit(data);
+            popularity = &fallback;
+        }
+        if (const QString error = writeTop100(top100, *popularity, data.catalog);
+            !error.isEmpty()) {
+            err << "train: cannot write " << top100 << ": " << error << "\n";
+            return 1;
+        }
+        out << "  top-100 by popularity -> " << top100 << "\n";
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+}  // namespace animerec::cli

@@ -1,0 +1,295 @@
+#include "http/api_endpoints.h"
+
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cmath>
+
+#include "data/dataset.h"
+#include "http/openapi_document.h"
+#include "service/metrics_registry.h"
+#include "service/recommend_service.h"
+
+namespace animerec::http {
+
+namespace {
+
+const QStringList kContentFields{QStringLiteral("anime_id"), QStringLiteral("top_n")};
+const QStringList kSessionFields{QStringLiteral("user_id"), QStringLiteral("history"),
+                                 QStringLiteral("top_n")};
+const QStringList kCollaborativeFields{QStringLiteral("user_id"), QStringLiteral("top_n")};
+constexpr std::int64_t kMaxId = std::int64_t{1} << 53;
+constexpr int kDefaultTopN = 10;
+
+QString text(const std::string& value) { return QString::fromStdString(value); }
+
+QJsonObject animeJson(const AnimeRecord& record) {
+    QJsonArray genres;
+    for (const std::string& genre : record.genres) genres.append(text(genre));
+    return {{QStringLiteral("anime_id"), static_cast<qint64>(record.animeId)},
+            {QStringLiteral("title"), text(record.title)},
+            {QStringLiteral("genre"), text(joinGenres(record.genres))},
+            {QStringLiteral("genres"), genres},
+            {QStringLiteral("type"), text(record.type)},
+            {QStringLiteral("episodes"), record.episodes ? QJsonValue(*record.episodes) : QJsonValue()},
+            {QStringLiteral("rating"), record.rating ? QJsonValue(*record.rating) : QJsonValue()},
+            {QStringLiteral("members"),
+             record.members ? QJsonValue(static_cast<qint64>(*record.members)) : QJsonValue()}};
+}
+
+// A JSON string literal, quotes included.
+QByteArray jsonString(const QString& value) {
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+QByteArray number(double value) {
+    return std::isfinite(value) ? QByteArray::number(value, 'g', 7) : QByteArray("0");
+}
+
+ApiReply refused(const RequestError& error, QJsonObject params = {}) {
+    ApiReply reply = ApiReply::error(error);
+    reply.params = std::move(params);
+    return reply;
+}
+
+// The admin token from "Authorization: Bearer <token>" or "X-Admin-Token: <token>".
+QByteArray presentedToken(const QHttpServerRequest& request) {
+    for (const auto& [name, value] : request.headers()) {
+        if (name.compare("x-admin-token", Qt::CaseInsensitive) == 0) return value.trimmed();
+        if (name.compare("authorization", Qt::CaseInsensitive) == 0 &&
+            value.trimmed().startsWith("Bearer "))
+            return value.trimmed().mid(7).trimmed();
+    }
+    return {};
+}
+
+// Compares in time independent of where the first difference is.
+bool sameToken(const QByteArray& a, const QByteArray& b) {
+    if (a.size() != b.size()) return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+QJsonArray toArray(const QStringList& list) { return QJsonArray::fromStringList(list); }
+
+}  // namespace
+
+ApiReply ApiReply::json(const QJsonObject& object, int status) {
+    ApiReply reply;
+    reply.status = status;
+    reply.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return reply;
+}
+
+ApiReply ApiReply::error(const RequestError& error) {
+    ApiReply reply = json(error.toJson(), error.status);
+    reply.message = error.message;
+    return reply;
+}
+
+ApiEndpoints::ApiEndpoints(const service::RecommendService& service,
+                           service::MetricsRegistry& metrics, ReloadFunction reload,
+                           QByteArray adminToken, int cacheEntries)
+    : service_(service), metrics_(metrics), reload_(std::move(reload)),
+      adminToken_(std::move(adminToken)), cache_(cacheEntries) {
+    const Catalog& catalog = service_.dataset().catalog;
+    itemPrefix_.reserve(static_cast<std::size_t>(catalog.size()));
+    for (const AnimeRecord& record : catalog.items())
+        itemPrefix_.push_back("{\"anime_id\":" + QByteArray::number(static_cast<qint64>(record.animeId)) +
+                              ",\"title\":" + jsonString(text(record.title)) +
+                              ",\"genre\":" + jsonString(text(joinGenres(record.genres))) +
+                              ",\"type\":" + jsonString(text(record.type)) + ",\"score\":");
+}
+
+ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& outcome,
+                              QJsonObject params) const {
+    if (const auto* failure = std::get_if<service::ServiceError>(&outcome)) {
+        const int status = failure->kind == service::ServiceError::Kind::NotFound ? 404 : 422;
+        ApiReply reply = ApiReply::error({status, failure->field, failure->message});
+        reply.params = std::move(params);
+        return reply;
+    }
+    const auto& result = std::get<service::Recommendation>(outcome);
+    ApiReply reply;
+    QByteArray& body = reply.body;
+    body.reserve(128 + static_cast<qsizetype>(result.items.size()) * 160);
+    body += "{\"model\":" + jsonString(result.model) +
+            ",\"model_version\":" + jsonString(result.modelVersion) +
+            ",\"strategy\":" + jsonString(result.strategy) + ",\"items\":[";
+    for (const service::RecommendedItem& item : result.items) {
+        if (&item != result.items.data()) body += ',';
+        body += itemPrefix_[static_cast<std::size_t>(item.item)];
+        body += number(item.score);
+        body += ",\"rank\":";
+        body += QByteArray::number(item.rank);
+        if (!item.because.empty()) {
+            // "because you watched": the user's own titles that contributed most.
+            body += ",\"because\":[";
+            for (std::size_t i = 0; i < item.because.size(); ++i) {
+                if (i > 0) body += ',';
+                body += QByteArray::number(static_cast<qlonglong>(item.because[i]));
+            }
+            body += ']';
+        }
+        body += '}';
+    }
+    body += "]}";
+    reply.model = result.model;
+    reply.modelVersion = result.modelVersion;
+    reply.params = std::move(params);
+    return reply;
+}
+
+template <typename Compute>
+ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, Compute&& compute) const {
+    const quint64 generation = service_.models().generation();
+    if (cache_.enabled()) {
+        if (auto entry = cache_.find(key, generation)) {
+            metrics_.countCache(true);
+            ApiReply reply;
+            reply.body = std::move(entry->body);
+            reply.model = std::move(entry->model);
+            reply.modelVersion = std::move(entry->modelVersion);
+            reply.params = std::move(params);
+            return reply;
+        }
+        metrics_.countCache(false);
+    }
+    ApiReply reply = render(compute(), std::move(params));
+    if (reply.status == 200 && cache_.enabled())
+        cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
+    return reply;
+}
+
+ApiReply ApiEndpoints::health(const QHttpServerRequest&) const {
+    return ApiReply::json({{QStringLiteral("status"), QStringLiteral("ok")},
+                           {QStringLiteral("uptime_seconds"), metrics_.uptimeSeconds()}});
+}
+
+ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
+    QJsonObject models;
+    for (const service::ModelRole role : service::kAllModelRoles) {
+        const auto served = service_.models().get(role);
+        models.insert(service::roleName(role),
+                      served ? QJsonValue(QJsonObject{{QStringLiteral("model"), served->family},
+                                                      {QStringLiteral("version"), served->version}})
+                             : QJsonValue());
+    }
+    const bool ready = service_.ready();
+    return ApiReply::json({{QStringLiteral("ready"), ready}, {QStringLiteral("models"), models}},
+                          ready ? 200 : 503);
+}
+
+ApiReply ApiEndpoints::top(const QHttpServerRequest&) const {
+    return cached("top", {}, [&] { return service_.top(service::RecommendService::kMaxTopN); });
+}
+
+ApiReply ApiEndpoints::anime(const QString& id) const {
+    const auto animeId = integerSegment(id, QStringLiteral("id"));
+    if (!animeId) return refused(animeId.error);
+    const QJsonObject params{{QStringLiteral("anime_id"), static_cast<qint64>(*animeId)}};
+    const AnimeRecord* record = service_.anime(*animeId);
+    if (!record)
+        return refused({404, QStringLiteral("id"),
+                        QStringLiteral("anime_id %1 is not in the catalogue").arg(*animeId)},
+                       params);
+    ApiReply reply = ApiReply::json(animeJson(*record));
+    reply.params = params;
+    return reply;
+}
+
+ApiReply ApiEndpoints::metrics(const QHttpServerRequest&) const {
+    std::vector<service::ModelInfo> models;
+    for (const service::ModelRole role : service::kAllModelRoles)
+        if (const auto served = service_.models().get(role))
+            models.push_back({service::roleName(role), served->family, served->version});
+    ApiReply reply;
+    reply.body = metrics_.render(models);
+    reply.mimeType = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
+}
+
+ApiReply ApiEndpoints::openApi(const QHttpServerRequest&) const {
+    ApiReply reply;
+    reply.body = openApiDocument();
+    return reply;
+}
+
+ApiReply ApiEndpoints::recommendContentBased(const QHttpServerRequest& request) const {
+    const auto body = parseJsonObject(request.body(), kContentFields);
+    if (!body) return refused(body.error);
+    const auto animeId = integerField(*body, QStringLiteral("anime_id"), 0, kMaxId);
+    if (!animeId) return refused(animeId.error, *body);
+    const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
+                                   service::RecommendService::kMaxTopN, kDefaultTopN);
+    if (!topN) return refused(topN.error, *body);
+    return cached("content:" + QByteArray::number(*animeId) + ':' + QByteArray::number(*topN), *body,
+                  [&] { return service_.contentBased(*animeId, static_cast<int>(*topN)); });
+}
+
+ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) const {
+    const auto body = parseJsonObject(request.body(), kSessionFields);
+    if (!body) return refused(body.error);
+    const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
+                                   service::RecommendService::kMaxTopN, kDefaultTopN);
+    if (!topN) return refused(topN.error, *body);
+    const bool hasUser = body->contains(QStringLiteral("user_id"));
+    const bool hasHistory = body->contains(QStringLiteral("history"));
+    if (hasUser == hasHistory)
+        return refused({422, hasUser ? QStringLiteral("history") : QStringLiteral("user_id"),
+                        hasUser ? QStringLiteral("give either user_id or history, not both")
+                                : QStringLiteral("user_id or history is required")},
+                       *body);
+    if (hasUser) {
+        const auto userId = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
+        if (!userId) return refused(userId.error, *body);
+        return cached("session:" + QByteArray::number(*userId) + ':' + QByteArray::number(*topN),
+                      *body, [&] { return service_.sessionBased(*userId, static_cast<int>(*topN)); });
+    }
+    const auto history = integerArrayField(*body, QStringLiteral("history"), 0, kMaxId,
+                                           service::RecommendService::kMaxHistory);
+    if (!history) return refused(history.error, *body);
+    QByteArray key = "history:" + QByteArray::number(*topN);
+    for (const std::int64_t id : *history) key += ':' + QByteArray::number(id);
+    return cached(key, *body,
+                  [&] { return service_.sessionFromHistory(*history, static_cast<int>(*topN)); });
+}
+
+ApiReply ApiEndpoints::recommendCollaborative(const QHttpServerRequest& request) const {
+    const auto body = parseJsonObject(request.body(), kCollaborativeFields);
+    if (!body) return refused(body.error);
+    const auto userId = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
+    if (!userId) return refused(userId.error, *body);
+    const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
+                                   service::RecommendService::kMaxTopN, kDefaultTopN);
+    if (!topN) return refused(topN.error, *body);
+    return cached("collaborative:" + QByteArray::number(*userId) + ':' + QByteArray::number(*topN),
+                  *body, [&] { return service_.collaborative(*userId, static_cast<int>(*topN)); });
+}
+
+ApiReply ApiEndpoints::reload(const QHttpServerRequest& request) const {
+    if (adminToken_.isEmpty())
+        return refused({403, QStringLiteral("Authorization"),
+                        QStringLiteral("reload over HTTP is disabled: set ANIMEREC_ADMIN_TOKEN")});
+    if (!sameToken(presentedToken(request), adminToken_))
+        return refused({401, QStringLiteral("Authorization"),
+                        QStringLiteral("missing or wrong admin token (Authorization: Bearer ...)")});
+    if (!reload_)
+        return refused({503, QStringLiteral("body"), QStringLiteral("no model directory to reload")});
+    const service::ReloadReport report = reload_();
+    metrics_.countReload(report.ok());
+    ApiReply reply = ApiReply::json({{QStringLiteral("ok"), report.ok()},
+                                     {QStringLiteral("loaded"), toArray(report.loaded)},
+                                     {QStringLiteral("failed"), toArray(report.failed)},
+                                     {QStringLiteral("missing"), toArray(report.missing)}},
+                                    report.ok() ? 200 : 500);
+    if (!report.ok())
+        reply.message = QStringLiteral("reload failed, previous models keep serving: ") +
+                        report.failed.join(QStringLiteral("; "));
+    return reply;
+}
+
+}  // namespace animerec::http

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include "http/json_request.h"
+
+namespace animerec::http {
+
+// What an endpoint produced, before ApiServer turns it into a QHttpServerResponse: the body, plus
+// what the request log and the metrics record about the request.
+struct ApiReply {
+    int status = 200;
+    QByteArray body;
+    QByteArray mimeType = "application/json";
+    QString model;         // family that answered; empty for non-model routes
+    QString modelVersion;
+    QJsonObject params;    // validated parameters, for the request log
+    QString message;       // error text, for the request log
+
+    static ApiReply json(const QJsonObject& object, int status = 200);
+    static ApiReply error(const RequestError& error);
+};
+
+}  // namespace animerec::http

@@ -1,0 +1,326 @@
+#include "models/als.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <istream>
+#include <limits>
+#include <ostream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "models/als_solver.h"
+#include "util/binary_io.h"
+#include "util/parallel_for.h"
+
+namespace animerec {
+
+namespace {
+
+constexpr std::uint32_t kBodyVersion = 1;
+
+using als::RowMatrixXf;
+using ConstFactors = Eigen::Map<const RowMatrixXf>;
+
+std::uint64_t mix(std::uint64_t value) {
+    // splitmix64 finaliser: spreads item ids so a sum of hashes is a good set fingerprint.
+    value += 0x9E3779B97F4A7C15ull;
+    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ull;
+    value = (value ^ (value >> 27)) * 0x94D049BB133111EBull;
+    return value ^ (value >> 31);
+}
+
+RowMatrixXf toMatrix(const std::vector<float>& values, int rows, int cols) {
+    return ConstFactors(values.data(), rows, cols);
+}
+
+std::vector<float> toVector(const Eigen::MatrixXf& matrix) {
+    return std::vector<float>(matrix.data(), matrix.data() + matrix.size());
+}
+
+void validate(const AlsConfig& config) {
+    if (config.factors <= 0)
+        throw std::invalid_argument("als: factors must be positive, got " +
+                                    std::to_string(config.factors));
+    if (config.iterations <= 0)
+        throw std::invalid_argument("als: iterations must be positive, got " +
+                                    std::to_string(config.iterations));
+    if (!(config.alpha >= 0.0f))
+        throw std::invalid_argument("als: alpha must be >= 0, got " + std::to_string(config.alpha));
+    if (!(config.regularization >= 0.0f))
+        throw std::invalid_argument("als: regularization must be >= 0, got " +
+                                    std::to_string(config.regularization));
+    if (config.cgSteps <= 0)
+        throw std::invalid_argument("als: cgSteps must be positive, got " +
+                                    std::to_string(config.cgSteps));
+}
+
+bool allFinite(const std::vector<float>& values) {
+    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
+
+}  // namespace
+
+std::uint64_t historyFingerprint(std::span<const WeightedItem> row) {
+    std::uint64_t hash = mix(row.size());
+    for (const auto& entry : row) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &entry.strength, sizeof bits);
+        hash +=
+            mix((static_cast<std::uint64_t>(static_cast<std::uint32_t>(entry.item)) << 32) | bits);
+    }
+    return hash;
+}
+
+Als::Als(AlsConfig config) : config_(config) { validate(config_); }
+
+std::vector<WeightedItem> Als::weighted(std::span<const Event> history) const {
+    return weightedHistory(history, itemCount_, episodes_, config_.confidence);
+}
+
+void Als::computeGrams() {
+    itemGram_ = toVector(als::gramMatrix(toMatrix(itemFactors_, itemCount_, factors_)));
+    userGram_ = toVector(als::gramMatrix(toMatrix(userFactors_, userCount_, factors_)));
+}
+
+void Als::fit(const Dataset& data, const ProgressCallback& progress) {
+    validate(config_);
+    const WeightedMatrix byUser = buildWeightedMatrix(data, config_.confidence);
+    const WeightedMatrix byItem = byUser.transposed();
+    const int users = byUser.rows;
+    const int items = byUser.cols;
+    const int k = config_.factors;
+    const int threads = config_.threads > 0 ? config_.threads : defaultThreadCount();
+
+    // Small positive uniform start (as the `implicit` library does): symmetric and seeded.
+    std::mt19937_64 rng(config_.seed);
+    std::uniform_real_distribution<float> uniform(0.0f, 0.01f);
+    RowMatrixXf x(users, k), y(items, k);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = uniform(rng);
+    for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = uniform(rng);
+
+    const auto sweep = [&](const WeightedMatrix& rows, RowMatrixXf& solved,
+                           const RowMatrixXf& fixed) {
+        const Eigen::MatrixXf gram = als::gramMatrix(fixed);
+        const als::Problem problem{fixed, gram, config_.regularization, config_.alpha};
+        parallelFor(
+            0, rows.rows, threads,
+            [&](int r) {
+                Eigen::VectorXf factor = solved.row(r).transpose();
+                if (config_.solver == AlsConfig::Solver::Cholesky)
+                    als::solveCholesky(problem, rows.row(r), factor);
+                else
+                    als::solveConjugateGradient(problem, rows.row(r), config_.cgSteps, factor);
+                solved.row(r) = factor.transpose();
+            },
+            16);
+    };
+
+    double totalConfidence = 0.0;
+    for (const auto& entry : byUser.entries)
+        totalConfidence += 1.0 + config_.alpha * entry.strength;
+    const double normaliser = totalConfidence + static_cast<double>(users) * items -
+                              static_cast<double>(byUser.entries.size());
+
+    std::vector<double> curve;
+    reportProgress(progress, {"als iteration", 0, config_.iterations, ""});
+    for (int iteration = 1; iteration <= config_.iterations; ++iteration) {
+        sweep(byUser, x, y);
+        sweep(byItem, y, x);
+        std::string detail;
+        if (config_.computeLoss) {
+            const Eigen::MatrixXf gram = als::gramMatrix(y);
+            const als::Problem problem{y, gram, config_.regularization, config_.alpha};
+            std::vector<double> perUser(static_cast<std::size_t>(users), 0.0);
+            parallelFor(
+                0, users, threads,
+                [&](int u) {
+                    perUser[static_cast<std::size_t>(u)] =
+                        als::rowLoss(problem, byUser.row(u), x.row(u).transpose());
+                },
+                64);
+            double loss = 0.0;
+            for (double value : perUser) loss += value;
+            loss +=
+                config_.regularization * (static_cast<double>(x.squaredNorm()) + y.squaredNorm());
+            loss /= std::max(1.0, normaliser);
+            curve.push_back(loss);
+            std::ostringstream text;
+            text << "loss " << loss;
+            detail = text.str();
+        }
+        reportProgress(progress, {"als iteration", iteration, config_.iterations, detail});
+    }
+
+    userCount_ = users;
+    itemCount_ = items;
+    factors_ = k;
+    userFactors_.assign(x.data(), x.data() + x.size());
+    itemFactors_.assign(y.data(), y.data() + y.size());
+    historyHash_.resize(static_cast<std::size_t>(users));
+    for (int u = 0; u < users; ++u)
+        historyHash_[static_cast<std::size_t>(u)] = historyFingerprint(byUser.row(u));
+    episodes_ = episodesByItem(data.catalog);
+    episodes_.resize(static_cast<std::size_t>(items), -1);
+    popularity_.assign(static_cast<std::size_t>(items), 0.0f);
+    float maxCount = 1.0f;
+    for (int i = 0; i < items; ++i) {
+        const auto count = static_cast<float>(byItem.row(i).size());
+        popularity_[static_cast<std::size_t>(i)] = count;
+        maxCount = std::max(maxCount, count);
+    }
+    for (auto& value : popularity_) value /= maxCount;
+    trainingCurve_ = std::move(curve);
+    computeGrams();
+}
+
+std::vector<float> Als::userFactorsFor(std::span<const Event> history) const {
+    if (factors_ == 0) throw std::runtime_error("als: model is not trained");
+    const RowMatrixXf y = toMatrix(itemFactors_, itemCount_, factors_);
+    const Eigen::MatrixXf gram =
+        Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
+    Eigen::VectorXf x = Eigen::VectorXf::Zero(factors_);
+    als::solveCholesky({y, gram, config_.regularization, config_.alpha}, weighted(history), x);
+    return std::vector<float>(x.data(), x.data() + x.size());
+}
+
+std::vector<float> Als::itemFactorsFor(std::span<const WeightedItem> users) const {
+    if (factors_ == 0) throw std::runtime_error("als: model is not trained");
+    std::vector<WeightedItem> known;
+    for (const auto& entry : users)
+        if (entry.item >= 0 && entry.item < userCount_ && entry.strength > 0.0f)
+            known.push_back(entry);
+    const RowMatrixXf x = toMatrix(userFactors_, userCount_, factors_);
+    const Eigen::MatrixXf gram =
+        Eigen::Map<const Eigen::MatrixXf>(userGram_.data(), factors_, factors_);
+    Eigen::VectorXf y = Eigen::VectorXf::Zero(factors_);
+    als::solveCholesky({x, gram, config_.regularization, config_.alpha}, known, y);
+    return std::vector<float>(y.data(), y.data() + y.size());
+}
+
+void Als::score(const UserQuery& query, std::span<float> scores) const {
+    if (factors_ == 0) throw std::runtime_error("als: model is not trained");
+    const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount_));
+    const ConstFactors y(itemFactors_.data(), itemCount_, factors_);
+    Eigen::Map<Eigen::VectorXf> out(scores.data(), static_cast<Eigen::Index>(known));
+
+    const auto row = weighted(query.history);
+    const bool trained =
+        query.user >= 0 && query.user < userCount_ &&
+        historyHash_[static_cast<std::size_t>(query.user)] == historyFingerprint(row);
+    if (trained) {
+        const Eigen::Map<const Eigen::VectorXf> x(
+            userFactors_.data() + static_cast<std::size_t>(query.user) * factors_, factors_);
+        out.noalias() = y.topRows(static_cast<Eigen::Index>(known)) * x;
+    } else if (!row.empty()) {
+        const auto factors = userFactorsFor(query.history);
+        const Eigen::Map<const Eigen::VectorXf> x(factors.data(), factors_);
+        out.noalias() = y.topRows(static_cast<Eigen::Index>(known)) * x;
+    } else {
+        // Nothing known about this user: a popularity order, scaled below any real preference.
+        for (std::size_t i = 0; i < known; ++i) scores[i] = 1e-3f * popularity_[i];
+    }
+    if (known < scores.size()) {
+        const float lowest = known > 0 ? out.minCoeff() - 1.0f : 0.0f;
+        std::fill(scores.begin() + static_cast<std::ptrdiff_t>(known), scores.end(), lowest);
+    }
+}
+
+std::vector<Contribution> Als::explain(const UserQuery& query, int item, int count) const {
+    if (factors_ == 0) throw std::runtime_error("als: model is not trained");
+    if (item < 0 || item >= itemCount_) return {};
+    const auto row = weighted(query.history);
+    if (row.empty()) return {};
+    const RowMatrixXf y = toMatrix(itemFactors_, itemCount_, factors_);
+    const Eigen::MatrixXf gram =
+        Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
+    Eigen::MatrixXf a;
+    Eigen::VectorXf b;
+    als::normalEquations({y, gram, config_.regularization, config_.alpha}, row, a, b);
+    const Eigen::VectorXf weightedTarget = a.llt().solve(y.row(item).transpose());  // W_u y_i
+    std::vector<Contribution> all;
+    all.reserve(row.size());
+    for (const auto& entry : row) {
+        const float similarity = y.row(entry.item).dot(weightedTarget);
+        all.push_back({entry.item, similarity * (1.0f + config_.alpha * entry.strength)});
+    }
+    return strongestContributions(std::move(all), count);
+}
+
+void Als::save(std::ostream& out) const {
+    binary::write<std::uint32_t>(out, kBodyVersion);
+    binary::write<std::int32_t>(out, config_.factors);
+    binary::write<float>(out, config_.regularization);
+    binary::write<float>(out, config_.alpha);
+    binary::write<std::int32_t>(out, config_.iterations);
+    binary::write<std::int32_t>(out, config_.solver == AlsConfig::Solver::Cholesky ? 1 : 0);
+    binary::write<std::int32_t>(out, config_.cgSteps);
+    binary::write<std::uint64_t>(out, config_.seed);
+    binary::write<ConfidenceConfig>(out, config_.confidence);
+    binary::write<std::int32_t>(out, userCount_);
+    binary::write<std::int32_t>(out, itemCount_);
+    binary::write<std::int32_t>(out, factors_);
+    binary::writeVector(out, userFactors_);
+    binary::writeVector(out, itemFactors_);
+    binary::writeVector(out, historyHash_);
+    binary::writeVector(out, episodes_);
+    binary::writeVector(out, popularity_);
+    binary::writeVector(out, trainingCurve_);
+    if (!out) throw std::runtime_error("als: writing the model failed");
+}
+
+void Als::load(std::istream& in) {
+    const auto version = binary::read<std::uint32_t>(in, "als body version");
+    if (version != kBodyVersion)
+        throw std::runtime_error("als: unsupported body version " + std::to_string(version));
+    AlsConfig config = config_;
+    config.factors = binary::read<std::int32_t>(in, "als factors");
+    config.regularization = binary::read<float>(in, "als regularization");
+    config.alpha = binary::read<float>(in, "als alpha");
+    config.iterations = binary::read<std::int32_t>(in, "als iterations");
+    const auto solver = binary::read<std::int32_t>(in, "als solver");
+    config.solver =
+        solver == 1 ? AlsConfig::Solver::Cholesky : AlsConfig::Solver::ConjugateGradient;
+    config.cgSteps = binary::read<std::int32_t>(in, "als cg steps");
+    config.seed = binary::read<std::uint64_t>(in, "als seed");
+    config.confidence = binary::read<ConfidenceConfig>(in, "als confidence");
+    const auto users = binary::read<std::int32_t>(in, "als user count");
+    const auto items = binary::read<std::int32_t>(in, "als item count");
+    const auto k = binary::read<std::int32_t>(in, "als factor count");
+    if (users < 0 || items < 0 || k <= 0 || k > 4096 || (solver != 0 && solver != 1))
+        throw std::runtime_error("als: model body has impossible sizes");
+    try {
+        validate(config);
+    } catch (const std::invalid_argument& error) {
+        throw std::runtime_error(std::string("als: model body has a bad config: ") + error.what());
+    }
+    auto userFactors = binary::readVector<float>(in, "als user factors");
+    auto itemFactors = binary::readVector<float>(in, "als item factors");
+    auto hashes = binary::readVector<std::uint64_t>(in, "als history fingerprints");
+    auto episodes = binary::readVector<int>(in, "als episodes");
+    auto popularity = binary::readVector<float>(in, "als popularity");
+    auto curve = binary::readVector<double>(in, "als training curve");
+    const auto u = static_cast<std::size_t>(users), i = static_cast<std::size_t>(items);
+    if (userFactors.size() != u * static_cast<std::size_t>(k) ||
+        itemFactors.size() != i * static_cast<std::size_t>(k) || hashes.size() != u ||
+        episodes.size() != i || popularity.size() != i)
+        throw std::runtime_error("als: model body sizes do not match its header");
+    if (!allFinite(userFactors) || !allFinite(itemFactors) || !allFinite(popularity))
+        throw std::runtime_error("als: model body holds non-finite factors");
+
+    config_ = config;
+    userCount_ = users;
+    itemCount_ = items;
+    factors_ = k;
+    userFactors_ = std::move(userFactors);
+    itemFactors_ = std::move(itemFactors);
+    historyHash_ = std::move(hashes);
+    episodes_ = std::move(episodes);
+    popularity_ = std::move(popularity);
+    trainingCurve_ = std::move(curve);
+    computeGrams();
+}
+
+}  // namespace animerec

@@ -1,0 +1,227 @@
+#include "models/ease.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <istream>
+#include <numeric>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "util/binary_io.h"
+#include "util/parallel_for.h"
+
+namespace animerec {
+
+namespace {
+
+constexpr std::uint32_t kBodyVersion = 1;
+constexpr int kBlock = 256;  // column block of the parallel inverse
+
+void validate(const EaseConfig& config) {
+    if (!(config.lambda > 0.0f))
+        throw std::invalid_argument("ease: lambda must be > 0, got " +
+                                    std::to_string(config.lambda));
+    if (config.maxItems < 1)
+        throw std::invalid_argument("ease: maxItems must be >= 1, got " +
+                                    std::to_string(config.maxItems));
+}
+
+// P = (G + lambda I)^-1 of the SPD matrix in `g` (lower triangle used), returned in the lower
+// triangle of `g`. Instead of solving against the identity (about 2 N^3 flops in one thread)
+// it inverts the Cholesky factor by column blocks, skipping the known zeros of L^-1, and forms
+// P = L^-T L^-1 only below the diagonal: about N^3 flops, the last two thirds on all threads.
+void invertSpd(Eigen::MatrixXf& g, int threads, const ProgressCallback& progress) {
+    const auto n = static_cast<int>(g.rows());
+    Eigen::LLT<Eigen::Ref<Eigen::MatrixXf>, Eigen::Lower> llt(g);  // factor in place
+    if (llt.info() != Eigen::Success)
+        throw std::runtime_error("ease: Gram matrix is not positive definite");
+    const int blocks = (n + kBlock - 1) / kBlock;
+    reportProgress(progress, {"ease inverse", 0, 2 * blocks, "cholesky done"});
+
+    Eigen::MatrixXf inverseFactor = Eigen::MatrixXf::Zero(n, n);  // M = L^-1, lower triangular
+    parallelFor(
+        0, blocks, threads,
+        [&](int block) {
+            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
+            auto target = inverseFactor.block(c0, c0, rows, width);
+            target.topRows(width).setIdentity();
+            g.bottomRightCorner(rows, rows).triangularView<Eigen::Lower>().solveInPlace(target);
+        },
+        1);
+    reportProgress(progress, {"ease inverse", blocks, 2 * blocks, ""});
+
+    // P[c0:, block] = M[c0:, c0:]^T M[c0:, block] (rows of M above c0 are zero in the block).
+    parallelFor(
+        0, blocks, threads,
+        [&](int block) {
+            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
+            g.block(c0, c0, rows, width).noalias() = inverseFactor.bottomRightCorner(rows, rows)
+                                                         .triangularView<Eigen::Lower>()
+                                                         .transpose() *
+                                                     inverseFactor.block(c0, c0, rows, width);
+        },
+        1);
+    reportProgress(progress, {"ease inverse", 2 * blocks, 2 * blocks, ""});
+}
+
+}  // namespace
+
+Ease::Ease(EaseConfig config) : config_(config) { validate(config_); }
+
+void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
+    validate(config_);
+    const auto& interactions = data.interactions;
+    const int itemCount = std::max(interactions.itemCount(), data.catalog.size());
+    const int threads = config_.threads > 0 ? config_.threads : defaultThreadCount();
+
+    // The N most frequent items (by distinct users), ties to the lower index for determinism.
+    std::vector<int> userCounts(static_cast<std::size_t>(itemCount), 0);
+    std::vector<std::vector<int>> rows(static_cast<std::size_t>(interactions.userCount()));
+    for (int user = 0; user < interactions.userCount(); ++user) {
+        auto& row = rows[static_cast<std::size_t>(user)];
+        for (const auto& event : interactions.historyOf(user)) row.push_back(event.item);
+        std::sort(row.begin(), row.end());
+        row.erase(std::unique(row.begin(), row.end()), row.end());
+        for (int item : row) ++userCounts[static_cast<std::size_t>(item)];
+    }
+    std::vector<int> order(static_cast<std::size_t>(itemCount));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return userCounts[static_cast<std::size_t>(a)] > userCounts[static_cast<std::size_t>(b)];
+    });
+    std::vector<int> items;
+    for (int item : order) {
+        if (static_cast<int>(items.size()) >= config_.maxItems ||
+            userCounts[static_cast<std::size_t>(item)] == 0)
+            break;
+        items.push_back(item);
+    }
+    std::vector<int> positionOf(static_cast<std::size_t>(itemCount), -1);
+    for (std::size_t p = 0; p < items.size(); ++p)
+        positionOf[static_cast<std::size_t>(items[p])] = static_cast<int>(p);
+    const auto n = static_cast<int>(items.size());
+
+    // G = X^T X, lower triangle, accumulated from each user's co-occurring pairs.
+    Eigen::MatrixXf g = Eigen::MatrixXf::Zero(n, n);
+    std::vector<int> positions;
+    for (std::size_t user = 0; user < rows.size(); ++user) {
+        positions.clear();
+        for (int item : rows[user])
+            if (const int p = positionOf[static_cast<std::size_t>(item)]; p >= 0)
+                positions.push_back(p);
+        std::sort(positions.begin(), positions.end());
+        for (std::size_t a = 0; a < positions.size(); ++a) {
+            float* column = g.col(positions[a]).data();
+            for (std::size_t b = a; b < positions.size(); ++b) column[positions[b]] += 1.0f;
+        }
+        if (user % 1024 == 0)
+            reportProgress(progress, {"ease gram", static_cast<std::int64_t>(user),
+                                      static_cast<std::int64_t>(rows.size()), ""});
+    }
+    rows.clear();
+    g.diagonal().array() += config_.lambda;
+    invertSpd(g, threads, progress);
+
+    // B[j, i] = -P[j, i] / P[i, i] off the diagonal, 0 on it (Steck 2019, eq. 8).
+    std::vector<float> weights(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0f);
+    const auto N = static_cast<std::size_t>(n);
+    for (int i = 0; i < n; ++i) {
+        const float pii = g(i, i);
+        for (int j = i + 1; j < n; ++j) {
+            const float pji = g(j, i);
+            weights[static_cast<std::size_t>(j) * N + static_cast<std::size_t>(i)] = -pji / pii;
+            weights[static_cast<std::size_t>(i) * N + static_cast<std::size_t>(j)] = -pji / g(j, j);
+        }
+    }
+    itemCount_ = itemCount;
+    items_ = std::move(items);
+    positionOf_ = std::move(positionOf);
+    weights_ = std::move(weights);
+}
+
+std::vector<int> Ease::positionsOf(std::span<const Event> history) const {
+    std::vector<int> positions;
+    positions.reserve(history.size());
+    for (const auto& event : history) {
+        if (event.item < 0 || event.item >= itemCount_) continue;
+        if (const int p = positionOf_[static_cast<std::size_t>(event.item)]; p >= 0)
+            positions.push_back(p);
+    }
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    return positions;
+}
+
+void Ease::score(const UserQuery& query, std::span<float> scores) const {
+    if (itemCount_ == 0 && items_.empty()) throw std::runtime_error("ease: model is not trained");
+    const auto n = items_.size();
+    std::vector<float> accumulated(n, 0.0f);
+    Eigen::Map<Eigen::VectorXf> sum(accumulated.data(), static_cast<Eigen::Index>(n));
+    for (int p : positionsOf(query.history))
+        sum += Eigen::Map<const Eigen::VectorXf>(weights_.data() + static_cast<std::size_t>(p) * n,
+                                                 static_cast<Eigen::Index>(n));
+    const float lowest = n > 0 ? sum.minCoeff() - 1.0f : 0.0f;
+    std::fill(scores.begin(), scores.end(), lowest);
+    for (std::size_t p = 0; p < n; ++p) {
+        const auto item = static_cast<std::size_t>(items_[p]);
+        if (item < scores.size()) scores[item] = accumulated[p];
+    }
+}
+
+std::vector<Contribution> Ease::explain(const UserQuery& query, int item, int count) const {
+    if (item < 0 || item >= itemCount_) return {};
+    const int target = positionOf_[static_cast<std::size_t>(item)];
+    if (target < 0) return {};
+    std::vector<Contribution> all;
+    for (int p : positionsOf(query.history))
+        all.push_back({items_[static_cast<std::size_t>(p)], weight(p, target)});
+    return strongestContributions(std::move(all), count);
+}
+
+void Ease::save(std::ostream& out) const {
+    binary::write<std::uint32_t>(out, kBodyVersion);
+    binary::write<float>(out, config_.lambda);
+    binary::write<std::int32_t>(out, config_.maxItems);
+    binary::write<std::int32_t>(out, itemCount_);
+    binary::writeVector(out, items_);
+    binary::writeVector(out, weights_);
+    if (!out) throw std::runtime_error("ease: writing the model failed");
+}
+
+void Ease::load(std::istream& in) {
+    const auto version = binary::read<std::uint32_t>(in, "ease body version");
+    if (version != kBodyVersion)
+        throw std::runtime_error("ease: unsupported body version " + std::to_string(version));
+    EaseConfig config = config_;
+    config.lambda = binary::read<float>(in, "ease lambda");
+    config.maxItems = binary::read<std::int32_t>(in, "ease max items");
+    const auto itemCount = binary::read<std::int32_t>(in, "ease item count");
+    if (!(config.lambda > 0.0f) || config.maxItems < 1 || itemCount < 0)
+        throw std::runtime_error("ease: model body has an impossible header");
+    auto items = binary::readVector<int>(in, "ease items");
+    if (items.size() > static_cast<std::size_t>(itemCount))
+        throw std::runtime_error("ease: model body lists more items than its catalogue");
+    std::vector<int> positionOf(static_cast<std::size_t>(itemCount), -1);
+    for (std::size_t p = 0; p < items.size(); ++p) {
+        const int item = items[p];
+        if (item < 0 || item >= itemCount || positionOf[static_cast<std::size_t>(item)] >= 0)
+            throw std::runtime_error("ease: model body has a bad item index " +
+                                     std::to_string(item));
+        positionOf[static_cast<std::size_t>(item)] = static_cast<int>(p);
+    }
+    auto weights = binary::readVector<float>(in, "ease weights");
+    if (weights.size() != items.size() * items.size())
+        throw std::runtime_error("ease: model body weight count does not match its item count");
+    if (!std::all_of(weights.begin(), weights.end(), [](float w) { return std::isfinite(w); }))
+        throw std::runtime_error("ease: model body holds non-finite weights");
+    config_ = config;
+    itemCount_ = itemCount;
+    items_ = std::move(items);
+    positionOf_ = std::move(positionOf);
+    weights_ = std::move(weights);
+}
+
+}  // namespace animerec

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <vector>
+
+#include "models/explanations.h"
+#include "models/recommender.h"
+
+namespace animerec {
+
+// Embarrassingly Shallow Autoencoder (Steck 2019, "Embarrassingly Shallow Autoencoders for
+// Sparse Data"): the item-item matrix B = I - P / diag(P) with P = (X^T X + lambda I)^-1, from
+// binary user x item data X. score(u) = x_u^T B.
+struct EaseConfig {
+    float lambda = 200.0f;  // L2 weight on B (the reference value on this data)
+    // Only the most frequent items get a row/column of B: P is dense, so memory is 4 N^2 bytes
+    // per matrix (~0.26 GB at 8,000) and time O(N^3). Other items score lowest.
+    int maxItems = 8000;
+    int threads = 0;  // workers for the inverse; 0 = all hardware threads
+};
+
+class Ease : public Recommender, public Explainer {
+public:
+    explicit Ease(EaseConfig config = {});
+
+    std::string name() const override { return "ease"; }
+    const EaseConfig& config() const { return config_; }
+
+    // Throws std::invalid_argument for lambda <= 0 or maxItems < 1. Progress stages "ease gram",
+    // "ease inverse" (done/total in column blocks).
+    void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
+
+    // sum over the distinct modelled items j of the history of B[j, i]; works the same for
+    // trained and unknown users (EASE has no user parameters). Unmodelled items get the lowest
+    // score of the call minus 1.
+    void score(const UserQuery& query, std::span<float> scores) const override;
+
+    // The history items j with the largest B[j, item].
+    std::vector<Contribution> explain(const UserQuery& query, int item,
+                                      int count = 3) const override;
+
+    void save(std::ostream& out) const override;
+    void load(std::istream& in) override;
+
+    // Number of modelled items N, their catalogue indices (most frequent first), and B[row, col]
+    // over compact positions 0..N-1.
+    int modelledItemCount() const { return static_cast<int>(items_.size()); }
+    const std::vector<int>& modelledItems() const { return items_; }
+    float weight(int row, int col) const {
+        return weights_[static_cast<std::size_t>(row) * items_.size() +
+                        static_cast<std::size_t>(col)];
+    }
+
+private:
+    std::vector<int> positionsOf(std::span<const Event> history) const;
+
+    EaseConfig config_;
+    int itemCount_ = 0;            // catalogue size at fit time
+    std::vector<int> items_;       // compact position -> catalogue index
+    std::vector<int> positionOf_;  // catalogue index -> compact position or -1
+    std::vector<float> weights_;   // B, row-major N x N
+};
+
+}  // namespace animerec

@@ -1,0 +1,186 @@
+#include "models/gru4rec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include <stdexcept>
+
+#include "models/sequence_data.h"
+#include "nn/dropout.h"
+#include "nn/embedding.h"
+#include "nn/gru.h"
+#include "nn/init.h"
+#include "nn/sequence_trainer.h"
+#include "nn/tensor_io.h"
+#include "util/binary_io.h"
+
+namespace animerec {
+
+namespace {
+constexpr std::uint32_t kFormatVersion = 1;
+
+struct GruCache : nn::SequenceEncoder::Cache {
+    nn::Matrix inputMask, outputMask;
+    nn::Gru::Cache gru;
+};
+
+// embedding -> dropout -> GRU -> dropout [-> linear projection when the output table is separate].
+class GruNetwork : public nn::SequenceEncoder {
+public:
+    GruNetwork(const Gru4RecConfig& config, int itemCount, nn::ParameterStore& store,
+               std::mt19937_64& random)
+        : dropout_(config.dropout) {
+        const float stddev = 1.0f / std::sqrt(static_cast<float>(config.dim));
+        inputItems_ = store.add("items", itemCount, config.dim);
+        nn::initNormal(store.values()[static_cast<std::size_t>(inputItems_)], stddev, random);
+        gru_.create(store, "gru", config.dim, config.dim, random);
+        outputItems_ = inputItems_;
+        if (!config.tiedOutput) {
+            outputItems_ = store.add("output_items", itemCount, config.dim);
+            nn::initNormal(store.values()[static_cast<std::size_t>(outputItems_)], stddev, random);
+        }
+    }
+
+    int itemTable() const override { return outputItems_; }
+    std::unique_ptr<Cache> makeCache() const override { return std::make_unique<GruCache>(); }
+
+    void forward(const nn::Tensors& params, const nn::SequenceBatch& batch, bool training,
+                 std::mt19937_64& random, Cache& baseCache, nn::Matrix& hidden) const override {
+        auto& cache = static_cast<GruCache&>(baseCache);
+        nn::Matrix x;
+        nn::gatherRows(params[static_cast<std::size_t>(inputItems_)], batch.items, x);
+        nn::dropoutForward(x, dropout_, training, random, cache.inputMask);
+        gru_.forward(params, x, batch.segments, hidden, cache.gru);
+        nn::dropoutForward(hidden, dropout_, training, random, cache.outputMask);
+    }
+
+    void backward(const nn::Tensors& params, const nn::SequenceBatch& batch, Cache& baseCache,
+                  const nn::Matrix& dHidden, nn::Tensors& grads) const override {
+        auto& cache = static_cast<GruCache&>(baseCache);
+        nn::Matrix dOutput = dHidden, dx;
+        nn::dropoutBackward(dOutput, cache.outputMask);
+        gru_.backward(params, batch.segments, cache.gru, dOutput, grads, dx);
+        nn::dropoutBackward(dx, cache.inputMask);
+        nn::scatterAddRows(grads[static_cast<std::size_t>(inputItems_)], batch.items, dx);
+    }
+
+private:
+    float dropout_;
+    int inputItems_ = -1;
+    int outputItems_ = -1;
+    nn::Gru gru_;
+};
+
+void validate(const Gru4RecConfig& c, int itemCount) {
+    if (c.dim <= 0 || c.dim > 4096 || c.training.maxLength <= 0 || c.training.maxLength > 100000 ||
+        !(c.dropout >= 0.0f && c.dropout < 1.0f) || itemCount <= 0)
+        throw std::invalid_argument("gru: invalid shape (dim " + std::to_string(c.dim) +
+                                    ", maxLength " + std::to_string(c.training.maxLength) +
+                                    ", dropout " + std::to_string(c.dropout) + ", items " +
+                                    std::to_string(itemCount) + ")");
+}
+}  // namespace
+
+struct Gru4RecModel::State {
+    State(const Gru4RecConfig& config, int items)
+        : random(config.training.seed), network(config, items, store, random), itemCount(items) {}
+    nn::ParameterStore store;
+    std::mt19937_64 random;
+    GruNetwork network;
+    int itemCount;
+    nn::TrainingHistory history;
+};
+
+Gru4RecModel::Gru4RecModel(Gru4RecConfig config) : config_(std::move(config)) {}
+Gru4RecModel::~Gru4RecModel() = default;
+
+void Gru4RecModel::fit(const Dataset& data, const ProgressCallback& progress) {
+    const int itemCount = data.interactions.itemCount();
+    validate(config_, itemCount);
+    auto state = std::make_unique<State>(config_, itemCount);
+    const auto sequences = buildTrainingSequences(data.interactions);
+    auto training = config_.training;
+    training.stage = "gru";
+    state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
+                                              training, progress);
+    state_ = std::move(state);
+}
+
+void Gru4RecModel::score(const UserQuery& query, std::span<float> scores) const {
+    if (!state_) throw std::runtime_error("gru: score() called before fit() or load()");
+    const int itemCount = state_->itemCount;
+    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength);
+    if (items.empty()) {
+        std::fill(scores.begin(), scores.end(), 0.0f);
+        return;
+    }
+    const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount));
+    std::vector<float> all(static_cast<std::size_t>(itemCount));
+    nn::scoreNextItem(state_->network, state_->store.values(), items, config_.training.maxLength,
+                      all);
+    std::copy_n(all.begin(), known, scores.begin());
+    // Items added to the catalogue after training rank below every known item.
+    if (scores.size() > known) {
+        const float lowest = *std::min_element(all.begin(), all.end());
+        std::fill(scores.begin() + static_cast<std::ptrdiff_t>(known), scores.end(), lowest - 1.0f);
+    }
+}
+
+const std::vector<float>& Gru4RecModel::trainingCurve() const {
+    static const std::vector<float> empty;
+    return state_ ? state_->history.loss : empty;
+}
+
+const std::vector<float>& Gru4RecModel::validationCurve() const {
+    static const std::vector<float> empty;
+    return state_ ? state_->history.validationNdcg : empty;
+}
+
+void Gru4RecModel::save(std::ostream& out) const {
+    if (!state_) throw std::runtime_error("gru: save() called before fit() or load()");
+    binary::write<std::uint32_t>(out, kFormatVersion);
+    binary::write<std::int32_t>(out, state_->itemCount);
+    binary::write<std::int32_t>(out, config_.dim);
+    binary::write<std::int32_t>(out, config_.training.maxLength);
+    binary::write<float>(out, config_.dropout);
+    binary::write<std::uint8_t>(out, config_.tiedOutput ? 1 : 0);
+    binary::writeVector(out, state_->history.loss);
+    binary::writeVector(out, state_->history.validationNdcg);
+    binary::write<std::int32_t>(out, state_->history.bestEpoch);
+    nn::writeTensors(out, state_->store.values());
+    if (!out) throw std::runtime_error("gru: write failed");
+}
+
+void Gru4RecModel::load(std::istream& in) {
+    const auto version = binary::read<std::uint32_t>(in, "gru format version");
+    if (version != kFormatVersion)
+        throw std::runtime_error("gru: unsupported body version " + std::to_string(version));
+    Gru4RecConfig config = config_;
+    const auto itemCount = binary::read<std::int32_t>(in, "gru item count");
+    config.dim = binary::read<std::int32_t>(in, "gru dim");
+    config.training.maxLength = binary::read<std::int32_t>(in, "gru max length");
+    config.dropout = binary::read<float>(in, "gru dropout");
+    const auto tied = binary::read<std::uint8_t>(in, "gru tied output");
+    if (tied > 1)
+        throw std::runtime_error("gru: corrupt model body: tied flag " + std::to_string(tied));
+    config.tiedOutput = tied == 1;
+    try {
+        validate(config, itemCount);
+        if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");
+    } catch (const std::invalid_argument& error) {
+        throw std::runtime_error(std::string("gru: corrupt model body: ") + error.what());
+    }
+    nn::TrainingHistory history;
+    history.loss = binary::readVector<float>(in, "gru training curve", 1u << 24);
+    history.validationNdcg = binary::readVector<float>(in, "gru validation curve", 1u << 24);
+    history.bestEpoch = binary::read<std::int32_t>(in, "gru best epoch");
+    auto state = std::make_unique<State>(config, itemCount);
+    nn::readTensors(in, state->store.values());
+    state->history = std::move(history);
+    config_ = config;
+    state_ = std::move(state);
+}
+
+}  // namespace animerec

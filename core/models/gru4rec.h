@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/recommender.h"
+#include "nn/training_config.h"
+
+namespace animerec {
+
+// GRU4Rec-style hyper-parameters; training settings are shared with SASRec.
+struct Gru4RecConfig {
+    int dim = 64;            // item embedding and GRU hidden width
+    float dropout = 0.1f;    // on the embeddings and the GRU output, training only
+    bool tiedOutput = true;  // score with the input item table; false = a separate output table
+    nn::SequenceTrainingConfig training;  // maxLength 50, Adam 2e-3, early stop on NDCG@10
+};
+
+// Session-based recommendation with a recurrent network (Hidasi et al. 2016): item embedding ->
+// GRU -> dot product with an item table, trained with full-softmax cross-entropy. A simple
+// baseline for SASRec with the same data handling (watched items, Event::order, no Plan to Watch).
+class Gru4RecModel : public Recommender {
+public:
+    explicit Gru4RecModel(Gru4RecConfig config = {});
+    ~Gru4RecModel() override;
+
+    std::string name() const override { return "gru"; }
+    void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
+    // Scores from query.history; empty history -> all zeros. Throws before fit()/load().
+    void score(const UserQuery& query, std::span<float> scores) const override;
+    void save(std::ostream& out) const override;
+    void load(std::istream& in) override;
+
+    const Gru4RecConfig& config() const { return config_; }
+    const std::vector<float>& trainingCurve() const;
+    const std::vector<float>& validationCurve() const;
+
+private:
+    struct State;
+    Gru4RecConfig config_;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace animerec

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/recommender.h"
+#include "nn/training_config.h"
+
+namespace animerec {
+
+// SASRec hyper-parameters. Training (epochs, batch, learning rate, early stopping, threads, seed,
+// maxLength) lives in `training`; its maxLength is also how many recent items the model reads.
+struct SasrecConfig {
+    int dim = 64;                         // item/position embedding and hidden width
+    int blocks = 2;                       // self-attention blocks
+    int heads = 1;                        // attention heads per block; dim must be divisible by it
+    float dropout = 0.2f;                 // on embeddings and both residual branches, training only
+    nn::SequenceTrainingConfig training;  // maxLength 50, Adam 2e-3, early stop on NDCG@10
+};
+
+// Self-attentive sequential recommendation (Kang & McAuley 2018), trained with full-softmax
+// cross-entropy over the catalogue (Klenitskiy & Vasilev 2023 show it beats sampled BCE).
+// Reads the user's watched items (not Plan to Watch) in Event::order; the user index is unused,
+// so it serves unseen users from their history alone.
+class SasrecModel : public Recommender {
+public:
+    explicit SasrecModel(SasrecConfig config = {});
+    ~SasrecModel() override;
+
+    std::string name() const override { return "sasrec"; }
+    // Trains on every user's watched sequence; throws std::invalid_argument for a bad config.
+    void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
+    // Next-item scores from query.history (last maxLength watched items). An empty history gives
+    // all zeros (cold start is the service's job). Throws std::runtime_error before fit()/load().
+    void score(const UserQuery& query, std::span<float> scores) const override;
+    void save(std::ostream& out) const override;
+    void load(std::istream& in) override;
+
+    const SasrecConfig& config() const { return config_; }
+    // Mean training loss per epoch of the last fit (or as loaded).
+    const std::vector<float>& trainingCurve() const;
+    // Validation NDCG@10 per validation of the last fit (or as loaded).
+    const std::vector<float>& validationCurve() const;
+
+private:
+    struct State;
+    SasrecConfig config_;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace animerec

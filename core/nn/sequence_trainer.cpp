@@ -1,0 +1,230 @@
+#include "nn/sequence_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "nn/adam.h"
+#include "nn/softmax_loss.h"
+
+namespace animerec::nn {
+
+namespace {
+
+// Scratch space of one training thread; the gradient buffer is summed after each batch.
+struct Worker {
+    std::unique_ptr<SequenceEncoder::Cache> cache;
+    Tensors grads;
+    SequenceBatch batch;
+    std::vector<int> targets;
+    Matrix hidden, dHidden;
+    double loss = 0.0;
+};
+
+// Runs fn(0..count-1) on `threads` threads (the calling thread takes slice 0).
+template <typename Fn>
+void runParallel(int count, Fn&& fn) {
+    std::vector<std::thread> pool;
+    for (int t = 1; t < count; ++t) pool.emplace_back([&fn, t] { fn(t); });
+    fn(0);
+    for (auto& thread : pool) thread.join();
+}
+
+// The trained window of one sequence: inputs seq[start, n-1), targets seq[start+1, n).
+int windowStart(const std::vector<int>& sequence, int maxLength) {
+    return std::max(0, static_cast<int>(sequence.size()) - 1 - maxLength);
+}
+
+}  // namespace
+
+double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
+                        std::span<const std::vector<int>> inputs, std::span<const int> targets,
+                        int maxLength, int threads) {
+    const int itemCount =
+        static_cast<int>(params[static_cast<std::size_t>(encoder.itemTable())].rows());
+    const int users = static_cast<int>(inputs.size());
+    threads = std::max(1, threads);
+    std::vector<double> sums(static_cast<std::size_t>(threads), 0.0);
+    std::vector<int> counts(static_cast<std::size_t>(threads), 0);
+    runParallel(threads, [&](int t) {
+        std::vector<float> scores(static_cast<std::size_t>(itemCount));
+        std::vector<char> seen(static_cast<std::size_t>(itemCount), 0);
+        for (int u = t; u < users; u += threads) {
+            const auto& input = inputs[static_cast<std::size_t>(u)];
+            if (input.empty()) continue;
+            const int target = targets[static_cast<std::size_t>(u)];
+            scoreNextItem(encoder, params, input, maxLength, scores);
+            for (int item : input) seen[static_cast<std::size_t>(item)] = 1;
+            const float targetScore = scores[static_cast<std::size_t>(target)];
+            int rank = 0;
+            for (int item = 0; item < itemCount && rank < 10; ++item)
+                if (item != target && !seen[static_cast<std::size_t>(item)] &&
+                    scores[static_cast<std::size_t>(item)] > targetScore)
+                    ++rank;
+            for (int item : input) seen[static_cast<std::size_t>(item)] = 0;
+            if (rank < 10) sums[static_cast<std::size_t>(t)] += 1.0 / std::log2(rank + 2.0);
+            ++counts[static_cast<std::size_t>(t)];
+        }
+    });
+    const int total = std::accumulate(counts.begin(), counts.end(), 0);
+    return total == 0 ? 0.0 : std::accumulate(sums.begin(), sums.end(), 0.0) / total;
+}
+
+TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,
+                                     std::span<const std::vector<int>> sequences,
+                                     const SequenceTrainingConfig& config,
+                                     const ProgressCallback& progress) {
+    if (config.maxLength <= 0 || config.batchSize <= 0 || config.epochs < 0 ||
+        config.threads <= 0 || config.learningRate <= 0.0f)
+        throw std::invalid_argument(
+            "sequence training: maxLength, batchSize, threads and "
+            "learningRate must be positive");
+    const auto started = std::chrono::steady_clock::now();
+    std::mt19937_64 random(config.seed);
+
+    // Hold out each user's last item for early stopping (users with at least 3 items).
+    std::vector<std::vector<int>> training;
+    std::vector<std::vector<int>> validationInputs;
+    std::vector<int> validationTargets;
+    training.reserve(sequences.size());
+    std::vector<std::size_t> eligible;
+    for (std::size_t u = 0; u < sequences.size(); ++u)
+        if (config.validationUsers > 0 && sequences[u].size() >= 3) eligible.push_back(u);
+    std::shuffle(eligible.begin(), eligible.end(), random);
+    eligible.resize(
+        std::min(eligible.size(), static_cast<std::size_t>(std::max(0, config.validationUsers))));
+    std::vector<char> heldOut(sequences.size(), 0);
+    for (auto u : eligible) heldOut[u] = 1;
+    for (std::size_t u = 0; u < sequences.size(); ++u) {
+        std::vector<int> sequence = sequences[u];
+        if (heldOut[u]) {
+            validationTargets.push_back(sequence.back());
+            sequence.pop_back();
+            validationInputs.push_back(sequence);
+        }
+        if (sequence.size() >= 2) training.push_back(std::move(sequence));
+    }
+
+    TrainingHistory history;
+    if (training.empty()) return history;
+    Adam adam(params, Adam::Config{config.learningRate});
+    std::vector<Worker> workers(static_cast<std::size_t>(config.threads));
+    for (auto& worker : workers) {
+        worker.cache = encoder.makeCache();
+        worker.grads = zerosLike(params);
+    }
+    const int table = encoder.itemTable();
+    std::vector<int> order(training.size());
+    std::iota(order.begin(), order.end(), 0);
+    const int batches =
+        static_cast<int>((training.size() + config.batchSize - 1) / config.batchSize);
+    const std::int64_t totalBatches = static_cast<std::int64_t>(batches) * config.epochs;
+    const int reportEvery = std::max(1, batches / 10);
+
+    Tensors best = params;
+    double bestNdcg = -1.0;
+    int sinceBest = 0;
+    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+        std::shuffle(order.begin(), order.end(), random);
+        double epochLoss = 0.0;
+        std::int64_t epochTargets = 0;
+        for (int b = 0; b < batches; ++b) {
+            const int begin = b * config.batchSize;
+            const int end = std::min<int>(begin + config.batchSize, static_cast<int>(order.size()));
+            std::int64_t targetCount = 0;
+            for (int i = begin; i < end; ++i) {
+                const auto& sequence =
+                    training[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])];
+                targetCount +=
+                    static_cast<int>(sequence.size()) - 1 - windowStart(sequence, config.maxLength);
+            }
+            const float scale = 1.0f / static_cast<float>(targetCount);
+            const std::uint64_t batchSeed =
+                config.seed ^
+                (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(epoch) * 100003u + b + 1));
+            runParallel(config.threads, [&](int t) {
+                Worker& worker = workers[static_cast<std::size_t>(t)];
+                setZero(worker.grads);
+                worker.loss = 0.0;
+                worker.batch = SequenceBatch{};
+                worker.targets.clear();
+                const int sliceBegin = begin + (end - begin) * t / config.threads;
+                const int sliceEnd = begin + (end - begin) * (t + 1) / config.threads;
+                for (int i = sliceBegin; i < sliceEnd; ++i) {
+                    const auto& sequence =
+                        training[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])];
+                    const int start = windowStart(sequence, config.maxLength);
+                    const std::span<const int> all(sequence);
+                    const auto length = sequence.size() - 1 - static_cast<std::size_t>(start);
+                    worker.batch.add(all.subspan(static_cast<std::size_t>(start), length),
+                                     config.maxLength);
+                    const auto targets = all.subspan(static_cast<std::size_t>(start) + 1, length);
+                    worker.targets.insert(worker.targets.end(), targets.begin(), targets.end());
+                }
+                if (worker.batch.rows() == 0) return;
+                std::mt19937_64 dropoutRandom(batchSeed + static_cast<std::uint64_t>(t));
+                encoder.forward(params, worker.batch, true, dropoutRandom, *worker.cache,
+                                worker.hidden);
+                worker.loss = softmaxCrossEntropy(
+                    worker.hidden, params[static_cast<std::size_t>(table)], worker.targets, scale,
+                    worker.dHidden, worker.grads[static_cast<std::size_t>(table)]);
+                encoder.backward(params, worker.batch, *worker.cache, worker.dHidden, worker.grads);
+            });
+            Tensors& grads = workers[0].grads;
+            for (std::size_t t = 1; t < workers.size(); ++t)
+                for (std::size_t p = 0; p < grads.size(); ++p) grads[p] += workers[t].grads[p];
+            adam.step(params, grads);
+            for (const auto& worker : workers) epochLoss += worker.loss;
+            epochTargets += targetCount;
+            if ((b + 1) % reportEvery == 0 && b + 1 < batches)
+                reportProgress(progress, {config.stage + " epoch " + std::to_string(epoch),
+                                          static_cast<std::int64_t>(epoch - 1) * batches + b + 1,
+                                          totalBatches, ""});
+        }
+        const float meanLoss = static_cast<float>(
+            epochLoss / static_cast<double>(std::max<std::int64_t>(1, epochTargets)));
+        if (!std::isfinite(meanLoss))
+            throw std::runtime_error(config.stage +
+                                     ": training diverged (loss is not finite) at epoch " +
+                                     std::to_string(epoch) + "; lower the learning rate");
+        history.loss.push_back(meanLoss);
+        char detail[128];
+        std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
+        std::string text = detail;
+        bool stop = false;
+        if (!validationInputs.empty() &&
+            (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
+            const double ndcg =
+                nextItemNdcgAt10(encoder, params, validationInputs, validationTargets,
+                                 config.maxLength, config.threads);
+            history.validationNdcg.push_back(static_cast<float>(ndcg));
+            std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
+            text += detail;
+            if (ndcg > bestNdcg) {
+                bestNdcg = ndcg;
+                best = params;
+                history.bestEpoch = epoch;
+                sinceBest = 0;
+            } else if (++sinceBest >= config.patience) {
+                stop = true;
+            }
+        } else if (validationInputs.empty()) {
+            history.bestEpoch = epoch;
+        }
+        reportProgress(progress, {config.stage + " epoch " + std::to_string(epoch),
+                                  static_cast<std::int64_t>(epoch) * batches, totalBatches, text});
+        if (stop) break;
+    }
+    if (!validationInputs.empty() && bestNdcg >= 0.0) params = std::move(best);
+    history.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return history;
+}
+
+}  // namespace animerec::nn

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "nn/sequence_encoder.h"
+#include "nn/training_config.h"
+#include "util/progress.h"
+
+namespace animerec::nn {
+
+// Trains `params` with full-softmax cross-entropy on next-item prediction over `sequences`
+// (item indices, oldest first, one per user). With validation, each user's last item is held out
+// and scored by full ranking against all items the user has not seen; the parameters of the best
+// validation NDCG@10 are kept. Reports progress per batch group; throws OperationCancelled.
+TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,
+                                     std::span<const std::vector<int>> sequences,
+                                     const SequenceTrainingConfig& config,
+                                     const ProgressCallback& progress);
+
+// Mean NDCG@10 of predicting `targets[u]` after `inputs[u]`, ranking against all items not in
+// `inputs[u]`. Users with an empty input are skipped. Uses `threads` threads.
+double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
+                        std::span<const std::vector<int>> inputs, std::span<const int> targets,
+                        int maxLength, int threads);
+
+}  // namespace animerec::nn

@@ -1,0 +1,13 @@
+list(APPEND ANIMEREC_CORE_SOURCES
+  nn/linear.cpp
+  nn/embedding.cpp
+  nn/layer_norm.cpp
+  nn/attention.cpp
+  nn/feed_forward.cpp
+  nn/gru.cpp
+  nn/softmax_loss.cpp
+  nn/adam.cpp
+  nn/sequence_encoder.cpp
+  nn/sequence_trainer.cpp
+  nn/tensor_io.cpp
+)

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <iosfwd>
+
+#include "nn/tensor.h"
+
+namespace animerec::nn {
+
+// Writes the tensors as count, then (rows, cols, row-major floats) each, little-endian.
+void writeTensors(std::ostream& out, const Tensors& tensors);
+// Reads tensors written by writeTensors into `into`, whose current shapes are the expected ones.
+// Throws std::runtime_error on truncation, a shape mismatch or a non-finite value; `into` is
+// only modified when everything was read successfully.
+void readTensors(std::istream& in, Tensors& into);
+
+}  // namespace animerec::nn

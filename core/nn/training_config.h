@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace animerec::nn {
+
+// How a next-item model is trained (shared by SASRec and the GRU model).
+struct SequenceTrainingConfig {
+    int maxLength = 50;           // only each user's last maxLength transitions are trained on
+    int epochs = 200;             // upper bound; early stopping usually ends sooner
+    int batchSize = 32;           // sequences per Adam step (small: more steps per epoch)
+    float learningRate = 2e-3f;   // Adam step size
+    int patience = 3;             // validations without improvement before stopping
+    int validateEvery = 1;        // epochs between validations
+    int validationUsers = 3000;   // users scored for early stopping; 0 = no validation, no holdout
+    int threads = 2;              // mini-batch slices trained in parallel
+    std::uint64_t seed = 42;      // shuffling and dropout
+    std::string stage = "train";  // Progress::stage prefix
+};
+
+// What a training run produced, for curves in reports and Studio.
+struct TrainingHistory {
+    std::vector<float> loss;            // mean cross-entropy per target, one per epoch
+    std::vector<float> validationNdcg;  // NDCG@10 per validation (empty without validation)
+    int bestEpoch = 0;                  // 1-based epoch whose parameters were kept
+    double seconds = 0.0;               // wall time of the whole run
+};
+
+}  // namespace animerec::nn

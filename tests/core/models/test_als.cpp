@@ -1,0 +1,235 @@
+#include <QtTest>
+#include <sstream>
+#include <stdexcept>
+
+#include "models/als.h"
+#include "models/model_factory.h"
+#include "models/model_io.h"
+#include "planted_blocks.h"
+
+using namespace animerec;
+using namespace animerec::testing;
+
+Q_DECLARE_METATYPE(animerec::AlsConfig::Solver)
+
+namespace {
+
+AlsConfig smallConfig(AlsConfig::Solver solver = AlsConfig::Solver::ConjugateGradient) {
+    AlsConfig config;
+    config.factors = 8;
+    config.regularization = 0.1f;
+    config.alpha = 10.0f;
+    config.iterations = 10;
+    config.solver = solver;
+    config.threads = 2;
+    return config;
+}
+
+std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
+    std::vector<float> scores(static_cast<std::size_t>(items));
+    model.score(query, scores);
+    return scores;
+}
+
+}  // namespace
+
+class TestAls : public QObject {
+    Q_OBJECT
+
+private:
+    PlantedSplit split_ = plantedBlocks();
+
+private slots:
+    void beatsPopularityAndRandom_data() {
+        QTest::addColumn<AlsConfig::Solver>("solver");
+        QTest::addRow("conjugate gradient") << AlsConfig::Solver::ConjugateGradient;
+        QTest::addRow("cholesky") << AlsConfig::Solver::Cholesky;
+    }
+    void beatsPopularityAndRandom() {
+        QFETCH(AlsConfig::Solver, solver);
+        Als model(smallConfig(solver));
+        model.fit(split_.train);
+        const double als = precisionAt10(model, split_);
+        const double popularity = popularityPrecision(split_);
+        const double random = randomPrecision(split_);
+        QVERIFY2(als > 1.4 * popularity,
+                 qPrintable(QString("als %1 vs popularity %2").arg(als).arg(popularity)));
+        QVERIFY2(als > 1.4 * random,
+                 qPrintable(QString("als %1 vs random %2").arg(als).arg(random)));
+    }
+
+    void lossDecreasesEveryIteration() {
+        std::vector<std::string> details;
+        Als model(smallConfig());
+        model.fit(split_.train, [&](const Progress& p) {
+            if (!p.detail.empty()) details.push_back(p.detail);
+            return true;
+        });
+        const auto& curve = model.trainingCurve();
+        QCOMPARE(static_cast<int>(curve.size()), smallConfig().iterations);
+        QCOMPARE(details.size(), curve.size());
+        for (std::size_t i = 1; i < curve.size(); ++i)
+            QVERIFY2(curve[i] <= curve[i - 1] * (1.0 + 1e-4),
+                     qPrintable(
+                         QString("iteration %1: %2 > %3").arg(i).arg(curve[i]).arg(curve[i - 1])));
+        QVERIFY(curve.back() < 0.9 * curve.front());
+    }
+
+    void conjugateGradientAgreesWithCholesky() {
+        Als cg(smallConfig(AlsConfig::Solver::ConjugateGradient));
+        Als exact(smallConfig(AlsConfig::Solver::Cholesky));
+        cg.fit(split_.train);
+        exact.fit(split_.train);
+        const auto& train = split_.train.interactions;
+        const int items = split_.train.catalog.size();
+        double overlap = 0.0;
+        for (int u = 0; u < train.userCount(); ++u)
+            overlap += topTenOverlap(scoresOf(cg, {u, train.historyOf(u)}, items),
+                                     scoresOf(exact, {u, train.historyOf(u)}, items));
+        overlap /= train.userCount();
+        QVERIFY2(overlap > 0.8, qPrintable(QString("mean top-10 overlap %1").arg(overlap)));
+        QVERIFY(std::abs(cg.trainingCurve().back() - exact.trainingCurve().back()) <
+                0.05 * exact.trainingCurve().back());
+    }
+
+    void foldInReproducesTrainedRanking() {
+        Als model(smallConfig(AlsConfig::Solver::Cholesky));
+        model.fit(split_.train);
+        const auto& train = split_.train.interactions;
+        const int items = split_.train.catalog.size();
+        double overlap = 0.0;
+        for (int u = 0; u < train.userCount(); ++u)
+            overlap += topTenOverlap(scoresOf(model, {u, train.historyOf(u)}, items),
+                                     scoresOf(model, {-1, train.historyOf(u)}, items));
+        overlap /= train.userCount();
+        QVERIFY2(overlap > 0.85, qPrintable(QString("mean top-10 overlap %1").arg(overlap)));
+
+        // A longer history than at training time is folded in too: the new item moves the scores.
+        std::vector<Event> longer(train.historyOf(0).begin(), train.historyOf(0).end());
+        longer.push_back(split_.heldOut[0].front());
+        QVERIFY(scoresOf(model, {0, longer}, items) !=
+                scoresOf(model, {0, train.historyOf(0)}, items));
+    }
+
+    void unknownUserWithoutHistoryGetsPopularity() {
+        Als model(smallConfig());
+        model.fit(split_.train);
+        const auto scores = scoresOf(model, {-1, {}}, split_.train.catalog.size());
+        const auto counts = split_.train.interactions.itemCounts();
+        const auto top = topK(scores, 1);
+        QCOMPARE(counts[static_cast<std::size_t>(top.front().item)],
+                 *std::max_element(counts.begin(), counts.end()));
+    }
+
+    void itemFoldInMatchesTrainedItemFactors() {
+        Als model(smallConfig(AlsConfig::Solver::Cholesky));
+        model.fit(split_.train);
+        const auto& train = split_.train.interactions;
+        const int item = 3;
+        std::vector<WeightedItem> users;
+        for (int u = 0; u < train.userCount(); ++u)
+            for (const auto& event : train.historyOf(u))
+                if (event.item == item) users.push_back({u, 1.0f});
+        const auto folded = model.itemFactorsFor(users);
+        const int k = model.factors();
+        double dot = 0, a = 0, b = 0;
+        for (int f = 0; f < k; ++f) {
+            const double x = folded[static_cast<std::size_t>(f)],
+                         y = model.itemFactors()[static_cast<std::size_t>(item * k + f)];
+            dot += x * y;
+            a += x * x;
+            b += y * y;
+        }
+        QVERIFY2(dot / std::sqrt(a * b) > 0.95,
+                 qPrintable(QString("cosine %1").arg(dot / std::sqrt(a * b))));
+    }
+
+    void explainsWithOwnHistoryItems() {
+        Als model(smallConfig());
+        model.fit(split_.train);
+        const int user = 0;  // group 0 likes the first block
+        const auto history = split_.train.interactions.historyOf(user);
+        const auto reasons = model.explain({user, history}, 5, 3);
+        QCOMPARE(static_cast<int>(reasons.size()), 3);
+        for (std::size_t i = 0; i < reasons.size(); ++i) {
+            QVERIFY(std::any_of(history.begin(), history.end(),
+                                [&](const Event& e) { return e.item == reasons[i].item; }));
+            if (i > 0) QVERIFY(reasons[i].weight <= reasons[i - 1].weight);
+        }
+        QCOMPARE(blockOf(reasons.front().item, split_.train.catalog.size()), 0);
+        QVERIFY(model.explain({user, {}}, 5).empty());
+    }
+
+    void saveLoadGivesIdenticalScores() {
+        Als model(smallConfig());
+        model.fit(split_.train);
+        std::stringstream buffer;
+        model.save(buffer);
+        Als loaded;
+        loaded.load(buffer);
+        const auto& train = split_.train.interactions;
+        const int items = split_.train.catalog.size();
+        for (int u : {0, 1, 17}) {
+            QCOMPARE(scoresOf(loaded, {u, train.historyOf(u)}, items),
+                     scoresOf(model, {u, train.historyOf(u)}, items));
+            QCOMPARE(scoresOf(loaded, {-1, train.historyOf(u)}, items),
+                     scoresOf(model, {-1, train.historyOf(u)}, items));
+        }
+        QCOMPARE(loaded.trainingCurve(), model.trainingCurve());
+    }
+
+    void factoryAndModelFileRoundTrip() {
+        auto model = createRecommender("als", {{"factors", 6}, {"iterations", 4}, {"solver", 1}});
+        QCOMPARE(model->name(), std::string("als"));
+        QCOMPARE(dynamic_cast<Als&>(*model).config().solver, AlsConfig::Solver::Cholesky);
+        model->fit(split_.train);
+        const QString path = QDir::temp().filePath(
+            QString("animerec_test_als_%1.model").arg(QCoreApplication::applicationPid()));
+        saveModelFile(path.toStdString(), *model);
+        const auto loaded = loadModelFile(path.toStdString());
+        QFile::remove(path);
+        const UserQuery query{2, split_.train.interactions.historyOf(2)};
+        const int items = split_.train.catalog.size();
+        QCOMPARE(scoresOf(*loaded, query, items), scoresOf(*model, query, items));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createRecommender("als", {{"alpah", 1}}));
+    }
+
+    void corruptBodyThrows_data() {
+        QTest::addColumn<int>("mutation");
+        QTest::addRow("truncated") << 0;
+        QTest::addRow("bad version") << 1;
+        QTest::addRow("empty") << 2;
+        QTest::addRow("bad factor count") << 3;
+    }
+    void corruptBodyThrows() {
+        QFETCH(int, mutation);
+        Als model(smallConfig());
+        model.fit(split_.train);
+        std::stringstream buffer;
+        model.save(buffer);
+        std::string body = buffer.str();
+        if (mutation == 0) body.resize(body.size() / 2);
+        if (mutation == 1) body[0] = 99;
+        if (mutation == 2) body.clear();
+        if (mutation == 3) body[4] = 0, body[5] = 0, body[6] = 0, body[7] = 0;  // factors = 0
+        std::istringstream in(body);
+        Als target;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, target.load(in));
+    }
+
+    void cancelStopsTraining() {
+        Als model(smallConfig());
+        QVERIFY_THROWS_EXCEPTION(OperationCancelled, model.fit(split_.train, [](const Progress& p) {
+            return p.done < 2;
+        }));
+    }
+
+    void rejectsBadConfig() {
+        AlsConfig config;
+        config.factors = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Als{config});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAls)
+#include "test_als.moc"

@@ -1,0 +1,194 @@
+#include <Eigen/Dense>
+#include <QtTest>
+#include <sstream>
+#include <stdexcept>
+
+#include "models/ease.h"
+#include "planted_blocks.h"
+
+using namespace animerec;
+using namespace animerec::testing;
+
+namespace {
+
+std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
+    std::vector<float> scores(static_cast<std::size_t>(items));
+    model.score(query, scores);
+    return scores;
+}
+
+}  // namespace
+
+class TestEase : public QObject {
+    Q_OBJECT
+
+private:
+    PlantedSplit split_ = plantedBlocks();
+
+    static EaseConfig config(float lambda = 20.0f, int maxItems = 8000) {
+        EaseConfig c;
+        c.lambda = lambda;
+        c.maxItems = maxItems;
+        c.threads = 2;
+        return c;
+    }
+
+private slots:
+    void beatsPopularityAndRandom() {
+        Ease model(config());
+        model.fit(split_.train);
+        const double ease = precisionAt10(model, split_);
+        QVERIFY2(ease > 1.4 * popularityPrecision(split_),
+                 qPrintable(QString("ease %1").arg(ease)));
+        QVERIFY2(ease > 1.4 * randomPrecision(split_), qPrintable(QString("ease %1").arg(ease)));
+    }
+
+    void diagonalIsZero() {
+        Ease model(config());
+        model.fit(split_.train);
+        QCOMPARE(model.modelledItemCount(), split_.train.catalog.size());
+        for (int i = 0; i < model.modelledItemCount(); ++i) QCOMPARE(model.weight(i, i), 0.0f);
+    }
+
+    // The blocked inverse against a plain dense solve, on more items than one column block.
+    void matchesClosedForm_data() {
+        QTest::addColumn<int>("items");
+        QTest::addColumn<float>("lambda");
+        QTest::addRow("one block") << 80 << 20.0f;
+        QTest::addRow("three blocks") << 600 << 5.0f;
+    }
+    void matchesClosedForm() {
+        QFETCH(int, items);
+        QFETCH(float, lambda);
+        const auto split = plantedBlocks(11, 300, items);
+        Ease model(config(lambda));
+        model.fit(split.train);
+        const int n = model.modelledItemCount();
+        const auto& order = model.modelledItems();
+        std::vector<int> position(static_cast<std::size_t>(items), -1);
+        for (int p = 0; p < n; ++p)
+            position[static_cast<std::size_t>(order[static_cast<std::size_t>(p)])] = p;
+        Eigen::MatrixXd x = Eigen::MatrixXd::Zero(split.train.interactions.userCount(), n);
+        for (int u = 0; u < split.train.interactions.userCount(); ++u)
+            for (const auto& e : split.train.interactions.historyOf(u))
+                if (position[static_cast<std::size_t>(e.item)] >= 0)
+                    x(u, position[static_cast<std::size_t>(e.item)]) = 1.0;
+        Eigen::MatrixXd g = x.transpose() * x;
+        g.diagonal().array() += lambda;
+        const Eigen::MatrixXd p = g.inverse();
+        double worst = 0.0;
+        for (int j = 0; j < n; ++j)
+            for (int i = 0; i < n; ++i) {
+                const double expected = i == j ? 0.0 : -p(j, i) / p(i, i);
+                worst = std::max(worst, std::abs(expected - model.weight(j, i)));
+            }
+        QVERIFY2(worst < 1e-4, qPrintable(QString("max |B - closed form| = %1").arg(worst)));
+    }
+
+    void unmodelledItemsScoreLowest() {
+        Ease model(config(20.0f, 30));
+        model.fit(split_.train);
+        QCOMPARE(model.modelledItemCount(), 30);
+        const auto counts = split_.train.interactions.itemCounts();
+        std::vector<std::uint8_t> modelled(counts.size(), 0);
+        int minModelledCount = 1 << 30;
+        for (int item : model.modelledItems()) {
+            modelled[static_cast<std::size_t>(item)] = 1;
+            minModelledCount = std::min(minModelledCount, counts[static_cast<std::size_t>(item)]);
+        }
+        const auto scores = scoresOf(model, {0, split_.train.interactions.historyOf(0)},
+                                     split_.train.catalog.size());
+        float lowestModelled = 1e30f, highestOther = -1e30f;
+        for (std::size_t i = 0; i < scores.size(); ++i) {
+            QVERIFY(std::isfinite(scores[i]));
+            if (modelled[i])
+                lowestModelled = std::min(lowestModelled, scores[i]);
+            else {
+                highestOther = std::max(highestOther, scores[i]);
+                QVERIFY(counts[i] <= minModelledCount);  // the most frequent items were kept
+            }
+        }
+        QVERIFY(highestOther < lowestModelled);
+    }
+
+    void explainUsesLargestWeights() {
+        Ease model(config());
+        model.fit(split_.train);
+        const auto history = split_.train.interactions.historyOf(0);
+        const int target = 7;
+        const auto reasons = model.explain({0, history}, target, 3);
+        QCOMPARE(static_cast<int>(reasons.size()), 3);
+        const auto& items = model.modelledItems();
+        const auto positionOf = [&](int item) {
+            return static_cast<int>(std::find(items.begin(), items.end(), item) - items.begin());
+        };
+        for (const auto& reason : reasons)
+            QCOMPARE(reason.weight, model.weight(positionOf(reason.item), positionOf(target)));
+        for (const auto& event : history) {
+            if (event.item == target) continue;
+            const bool listed =
+                std::any_of(reasons.begin(), reasons.end(),
+                            [&](const Contribution& c) { return c.item == event.item; });
+            if (!listed)
+                QVERIFY(model.weight(positionOf(event.item), positionOf(target)) <=
+                        reasons.back().weight);
+        }
+    }
+
+    void scoreIsSumOfHistoryRows() {
+        Ease model(config());
+        model.fit(split_.train);
+        std::vector<Event> history(2);
+        history[0].item = 3;
+        history[1].item = 50;
+        const auto scores = scoresOf(model, {-1, history}, split_.train.catalog.size());
+        const auto& items = model.modelledItems();
+        const auto pos = [&](int item) {
+            return static_cast<int>(std::find(items.begin(), items.end(), item) - items.begin());
+        };
+        QCOMPARE(scores[10], model.weight(pos(3), pos(10)) + model.weight(pos(50), pos(10)));
+    }
+
+    void saveLoadGivesIdenticalScores() {
+        Ease model(config(20.0f, 50));
+        model.fit(split_.train);
+        std::stringstream buffer;
+        model.save(buffer);
+        Ease loaded;
+        loaded.load(buffer);
+        const int items = split_.train.catalog.size();
+        for (int u : {0, 5}) {
+            const UserQuery query{u, split_.train.interactions.historyOf(u)};
+            QCOMPARE(scoresOf(loaded, query, items), scoresOf(model, query, items));
+        }
+    }
+
+    void corruptBodyThrows_data() {
+        QTest::addColumn<int>("mutation");
+        QTest::addRow("truncated") << 0;
+        QTest::addRow("bad version") << 1;
+        QTest::addRow("negative lambda") << 2;
+    }
+    void corruptBodyThrows() {
+        QFETCH(int, mutation);
+        Ease model(config());
+        model.fit(split_.train);
+        std::stringstream buffer;
+        model.save(buffer);
+        std::string body = buffer.str();
+        if (mutation == 0) body.resize(body.size() - 7);
+        if (mutation == 1) body[1] = 7;
+        if (mutation == 2) body[7] = static_cast<char>(0x80 | body[7]);  // sign bit of lambda
+        std::istringstream in(body);
+        Ease target;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, target.load(in));
+    }
+
+    void rejectsBadConfig() {
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Ease{config(0.0f)});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Ease{config(10.0f, 0)});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEase)
+#include "test_ease.moc"

@@ -1,0 +1,268 @@
+#include <QtTest>
+#include <cmath>
+#include <functional>
+#include <random>
+
+#include "models/sasrec_network.h"
+#include "nn/attention.h"
+#include "nn/embedding.h"
+#include "nn/feed_forward.h"
+#include "nn/gru.h"
+#include "nn/init.h"
+#include "nn/layer_norm.h"
+#include "nn/linear.h"
+#include "nn/softmax_loss.h"
+
+using namespace animerec;
+using nn::Matrix;
+using nn::Tensors;
+
+namespace {
+
+// A differentiable function of (parameters, input) and its hand-written backward pass.
+struct Problem {
+    nn::ParameterStore store;
+    Matrix input;
+    std::function<Matrix(const Tensors&, const Matrix&)> forward;
+    std::function<void(const Tensors&, const Matrix&, const Matrix&, Tensors&, Matrix&)> backward;
+};
+
+// Scalar probe L = sum(weights .* f(params, x)), accumulated in double to keep float noise low.
+double probe(const Problem& p, const Tensors& params, const Matrix& x, const Matrix& weights) {
+    const Matrix y = p.forward(params, x);
+    return (y.cast<double>().array() * weights.cast<double>().array()).sum();
+}
+
+const std::vector<nn::Segment> kSegments{{0, 4}, {4, 3}};  // two sequences stacked in 7 rows
+
+Matrix randomMatrix(int rows, int cols, std::mt19937_64& random) {
+    Matrix m(rows, cols);
+    nn::initNormal(m, 1.0f, random);
+    return m;
+}
+
+Problem makeProblem(const QString& layer, std::mt19937_64& random) {
+    Problem p;
+    const int dim = 8;
+    if (layer == "linear") {
+        auto linear = std::make_shared<nn::Linear>();
+        linear->create(p.store, "l", dim, 5, random);
+        nn::initNormal(p.store.values()[1], 0.5f, random);  // non-zero bias
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [linear](const Tensors& w, const Matrix& x) {
+            Matrix y;
+            linear->forward(w, x, y);
+            return y;
+        };
+        p.backward = [linear](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                              Matrix& dx) { linear->backward(w, x, dy, g, &dx); };
+    } else if (layer == "layer_norm") {
+        auto norm = std::make_shared<nn::LayerNorm>();
+        norm->create(p.store, "n", dim);
+        nn::initNormal(p.store.values()[0], 1.0f, random);
+        nn::initNormal(p.store.values()[1], 1.0f, random);
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [norm](const Tensors& w, const Matrix& x) {
+            Matrix y;
+            nn::LayerNorm::Cache c;
+            norm->forward(w, x, y, c);
+            return y;
+        };
+        p.backward = [norm](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                            Matrix& dx) {
+            Matrix y;
+            nn::LayerNorm::Cache c;
+            norm->forward(w, x, y, c);
+            norm->backward(w, c, dy, g, dx);
+        };
+    } else if (layer == "attention") {
+        auto attention = std::make_shared<nn::CausalSelfAttention>();
+        attention->create(p.store, "a", dim, 2, random);
+        for (auto& t : p.store.values())
+            if (t.rows() == 1) nn::initNormal(t, 0.3f, random);
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [attention](const Tensors& w, const Matrix& x) {
+            Matrix y;
+            nn::CausalSelfAttention::Cache c;
+            attention->forward(w, x, kSegments, y, c);
+            return y;
+        };
+        p.backward = [attention](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                                 Matrix& dx) {
+            Matrix y;
+            nn::CausalSelfAttention::Cache c;
+            attention->forward(w, x, kSegments, y, c);
+            attention->backward(w, kSegments, c, dy, g, dx);
+        };
+    } else if (layer == "feed_forward") {
+        auto ffn = std::make_shared<nn::FeedForward>();
+        ffn->create(p.store, "f", dim, 12, random);
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [ffn](const Tensors& w, const Matrix& x) {
+            Matrix y;
+            nn::FeedForward::Cache c;
+            ffn->forward(w, x, y, c);
+            return y;
+        };
+        p.backward = [ffn](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                           Matrix& dx) {
+            Matrix y;
+            nn::FeedForward::Cache c;
+            ffn->forward(w, x, y, c);
+            ffn->backward(w, c, dy, g, dx);
+        };
+    } else if (layer == "gru") {
+        auto gru = std::make_shared<nn::Gru>();
+        gru->create(p.store, "g", dim, 6, random);
+        for (auto& t : p.store.values())
+            if (t.rows() == 1) nn::initNormal(t, 0.3f, random);
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [gru](const Tensors& w, const Matrix& x) {
+            Matrix y;
+            nn::Gru::Cache c;
+            gru->forward(w, x, kSegments, y, c);
+            return y;
+        };
+        p.backward = [gru](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                           Matrix& dx) {
+            Matrix y;
+            nn::Gru::Cache c;
+            gru->forward(w, x, kSegments, y, c);
+            gru->backward(w, kSegments, c, dy, g, dx);
+        };
+    } else if (layer == "embedding") {
+        p.store.add("table", 5, dim);
+        nn::initNormal(p.store.values()[0], 1.0f, random);
+        const std::vector<int> ids{3, 1, 3, 0, 4};  // a repeated id must accumulate
+        p.forward = [ids](const Tensors& w, const Matrix&) {
+            Matrix y;
+            nn::gatherRows(w[0], ids, y);
+            return y;
+        };
+        p.backward = [ids](const Tensors&, const Matrix&, const Matrix& dy, Tensors& g, Matrix&) {
+            nn::scatterAddRows(g[0], ids, dy);
+        };
+    } else if (layer == "softmax_cross_entropy") {
+        p.store.add("items", 11, dim);
+        nn::initNormal(p.store.values()[0], 1.0f, random);
+        p.input = randomMatrix(7, dim, random);
+        const std::vector<int> targets{0, 3, 3, 10, 5, 7, 1};
+        p.forward = [targets](const Tensors& w, const Matrix& x) {
+            Matrix dh, di = Matrix::Zero(w[0].rows(), w[0].cols());
+            Matrix y(1, 1);
+            y(0, 0) = static_cast<float>(nn::softmaxCrossEntropy(x, w[0], targets, 1.0f, dh, di));
+            return y;
+        };
+        p.backward = [targets](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                               Matrix& dx) {
+            Matrix gradItems = Matrix::Zero(w[0].rows(), w[0].cols());
+            nn::softmaxCrossEntropy(x, w[0], targets, dy(0, 0), dx, gradItems);
+            g[0] += gradItems;
+        };
+    } else if (layer == "sasrec_network") {
+        auto network =
+            std::make_shared<SasrecNetwork>(SasrecShape{9, dim, 2, 2, 5, 0.0f}, p.store, random);
+        for (auto& t : p.store.values())
+            if (t.rows() == 1) nn::initNormal(t, 0.3f, random);
+        auto batch = std::make_shared<nn::SequenceBatch>();
+        batch->add(std::vector<int>{1, 4, 4, 8}, 5);
+        batch->add(std::vector<int>{0, 2, 7, 3, 6}, 5);
+        p.forward = [network, batch](const Tensors& w, const Matrix&) {
+            std::mt19937_64 r(1);
+            auto c = network->makeCache();
+            Matrix h;
+            network->forward(w, *batch, false, r, *c, h);
+            return h;
+        };
+        p.backward = [network, batch](const Tensors& w, const Matrix&, const Matrix& dy, Tensors& g,
+                                      Matrix&) {
+            std::mt19937_64 r(1);
+            auto c = network->makeCache();
+            Matrix h;
+            network->forward(w, *batch, false, r, *c, h);
+            network->backward(w, *batch, *c, dy, g);
+        };
+    }
+    return p;
+}
+
+}  // namespace
+
+class TestNnGradients : public QObject {
+    Q_OBJECT
+private slots:
+    void backwardMatchesFiniteDifferences_data() {
+        QTest::addColumn<QString>("layer");
+        for (const char* layer : {"linear", "layer_norm", "attention", "feed_forward", "gru",
+                                  "embedding", "softmax_cross_entropy", "sasrec_network"})
+            QTest::addRow("%s", layer) << QString(layer);
+    }
+    void backwardMatchesFiniteDifferences() {
+        QFETCH(QString, layer);
+        std::mt19937_64 random(2024);
+        Problem p = makeProblem(layer, random);
+        QVERIFY(p.forward);
+        Tensors params = p.store.values();
+        const Matrix y = p.forward(params, p.input);
+        const Matrix weights =
+            randomMatrix(static_cast<int>(y.rows()), static_cast<int>(y.cols()), random);
+        Tensors grads = nn::zerosLike(params);
+        Matrix dx;
+        p.backward(params, p.input, weights, grads, dx);
+
+        const double eps = 1e-3;
+        int checked = 0;
+        const auto compare = [&](double analytic, double numeric, const QString& what) {
+            const double tolerance = 2e-3 + 2e-2 * std::max(std::abs(analytic), std::abs(numeric));
+            if (std::abs(analytic - numeric) > tolerance)
+                QFAIL(qPrintable(
+                    QString("%1: analytic %2 vs numeric %3").arg(what).arg(analytic).arg(numeric)));
+            ++checked;
+        };
+        for (std::size_t t = 0; t < params.size(); ++t) {
+            for (Eigen::Index i = 0; i < params[t].size();
+                 i += std::max<Eigen::Index>(1, params[t].size() / 12)) {
+                const float saved = params[t].data()[i];
+                params[t].data()[i] = saved + static_cast<float>(eps);
+                const double plus = probe(p, params, p.input, weights);
+                params[t].data()[i] = saved - static_cast<float>(eps);
+                const double minus = probe(p, params, p.input, weights);
+                params[t].data()[i] = saved;
+                compare(
+                    grads[t].data()[i], (plus - minus) / (2 * eps),
+                    QString::fromStdString(p.store.names()[t]) + "[" + QString::number(i) + "]");
+            }
+        }
+        Matrix x = p.input;
+        for (Eigen::Index i = 0; i < x.size(); i += std::max<Eigen::Index>(1, x.size() / 16)) {
+            const float saved = x.data()[i];
+            x.data()[i] = saved + static_cast<float>(eps);
+            const double plus = probe(p, params, x, weights);
+            x.data()[i] = saved - static_cast<float>(eps);
+            const double minus = probe(p, params, x, weights);
+            x.data()[i] = saved;
+            compare(dx.data()[i], (plus - minus) / (2 * eps), "input[" + QString::number(i) + "]");
+        }
+        QVERIFY(checked >= 10);
+    }
+
+    void attentionIsCausal() {
+        // Changing a later position must not change any earlier output row.
+        std::mt19937_64 random(5);
+        nn::ParameterStore store;
+        nn::CausalSelfAttention attention;
+        attention.create(store, "a", 8, 2, random);
+        Matrix x = randomMatrix(7, 8, random);
+        Matrix before, after;
+        nn::CausalSelfAttention::Cache cache;
+        attention.forward(store.values(), x, kSegments, before, cache);
+        x.row(2).setConstant(3.0f);
+        attention.forward(store.values(), x, kSegments, after, cache);
+        QVERIFY((before.topRows(2) - after.topRows(2)).cwiseAbs().maxCoeff() == 0.0f);
+        QVERIFY((before.bottomRows(3) - after.bottomRows(3)).cwiseAbs().maxCoeff() == 0.0f);
+        QVERIFY((before.row(3) - after.row(3)).cwiseAbs().maxCoeff() > 1e-4f);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestNnGradients)
+#include "test_nn_gradients.moc"

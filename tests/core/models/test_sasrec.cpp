@@ -1,0 +1,201 @@
+#include <QtTest>
+#include <algorithm>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "models/model_factory.h"
+#include "models/sasrec.h"
+#include "test_sasrec_fixtures.h"
+
+using namespace animerec;
+using namespace animerec::testing;
+
+namespace {
+
+SasrecConfig smallConfig() {
+    SasrecConfig config;
+    config.dim = 16;
+    config.blocks = 1;
+    config.heads = 2;
+    config.dropout = 0.1f;
+    config.training.maxLength = 8;
+    config.training.epochs = 80;
+    config.training.batchSize = 16;
+    config.training.learningRate = 1e-2f;
+    config.training.patience = 80;
+    config.training.seed = 7;
+    return config;
+}
+
+// Trained once and shared: every test below reads it only through the const interface.
+const SasrecModel& trainedModel() {
+    static const auto model = [] {
+        auto m = std::make_unique<SasrecModel>(smallConfig());
+        m->fit(cycleDataset(20, 60, 12));
+        return m;
+    }();
+    return *model;
+}
+
+std::string savedBody(const Recommender& model) {
+    std::ostringstream out;
+    model.save(out);
+    return out.str();
+}
+
+}  // namespace
+
+class TestSasrec : public QObject {
+    Q_OBJECT
+private slots:
+    void lossDecreasesOnTinyData() {
+        const auto& curve = trainedModel().trainingCurve();
+        QCOMPARE(static_cast<int>(curve.size()), 80);
+        QVERIFY2(curve.back() < 0.5f * curve.front(),
+                 qPrintable(QString("loss %1 -> %2").arg(curve.front()).arg(curve.back())));
+        QVERIFY(!trainedModel().validationCurve().empty());
+    }
+
+    void learnsDeterministicSequence() {
+        const double hitRate = cycleHitRateAt1(trainedModel(), 20, 8);
+        QVERIFY2(hitRate >= 0.95, qPrintable(QString("HR@1 %1").arg(hitRate)));
+    }
+
+    void emptyHistoryGivesZeros() {
+        const auto scores = scoresFor(trainedModel(), {}, 20);
+        QVERIFY(std::all_of(scores.begin(), scores.end(), [](float s) { return s == 0.0f; }));
+    }
+
+    void ignoresPlanToWatchAndOrdersByEventOrder() {
+        const auto plain = scoresFor(trainedModel(), historyOf({3, 4, 5}), 20);
+        auto history = historyOf({3, 4, 5});
+        Event wish;
+        wish.item = 17;
+        wish.status = WatchStatus::PlanToWatch;
+        wish.order = 10;
+        history.push_back(wish);
+        std::reverse(history.begin(), history.end());  // out of order on purpose
+        QCOMPARE(scoresFor(trainedModel(), history, 20), plain);
+        const auto other = scoresFor(trainedModel(), historyOf({3, 4, 5, 17}), 20);
+        QVERIFY(other != plain);
+    }
+
+    void newCatalogueItemsRankLowest() {
+        std::vector<float> scores(25);
+        const auto history = historyOf({1, 2});
+        trainedModel().score(UserQuery{-1, history}, scores);
+        const float lowestKnown = *std::min_element(scores.begin(), scores.begin() + 20);
+        for (int i = 20; i < 25; ++i) QVERIFY(scores[static_cast<std::size_t>(i)] < lowestKnown);
+    }
+
+    void saveLoadGivesIdenticalScores() {
+        const std::string body = savedBody(trainedModel());
+        SasrecModel loaded;
+        std::istringstream in(body);
+        loaded.load(in);
+        QCOMPARE(loaded.config().dim, 16);
+        QCOMPARE(loaded.trainingCurve(), trainedModel().trainingCurve());
+        const auto history = historyOf({5, 6, 7, 8});
+        QCOMPARE(scoresFor(loaded, history, 20), scoresFor(trainedModel(), history, 20));
+        QCOMPARE(savedBody(loaded), body);
+    }
+
+    void corruptBodyThrows_data() {
+        QTest::addColumn<int>("cut");
+        QTest::addColumn<int>("flipOffset");
+        QTest::addRow("empty") << 0 << -1;
+        QTest::addRow("truncated header") << 10 << -1;
+        QTest::addRow("truncated tensors") << -100 << -1;
+        QTest::addRow("bad version") << 100000000 << 0;
+        QTest::addRow("absurd item count") << 100000000 << 7;
+        QTest::addRow("heads not dividing dim") << 100000000 << 16;
+    }
+    void corruptBodyThrows() {
+        QFETCH(int, cut);
+        QFETCH(int, flipOffset);
+        std::string body = savedBody(trainedModel());
+        if (cut < 0)
+            body.resize(body.size() + static_cast<std::size_t>(cut));
+        else if (static_cast<std::size_t>(cut) < body.size())
+            body.resize(static_cast<std::size_t>(cut));
+        if (flipOffset >= 0) body[static_cast<std::size_t>(flipOffset)] ^= 0x55;
+        SasrecModel model(smallConfig());
+        model.fit(cycleDataset(20, 8, 5));
+        const auto history = historyOf({1, 2, 3});
+        const auto before = scoresFor(model, history, 20);
+        std::istringstream in(body);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(in));
+        QCOMPARE(scoresFor(model, history, 20), before);  // the old model keeps serving
+    }
+
+    void scoreIsThreadSafe() {
+        std::vector<std::vector<Event>> histories;
+        std::mt19937 random(3);
+        for (int q = 0; q < 200; ++q) {
+            std::vector<int> items;
+            for (int i = 0; i < 1 + q % 10; ++i) items.push_back(static_cast<int>(random() % 20));
+            histories.push_back(historyOf(items));
+        }
+        std::vector<std::vector<float>> expected;
+        for (const auto& h : histories) expected.push_back(scoresFor(trainedModel(), h, 20));
+        std::vector<std::vector<float>> a(histories.size()), b(histories.size());
+        std::thread first([&] {
+            for (std::size_t i = 0; i < histories.size(); ++i)
+                a[i] = scoresFor(trainedModel(), histories[i], 20);
+        });
+        std::thread second([&] {
+            for (std::size_t i = histories.size(); i-- > 0;)
+                b[i] = scoresFor(trainedModel(), histories[i], 20);
+        });
+        first.join();
+        second.join();
+        QCOMPARE(a, expected);
+        QCOMPARE(b, expected);
+    }
+
+    void sameSeedSameModel() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 3;
+        SasrecModel first(config), second(config);
+        const auto data = cycleDataset(20, 30, 8);
+        first.fit(data);
+        second.fit(data);
+        QCOMPARE(savedBody(first), savedBody(second));
+    }
+
+    void reportsProgressAndCancels() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 3;
+        SasrecModel model(config);
+        std::vector<std::string> details;
+        model.fit(cycleDataset(20, 30, 8), [&](const Progress& p) {
+            if (!p.detail.empty()) details.push_back(p.detail);
+            return true;
+        });
+        QCOMPARE(static_cast<int>(details.size()), 3);
+        QVERIFY(details.back().find("loss") != std::string::npos);
+        QVERIFY(details.back().find("NDCG@10") != std::string::npos);
+        SasrecModel cancelled(config);
+        QVERIFY_THROWS_EXCEPTION(
+            OperationCancelled,
+            cancelled.fit(cycleDataset(20, 30, 8), [](const Progress&) { return false; }));
+    }
+
+    void unfittedModelRefusesToScore() {
+        SasrecModel model;
+        std::vector<float> scores(4);
+        const auto history = historyOf({1});
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.score(UserQuery{-1, history}, scores));
+    }
+
+    void factoryBuildsConfiguredModel() {
+        auto model = createRecommender("sasrec", {{"dim", 8}, {"heads", 2}, {"epochs", 1}});
+        QCOMPARE(model->name(), std::string("sasrec"));
+        QCOMPARE(dynamic_cast<SasrecModel&>(*model).config().dim, 8);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createRecommender("sasrec", {{"dims", 8}}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSasrec)
+#include "test_sasrec.moc"

@@ -1,0 +1,278 @@
+#include <QFile>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "background_task.h"
+#include "panels/metric_charts.h"
+#include "panels/metrics_panel.h"
+#include "panels/results_model.h"
+#include "studio_context.h"
+#include "studio_test_data.h"
+#include "widgets/chart_widget.h"
+
+using animerec::ui::BackgroundTask;
+using animerec::ui::EvaluationSettings;
+using animerec::ui::MetricsPanel;
+using animerec::ui::SplitProtocol;
+using animerec::ui::StudioContext;
+
+class TestMetricsPanel : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir_;
+    QString database_;
+
+    // Waits for the running evaluation to end; the result is the panel's status text.
+    static void waitUntilIdle(MetricsPanel& panel, int timeoutMs = 60000) {
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), timeoutMs);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        database_ = studio_test::makeDatabase(QDir(dir_.path()));
+    }
+
+    void evaluatesAndDrawsEveryChart_data() {
+        QTest::addColumn<int>("protocol");
+        QTest::addColumn<int>("catalogMode");
+        QTest::addColumn<int>("k");
+        QTest::addRow("holdout, all items, K=10") << 0 << 0 << 10;
+        QTest::addRow("last 2 out, interacted items, K=7") << 1 << 1 << 7;
+    }
+
+    void evaluatesAndDrawsEveryChart() {
+        QFETCH(int, protocol);
+        QFETCH(int, catalogMode);
+        QFETCH(int, k);
+        StudioContext context(database_);
+        MetricsPanel panel(&context);
+        panel.resize(1100, 760);
+        EvaluationSettings settings;
+        settings.protocol = protocol == 0 ? SplitProtocol::Holdout : SplitProtocol::LastN;
+        settings.lastN = 2;
+        settings.k = k;
+        settings.catalogMode =
+            catalogMode == 0 ? animerec::CatalogMode::All : animerec::CatalogMode::Interacted;
+        settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
+                           QStringLiteral("als")};
+        panel.setSettings(settings, QStringLiteral("als.iterations=100; als.factors=64"));
+        const int runsBefore = panel.historyRowCount();
+
+        // The GUI thread must keep turning while the evaluation runs.
+        int ticks = 0;
+        QTimer timer;
+        connect(&timer, &QTimer::timeout, [&ticks] { ++ticks; });
+        timer.start(5);
+        QSignalSpy started(&panel, &MetricsPanel::taskStarted);
+        QSignalSpy finished(&panel, &MetricsPanel::evaluationFinished);
+        QElapsedTimer clock;
+        clock.start();
+        BackgroundTask* task = panel.startEvaluation();
+        QVERIFY(task);
+        QCOMPARE(started.count(), 1);
+        QVERIFY(panel.isRunning());
+        QVERIFY(!panel.runButton()->isEnabled());
+        QVERIFY(panel.cancelButton()->isEnabled());
+        QVERIFY(!panel.startEvaluation());  // one run at a time
+        waitUntilIdle(panel);
+        timer.stop();
+        QVERIFY2(finished.count() == 1, qPrintable(panel.statusText()));
+        qInfo("evaluation took %lld ms; the GUI timer ticked %d times", clock.elapsed(), ticks);
+        QVERIFY2(ticks >= 3, qPrintable(QStringLiteral("timer ticked %1 times").arg(ticks)));
+        QVERIFY(panel.runButton()->isEnabled());
+
+        QCOMPARE(panel.results()->rowCount(), 3);
+        QCOMPARE(panel.results()->data(panel.results()->index(0, 0)).toString(),
+                 QStringLiteral("popularity"));
+        // recall@K of popularity on a popularity-skewed dataset: a real number in (0, 1].
+        const double recall =
+            panel.results()->data(panel.results()->index(0, 3), Qt::UserRole).toDouble();
+        QVERIFY2(recall > 0.0 && recall <= 1.0, qPrintable(QString::number(recall)));
+        QCOMPARE(panel.results()->headerData(3, Qt::Horizontal).toString(),
+                 QStringLiteral("recall@%1").arg(k));
+
+        // Three bar plottables plus their error bars; one curve per model; train + 3 long-tail
+        // lines.
+        QCOMPARE(panel.metricChart()->plottableCount(), 6);
+        QCOMPARE(panel.curveChart()->plottableCount(), 3);
+        QCOMPARE(panel.longTailChart()->plottableCount(), 4);
+        QCOMPARE(panel.trainingChart()->plottableCount(), 1);  // only ALS records a loss curve
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QImage image =
+            studio_test::screenshot(panel, QStringLiteral("metrics-panel-protocol%1").arg(protocol),
+                                    dir_.filePath(QStringLiteral("shots")));
+        QCOMPARE(image.size(), panel.size());
+        for (const auto group :
+             {animerec::ui::MetricGroup::BeyondAccuracy, animerec::ui::MetricGroup::Novelty}) {
+            panel.setMetricGroup(group);
+            QCOMPARE(panel.metricChart()->plottableCount(), 6);
+        }
+        panel.setCurveKind(true);
+        QCOMPARE(panel.curveChart()->plottableCount(), 3);
+
+        const int signalRunId = finished.front().front().toInt();
+        QVERIFY(signalRunId > 0);
+        QCOMPARE(panel.historyRowCount(), runsBefore + 1);
+    }
+
+    void exportsChartsAndTable() {
+        StudioContext context(database_);
+        MetricsPanel panel(&context);
+        EvaluationSettings settings;
+        settings.models = {QStringLiteral("popularity"), QStringLiteral("content")};
+        panel.setSettings(settings);
+        QVERIFY(panel.startEvaluation());
+        waitUntilIdle(panel);
+        QCOMPARE(panel.results()->rowCount(), 2);
+
+        const QString out = dir_.filePath(QStringLiteral("export"));
+        for (const QString& format : {QStringLiteral("png"), QStringLiteral("pdf")}) {
+            const QStringList written = panel.exportCharts(out, format);
+            QCOMPARE(written.size(), panel.charts().size());
+            for (const QString& file : written)
+                QVERIFY2(QFileInfo(file).size() > 1000, qPrintable(file));
+        }
+        QVERIFY(!QImage(QDir(out).filePath(QStringLiteral("metrics.png"))).isNull());
+
+        const QString csvPath = QDir(out).filePath(QStringLiteral("results.csv"));
+        QVERIFY(panel.exportResultsCsv(csvPath));
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        const QStringList header = lines[0].split(',');
+        QCOMPARE(header.front(), QStringLiteral("model"));
+        QVERIFY(header.contains(QStringLiteral("ndcg@10")));
+        QVERIFY(header.contains(QStringLiteral("ndcg@10_ci_low")));
+        QVERIFY(header.contains(QStringLiteral("ndcg@10_ci_high")));
+        QVERIFY(lines[1].startsWith(QStringLiteral("popularity,")));
+        QCOMPARE(lines[1].split(',').size(), header.size());
+        // The interval brackets the value.
+        const QStringList row = lines[2].split(',');
+        const double value = row[header.indexOf(QStringLiteral("ndcg@10"))].toDouble();
+        QVERIFY(row[header.indexOf(QStringLiteral("ndcg@10_ci_low"))].toDouble() <= value);
+        QVERIFY(row[header.indexOf(QStringLiteral("ndcg@10_ci_high"))].toDouble() >= value);
+    }
+
+    void showsStoredRunsFromTheDatabase() {
+        StudioContext context(database_);
+        MetricsPanel first(&context);
+        EvaluationSettings settings;
+        settings.models = {QStringLiteral("popularity")};
+        settings.k = 5;
+        first.setSettings(settings);
+        QSignalSpy finished(&first, &MetricsPanel::evaluationFinished);
+        QVERIFY(first.startEvaluation());
+        waitUntilIdle(first);
+        QCOMPARE(finished.count(), 1);
+        const qint64 runId = finished.front().front().toLongLong();
+        const double recall =
+            first.results()->data(first.results()->index(0, 3), Qt::UserRole).toDouble();
+
+        // A new panel (as after a restart) lists the run and shows its stored metrics.
+        MetricsPanel second(&context);
+        QVERIFY(second.historyRowCount() >= 1);
+        QVERIFY(second.showStoredRun(runId));
+        QCOMPARE(second.results()->rowCount(), 1);
+        QCOMPARE(second.results()->k(), 5);
+        QCOMPARE(second.results()->data(second.results()->index(0, 3), Qt::UserRole).toDouble(),
+                 recall);
+        QVERIFY(second.metricChart()->plottableCount() > 0);
+        QCOMPARE(second.curveChart()->plottableCount(), 0);  // curves are not stored
+        QVERIFY(!second.showStoredRun(runId + 1000));
+
+        second.resize(1100, 760);
+        second.tabs()->setCurrentIndex(1);
+        second.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&second));
+        QVERIFY(!studio_test::screenshot(second, QStringLiteral("metrics-panel-history"),
+                                         dir_.filePath(QStringLiteral("shots")))
+                     .isNull());
+    }
+
+    void cancelLeavesThePanelUsable() {
+        StudioContext context(database_);
+        MetricsPanel panel(&context);
+        EvaluationSettings settings;
+        settings.models = {QStringLiteral("popularity"), QStringLiteral("als")};
+        panel.setSettings(settings, QStringLiteral("als.iterations=200"));
+        QSignalSpy cancelled(&panel, &MetricsPanel::evaluationCancelled);
+        QSignalSpy finished(&panel, &MetricsPanel::evaluationFinished);
+        BackgroundTask* task = panel.startEvaluation();
+        QVERIFY(task);
+        // Cancel once the work has really started (the first progress report).
+        QSignalSpy progressed(task, &BackgroundTask::progressed);
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 30000);
+        QVERIFY(panel.isRunning());
+        panel.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!panel.isRunning());
+        QVERIFY(panel.runButton()->isEnabled());
+        QVERIFY(!panel.cancelButton()->isEnabled());
+        QVERIFY(panel.statusText().contains(QStringLiteral("cancelled")));
+
+        // Usable again: the next run completes.
+        settings.models = {QStringLiteral("popularity")};
+        panel.setSettings(settings);
+        QVERIFY(panel.startEvaluation());
+        waitUntilIdle(panel);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(panel.results()->rowCount(), 1);
+    }
+
+    void rejectsBadInput_data() {
+        QTest::addColumn<QStringList>("models");
+        QTest::addColumn<QString>("parameters");
+        QTest::addColumn<bool>("starts");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("no model") << QStringList{} << QString() << false
+                                  << QStringLiteral("at least one model");
+        QTest::addRow("malformed parameters")
+            << QStringList{QStringLiteral("popularity")} << QStringLiteral("factors=3") << false
+            << QStringLiteral("factors=3");
+        QTest::addRow("unknown parameter fails the task")
+            << QStringList{QStringLiteral("popularity")} << QStringLiteral("popularity.bogus=1")
+            << true << QStringLiteral("bogus");
+    }
+
+    void rejectsBadInput() {
+        QFETCH(QStringList, models);
+        QFETCH(QString, parameters);
+        QFETCH(bool, starts);
+        QFETCH(QString, message);
+        StudioContext context(database_);
+        MetricsPanel panel(&context);
+        EvaluationSettings settings;
+        settings.models = models;
+        panel.setSettings(settings, parameters);
+        QSignalSpy failed(&panel, &MetricsPanel::evaluationFailed);
+        BackgroundTask* task = panel.startEvaluation();
+        QCOMPARE(task != nullptr, starts);
+        if (starts) {
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+            QVERIFY(panel.runButton()->isEnabled());
+        }
+        QVERIFY2(panel.statusText().contains(message), qPrintable(panel.statusText()));
+    }
+
+    void missingDatabaseFailsCleanly() {
+        StudioContext context(dir_.filePath(QStringLiteral("missing.sqlite")));
+        MetricsPanel panel(&context);
+        QCOMPARE(panel.historyRowCount(), 0);
+        QSignalSpy failed(&panel, &MetricsPanel::evaluationFailed);
+        QVERIFY(panel.startEvaluation());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QVERIFY(failed.front().front().toString().contains(QStringLiteral("no such database")));
+        QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("missing.sqlite"))));
+    }
+};
+
+QTEST_MAIN(TestMetricsPanel)
+#include "test_metrics_panel.moc"

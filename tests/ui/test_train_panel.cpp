@@ -1,0 +1,185 @@
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "background_task.h"
+#include "models/model_io.h"
+#include "panels/train_panel.h"
+#include "studio_context.h"
+#include "studio_test_data.h"
+#include "train_tasks.h"
+#include "widgets/chart_widget.h"
+
+using animerec::ui::BackgroundTask;
+using animerec::ui::StudioContext;
+using animerec::ui::TrainPanel;
+
+class TestTrainPanel : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir_;
+    QString database_;
+    int directories_ = 0;
+
+    QString freshModelsDirectory() {
+        return dir_.filePath(QStringLiteral("models-%1").arg(++directories_));
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        database_ = studio_test::makeDatabase(QDir(dir_.path()));
+    }
+
+    void defaultsToModelsNextToTheDatabase() {
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        QCOMPARE(QDir(panel.modelsDirectory()).absolutePath(),
+                 QDir(dir_.path()).absoluteFilePath(QStringLiteral("models")));
+    }
+
+    void trainsAndWritesAModelFile_data() {
+        QTest::addColumn<QString>("family");
+        QTest::addColumn<QString>("parameters");
+        QTest::addColumn<int>("curves");
+        QTest::addRow("popularity") << QStringLiteral("popularity") << QString() << 0;
+        QTest::addRow("als with a loss curve")
+            << QStringLiteral("als") << QStringLiteral("factors=16; iterations=5") << 1;
+    }
+
+    void trainsAndWritesAModelFile() {
+        QFETCH(QString, family);
+        QFETCH(QString, parameters);
+        QFETCH(int, curves);
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        panel.resize(1100, 700);
+        const QString models = freshModelsDirectory();
+        panel.setModelsDirectory(models);
+        QCOMPARE(panel.modelFileCount(), 0);
+        panel.setFamily(family);
+        QCOMPARE(panel.family(), family);
+        panel.setParametersText(parameters);
+
+        int ticks = 0;
+        QTimer timer;
+        connect(&timer, &QTimer::timeout, [&ticks] { ++ticks; });
+        timer.start(5);
+        QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
+        QSignalSpy started(&panel, &TrainPanel::taskStarted);
+        QVERIFY(panel.startTraining());
+        QCOMPARE(started.count(), 1);
+        QVERIFY(!panel.trainButton()->isEnabled());
+        QVERIFY(panel.progressBar()->isVisible() || !panel.isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        timer.stop();
+        QVERIFY(ticks >= 1);
+        QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
+
+        const QString file = animerec::ui::modelFilePath(models, family);
+        QVERIFY(QFileInfo::exists(file));
+        const auto model = animerec::loadModelFile(file.toStdString());
+        QCOMPARE(QString::fromStdString(model->name()), family);
+        QCOMPARE(panel.modelFileCount(), 1);
+        QCOMPARE(panel.modelFileCell(0, 0), family);
+        QVERIFY(QRegularExpression(QStringLiteral("^\\d{8}T\\d{6}Z$"))
+                    .match(panel.modelFileCell(0, 1))
+                    .hasMatch());
+        QVERIFY(!panel.modelFileCell(0, 2).isEmpty());
+        QCOMPARE(panel.curveChart()->plottableCount(), curves);
+        QVERIFY(panel.trainButton()->isEnabled());
+
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QImage image = studio_test::screenshot(panel, QStringLiteral("train-panel-") + family,
+                                                     dir_.filePath(QStringLiteral("shots")));
+        QCOMPARE(image.size(), panel.size());
+    }
+
+    void tunesThenTrainsTheBest() {
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        const QString models = freshModelsDirectory();
+        panel.setModelsDirectory(models);
+        panel.setFamily(QStringLiteral("popularity"));
+        panel.setTuning(true, QStringLiteral("mode=0,1,2"));
+        QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
+        QVERIFY(panel.startTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
+        QCOMPARE(panel.trialRowCount(), 3);
+        QVERIFY(
+            QFileInfo::exists(animerec::ui::modelFilePath(models, QStringLiteral("popularity"))));
+        // The best trial is stored as an evaluation run, so the file list shows its metrics.
+        QVERIFY2(panel.modelFileCell(0, 4).contains(QStringLiteral("ndcg@10")),
+                 qPrintable(panel.modelFileCell(0, 4)));
+
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(!studio_test::screenshot(panel, QStringLiteral("train-panel-tuning"),
+                                         dir_.filePath(QStringLiteral("shots")))
+                     .isNull());
+    }
+
+    void rejectsAnOversizedOrMalformedGrid_data() {
+        QTest::addColumn<QString>("grid");
+        QTest::addRow("not a number") << QStringLiteral("mode=a,b");
+        QTest::addRow("no values") << QStringLiteral("mode=");
+    }
+
+    void rejectsAnOversizedOrMalformedGrid() {
+        QFETCH(QString, grid);
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        panel.setModelsDirectory(freshModelsDirectory());
+        panel.setFamily(QStringLiteral("popularity"));
+        panel.setTuning(true, grid);
+        QVERIFY(!panel.startTraining());
+        QVERIFY2(panel.statusText().contains(QStringLiteral("grid")),
+                 qPrintable(panel.statusText()));
+        QVERIFY(panel.trainButton()->isEnabled());
+    }
+
+    void expandsGrids() {
+        const auto grid =
+            animerec::ui::parseParameterGrid(QStringLiteral("factors=16,32; alpha=1,5,10"));
+        const auto combinations = animerec::ui::expandGrid(grid);
+        QCOMPARE(combinations.size(), std::size_t{6});
+        QCOMPARE(combinations.front().at("alpha"), 1.0);
+        QCOMPARE(combinations.back().at("factors"), 32.0);
+        QCOMPARE(animerec::ui::expandGrid({}).size(), std::size_t{1});
+    }
+
+    void cancelWritesNothingAndStaysUsable() {
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        const QString models = freshModelsDirectory();
+        panel.setModelsDirectory(models);
+        panel.setFamily(QStringLiteral("als"));
+        panel.setParametersText(QStringLiteral("iterations=500; factors=32"));
+        QSignalSpy cancelled(&panel, &TrainPanel::trainingCancelled);
+        QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
+        BackgroundTask* task = panel.startTraining();
+        QVERIFY(task);
+        QSignalSpy progressed(task, &BackgroundTask::progressed);
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 30000);
+        panel.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);
+        QCOMPARE(changed.count(), 0);
+        QVERIFY(!QFileInfo::exists(animerec::ui::modelFilePath(models, QStringLiteral("als"))));
+        QVERIFY(panel.trainButton()->isEnabled());
+        QVERIFY(panel.statusText().contains(QStringLiteral("cancelled")));
+
+        panel.setFamily(QStringLiteral("popularity"));
+        panel.setParametersText({});
+        QVERIFY(panel.startTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        QCOMPARE(changed.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestTrainPanel)
+#include "test_train_panel.moc"

@@ -1,0 +1,197 @@
+#include "panels/compare_panel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHash>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "data/dataset.h"
+#include "panels/recommendation_list.h"
+#include "service/recommend_service.h"
+#include "studio_context.h"
+
+namespace animerec::ui {
+
+namespace {
+
+using service::ModelRole;
+using service::Outcome;
+using service::Recommendation;
+
+constexpr std::array kRoles{ModelRole::Popularity, ModelRole::Content, ModelRole::Collaborative,
+                            ModelRole::Session};
+
+QString familyTitle(ModelRole role) {
+    switch (role) {
+        case ModelRole::Popularity: return QObject::tr("Popularity");
+        case ModelRole::Content: return QObject::tr("Content-based");
+        case ModelRole::Collaborative: return QObject::tr("Collaborative");
+        case ModelRole::Session: return QObject::tr("Session-based");
+    }
+    return {};
+}
+
+// Anime ids from "1, 5, 30" or titles "Cowboy Bebop; Trigun" (first case-insensitive match).
+std::vector<std::int64_t> parseSession(const QString& text, const Dataset& data, QStringList& unknown) {
+    std::vector<std::int64_t> ids;
+    const QChar separator = text.contains(';') ? QChar(';') : QChar(',');
+    for (const QString& raw : text.split(separator, Qt::SkipEmptyParts)) {
+        const QString part = raw.trimmed();
+        bool isNumber = false;
+        const qint64 id = part.toLongLong(&isNumber);
+        if (isNumber && data.catalog.indexOf(id)) {
+            ids.push_back(id);
+            continue;
+        }
+        bool found = false;
+        for (const AnimeRecord& anime : data.catalog.items()) {
+            if (QString::fromStdString(anime.title).compare(part, Qt::CaseInsensitive) == 0) {
+                ids.push_back(anime.animeId);
+                found = true;
+                break;
+            }
+        }
+        if (!found) unknown << part;
+    }
+    return ids;
+}
+
+}  // namespace
+
+ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
+    : QWidget(parent),
+      context_(context),
+      kind_(new QComboBox(this)),
+      query_(new QLineEdit(this)),
+      topN_(new QSpinBox(this)),
+      status_(new QLabel(this)) {
+    kind_->addItems({tr("User id"), tr("Anime id"), tr("Session (ids or titles)")});
+    query_->setPlaceholderText(tr("e.g. 1   ·   or a session: Cowboy Bebop; Trigun"));
+    topN_->setRange(1, service::RecommendService::kMaxTopN);
+    topN_->setValue(10);
+    topN_->setPrefix(tr("top "));
+    auto* show = new QPushButton(tr("Compare"), this);
+    show->setDefault(true);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(kind_);
+    controls->addWidget(query_, 1);
+    controls->addWidget(topN_);
+    controls->addWidget(show);
+
+    auto* splitter = new QSplitter(this);
+    for (std::size_t family = 0; family < kRoles.size(); ++family) {
+        lists_[family] = new RecommendationList(familyTitle(kRoles[family]), splitter);
+        splitter->addWidget(lists_[family]);
+    }
+    status_->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(status_);
+    layout->addWidget(splitter, 1);
+
+    connect(show, &QPushButton::clicked, this, &ComparePanel::run);
+    connect(query_, &QLineEdit::returnPressed, this, &ComparePanel::run);
+    connect(context_, &StudioContext::serviceChanged, this, [this] {
+        if (!query_->text().isEmpty()) run();
+    });
+    status_->setText(tr("Pick a user, an anime or type a session, then Compare. Highlighted titles "
+                        "are recommended by several models; hover a row to see why."));
+}
+
+void ComparePanel::run() { compare(static_cast<QueryKind>(kind_->currentIndex()), query_->text()); }
+
+bool ComparePanel::compare(QueryKind kind, const QString& text) {
+    if (kind_->currentIndex() != static_cast<int>(kind)) kind_->setCurrentIndex(static_cast<int>(kind));
+    if (query_->text() != text) query_->setText(text);
+    const auto service = context_->service();
+    if (!service) {
+        for (auto* list : lists_) list->showMessage(tr("Models are not loaded yet."));
+        status_->setText(tr("Models are not loaded yet: import data and train (Train panel)."));
+        return false;
+    }
+    const int topN = topN_->value();
+    std::array<Outcome<Recommendation>, kFamilies> answers;
+    bool isNumber = false;
+    const qint64 id = text.trimmed().toLongLong(&isNumber);
+    QString description;
+    switch (kind) {
+        case QueryKind::User:
+            if (!isNumber) {
+                status_->setText(tr("'%1' is not a user id.").arg(text));
+                return false;
+            }
+            for (std::size_t f = 0; f < kRoles.size(); ++f) answers[f] = service->forUser(kRoles[f], id, topN);
+            description = service->dataset().interactions.userIndexOf(id) >= 0
+                              ? tr("User %1 (%2 titles in history)")
+                                    .arg(id)
+                                    .arg(service->dataset().interactions.historyOf(
+                                             service->dataset().interactions.userIndexOf(id)).size())
+                              : tr("User %1 is unknown: every list is a cold-start answer.").arg(id);
+            break;
+        case QueryKind::Anime: {
+            if (!isNumber || !service->anime(id)) {
+                status_->setText(tr("'%1' is not an anime id in the catalogue.").arg(text));
+                return false;
+            }
+            const std::int64_t session[] = {id};
+            for (std::size_t f = 0; f < kRoles.size(); ++f)
+                answers[f] = kRoles[f] == ModelRole::Content ? service->contentBased(id, topN)
+                                                             : service->forSession(kRoles[f], session, topN);
+            description = tr("Titles for someone who just watched %1")
+                              .arg(QString::fromStdString(service->anime(id)->title));
+            break;
+        }
+        case QueryKind::Session: {
+            QStringList unknown;
+            const std::vector<std::int64_t> session = parseSession(text, service->dataset(), unknown);
+            if (session.empty()) {
+                status_->setText(tr("No title of the session is in the catalogue."));
+                return false;
+            }
+            for (std::size_t f = 0; f < kRoles.size(); ++f)
+                answers[f] = service->forSession(kRoles[f], session, topN);
+            description = tr("Session of %n title(s)", nullptr, static_cast<int>(session.size()));
+            if (!unknown.isEmpty()) description += tr("; not found: %1").arg(unknown.join(", "));
+            break;
+        }
+    }
+
+    QHash<qint64, int> votes;
+    for (std::size_t f = 0; f < kRoles.size(); ++f) {
+        if (const auto* error = std::get_if<service::ServiceError>(&answers[f])) {
+            lists_[f]->showMessage(error->message);
+            continue;
+        }
+        const auto& answer = std::get<Recommendation>(answers[f]);
+        QVector<RecommendationList::Row> rows;
+        for (const auto& item : answer.items) {
+            const AnimeRecord& anime = service->animeAt(item.item);
+            QString why = answer.strategy;
+            if (!item.because.empty()) {
+                QStringList titles;
+                for (const std::int64_t source : item.because)
+                    if (const AnimeRecord* record = service->anime(source))
+                        titles << QString::fromStdString(record->title);
+                why = tr("Because you watched %1").arg(titles.join(", "));
+            }
+            rows.push_back({anime.animeId, QString::fromStdString(anime.title),
+                            QString::fromStdString(joinGenres(anime.genres)), item.score, why});
+            ++votes[anime.animeId];
+        }
+        lists_[f]->showRows(answer.model, answer.modelVersion, answer.strategy, rows);
+    }
+    QSet<qint64> shared;
+    for (auto it = votes.cbegin(); it != votes.cend(); ++it)
+        if (it.value() >= 2) shared.insert(it.key());
+    for (auto* list : lists_) list->highlight(shared);
+    status_->setText(description + tr(" — %n title(s) recommended by two or more models (highlighted).",
+                                      nullptr, static_cast<int>(shared.size())));
+    return true;
+}
+
+}  // namespace animerec::ui

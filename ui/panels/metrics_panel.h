@@ -1,0 +1,122 @@
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+#include "studio_tasks.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTabWidget;
+
+namespace animerec::ui {
+
+class BackgroundTask;
+class ChartWidget;
+class EvaluationResultsModel;
+class StudioContext;
+enum class MetricGroup;
+
+// The Metrics panel: runs an offline evaluation of the chosen models in a BackgroundTask and
+// shows its metrics (bars with 95% CIs, Recall/NDCG curves, long tail, training curves, a
+// results table), and the history of past runs stored in the database.
+class MetricsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit MetricsPanel(StudioContext* context, QWidget* parent = nullptr);
+    ~MetricsPanel() override;
+
+    // The settings the controls describe, and setting the controls (tests, restoring state).
+    // settings() throws std::invalid_argument when the parameter text is malformed.
+    EvaluationSettings settings() const;
+    void setSettings(const EvaluationSettings& settings, const QString& parametersText = {});
+
+    // Starts an evaluation with the current settings; null (and a message) when one is already
+    // running or the settings are invalid.
+    BackgroundTask* startEvaluation();
+    bool isRunning() const { return task_ != nullptr; }
+    void cancel();
+
+    void setMetricGroup(MetricGroup group);
+    void setCurveKind(bool ndcg);
+
+    // Exports every chart to `directory` as <name>.png or .pdf; returns the files written.
+    QStringList exportCharts(const QString& directory, const QString& format);
+    bool exportResultsCsv(const QString& path) const;
+
+    // Shows a stored run (metrics only: curves are not stored). False when it does not exist.
+    bool showStoredRun(qint64 runId);
+    void reloadHistory();
+
+    ChartWidget* metricChart() const { return metricChart_; }
+    ChartWidget* curveChart() const { return curveChart_; }
+    ChartWidget* longTailChart() const { return longTailChart_; }
+    ChartWidget* trainingChart() const { return trainingChart_; }
+    QList<ChartWidget*> charts() const;
+    EvaluationResultsModel* results() const { return results_; }
+    int historyRowCount() const;
+    QTabWidget* tabs() const { return tabs_; }
+    QPushButton* runButton() const { return run_; }
+    QPushButton* cancelButton() const { return cancel_; }
+    QProgressBar* progressBar() const { return progress_; }
+    QString statusText() const;
+
+signals:
+    void taskStarted(animerec::ui::BackgroundTask* task);
+    void evaluationFinished(qint64 runId);
+    void evaluationFailed(const QString& error);
+    void evaluationCancelled();
+
+private:
+    QWidget* buildControls();
+    QWidget* buildCharts();
+    QWidget* buildTables();
+    void setRunning(bool running);
+    void showOutcome(const EvaluationOutcome& outcome);
+    void redrawBars();
+    void redrawCurves();
+    void exportChartsInteractively(const QString& format);
+    void exportCsvInteractively();
+    void showStatus(const QString& text);
+
+    StudioContext* context_;
+    BackgroundTask* task_ = nullptr;
+    EvaluationOutcome outcome_;
+
+    QComboBox* protocol_;
+    QDoubleSpinBox* holdoutShare_;
+    QSpinBox* lastN_;
+    QSpinBox* minInteractions_;
+    QSpinBox* k_;
+    QSpinBox* seed_;
+    QComboBox* catalogMode_;
+    QList<QCheckBox*> modelBoxes_;
+    QLineEdit* parameters_;
+    QPushButton* run_;
+    QPushButton* cancel_;
+    QProgressBar* progress_;
+    QLabel* status_;
+
+    QComboBox* metricGroup_;
+    QComboBox* curveKind_;
+    ChartWidget* metricChart_;
+    ChartWidget* curveChart_;
+    ChartWidget* longTailChart_;
+    ChartWidget* trainingChart_;
+
+    QTabWidget* tabs_;
+    EvaluationResultsModel* results_;
+    QTableView* resultsView_;
+    QStandardItemModel* history_;
+    QTableView* historyView_;
+};
+
+}  // namespace animerec::ui

@@ -1,0 +1,85 @@
+#include "panels/recommendation_list.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace animerec::ui {
+
+namespace {
+const QColor kSharedColor(255, 236, 179);  // soft amber: "several models agree"
+}
+
+RecommendationList::RecommendationList(const QString& family, QWidget* parent)
+    : QWidget(parent), family_(family), header_(new QLabel(this)), table_(new QTableWidget(this)) {
+    header_->setTextFormat(Qt::RichText);
+    header_->setWordWrap(true);
+    table_->setColumnCount(4);
+    table_->setHorizontalHeaderLabels({tr("#"), tr("Title"), tr("Genres"), tr("Score")});
+    table_->verticalHeader()->hide();
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Interactive);
+    table_->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    table_->setColumnWidth(2, 120);
+    table_->setWordWrap(false);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(header_);
+    layout->addWidget(table_);
+    showMessage(tr("No query yet."));
+}
+
+void RecommendationList::showRows(const QString& model, const QString& version,
+                                  const QString& strategy, const QVector<Row>& rows) {
+    strategy_ = strategy;
+    header_->setText(QStringLiteral("<b>%1</b><br><small>%2 · %3<br><i>%4</i></small>")
+                         .arg(family_.toHtmlEscaped(), model.toHtmlEscaped(), version.toHtmlEscaped(),
+                              strategy.toHtmlEscaped()));
+    table_->setRowCount(static_cast<int>(rows.size()));
+    ids_.clear();
+    for (int r = 0; r < rows.size(); ++r) {
+        const Row& row = rows[r];
+        ids_ << row.animeId;
+        const QString tip = row.why.isEmpty() ? strategy : row.why;
+        const QStringList cells{QString::number(r + 1), row.title, row.genres,
+                                QString::number(row.score, 'g', 4)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            item->setToolTip(QStringLiteral("%1 (id %2)\n%3").arg(row.title).arg(row.animeId).arg(tip));
+            if (c == 0 || c == 3) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            table_->setItem(r, c, item);
+        }
+    }
+}
+
+void RecommendationList::showMessage(const QString& message) {
+    header_->setText(QStringLiteral("<b>%1</b><br><small>%2</small>")
+                         .arg(family_.toHtmlEscaped(), message.toHtmlEscaped()));
+    table_->setRowCount(0);
+    ids_.clear();
+    strategy_.clear();
+}
+
+void RecommendationList::highlight(const QSet<qint64>& shared) {
+    for (int r = 0; r < table_->rowCount(); ++r) {
+        const bool agreed = shared.contains(ids_.value(r));
+        for (int c = 0; c < table_->columnCount(); ++c)
+            if (auto* item = table_->item(r, c)) item->setBackground(agreed ? QBrush(kSharedColor) : QBrush());
+    }
+}
+
+QVector<qint64> RecommendationList::animeIds() const { return ids_; }
+int RecommendationList::rowCount() const { return table_->rowCount(); }
+
+int RecommendationList::highlightedCount() const {
+    int count = 0;
+    for (int r = 0; r < table_->rowCount(); ++r)
+        if (table_->item(r, 0) && table_->item(r, 0)->background().style() != Qt::NoBrush) ++count;
+    return count;
+}
+
+}  // namespace animerec::ui

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTabWidget;
+
+namespace animerec::ui {
+
+class BackgroundTask;
+class ChartWidget;
+class StudioContext;
+
+// The Train panel: trains (optionally after a grid search) one model family or all of them in a
+// BackgroundTask, writes versioned model files into the models directory, and lists those files
+// with their version, size and the latest metrics stored in the database.
+class TrainPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainPanel(StudioContext* context, QWidget* parent = nullptr);
+    ~TrainPanel() override;
+
+    QString modelsDirectory() const;
+    void setModelsDirectory(const QString& directory);
+    void setFamily(const QString& family);
+    QString family() const;
+    void setParametersText(const QString& text);
+    void setTuning(bool tune, const QString& gridText = {});
+
+    // Trains the chosen family (or every family); null when a task runs or the input is invalid.
+    BackgroundTask* startTraining();
+    BackgroundTask* startTrainingAll();
+    bool isRunning() const { return task_ != nullptr; }
+    void cancel();
+
+    void reloadModelFiles();
+    int modelFileCount() const;
+    // The table's text at (row, column) for tests: columns Family, Version, Size, Modified,
+    // Latest metrics, Path.
+    QString modelFileCell(int row, int column) const;
+    int trialRowCount() const;
+    ChartWidget* curveChart() const { return curveChart_; }
+    QPushButton* trainButton() const { return train_; }
+    QPushButton* cancelButton() const { return cancel_; }
+    QProgressBar* progressBar() const { return progress_; }
+    QString statusText() const;
+
+signals:
+    void taskStarted(animerec::ui::BackgroundTask* task);
+    // At least one model file was written (the service should reload its models).
+    void modelsChanged();
+    void trainingFinished();
+    void trainingFailed(const QString& error);
+    void trainingCancelled();
+
+private:
+    QWidget* buildControls();
+    QWidget* buildResults();
+    BackgroundTask* start(const QStringList& families);
+    void setRunning(bool running);
+    void showStatus(const QString& text);
+    void familyChanged();
+
+    StudioContext* context_;
+    BackgroundTask* task_ = nullptr;
+
+    QComboBox* family_;
+    QLineEdit* parameters_;
+    QCheckBox* tune_;
+    QLineEdit* grid_;
+    QSpinBox* tuneK_;
+    QLineEdit* modelsDir_;
+    QPushButton* train_;
+    QPushButton* trainAll_;
+    QPushButton* cancel_;
+    QProgressBar* progress_;
+    QLabel* status_;
+
+    QStandardItemModel* files_;
+    QTableView* filesView_;
+    QTabWidget* tabs_;
+    ChartWidget* curveChart_;
+    QStandardItemModel* trials_;
+};
+
+}  // namespace animerec::ui
