@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "real_protocols.h"
 #include "data/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/split.h"
@@ -27,64 +28,6 @@ using namespace animerec;
 
 namespace {
 
-struct Row {
-    std::int64_t user;
-    std::int64_t anime;
-    int rating;
-};
-
-void readRatings(const std::string& path, std::int64_t userOffset, std::int64_t dropUpTo,
-                 std::vector<Row>& rows) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    std::string line;
-    std::getline(in, line);  // header user_id,anime_id,rating
-    while (std::getline(in, line)) {
-        Row row{};
-        if (std::sscanf(line.c_str(), "%ld,%ld,%d", &row.user, &row.anime, &row.rating) != 3)
-            continue;
-        if (row.user <= dropUpTo) continue;
-        row.user += userOffset;
-        rows.push_back(row);
-    }
-}
-
-// All P1 events over a catalogue of the items occurring in the data (so "all items" ranking is
-// ranking over those); a repeated (user, anime) row is kept once.
-Dataset buildP1(const std::string& dir) {
-    std::vector<Row> rows;
-    readRatings(dir + "/cooperunion/rating_head_users1-1036.csv", 0, 0, rows);
-    // caserec renumbered users 1..5000; users 1-68 are already in the head file.
-    readRatings(dir + "/cooperunion/rating_random5000users_part1.csv", 100000, 68, rows);
-    readRatings(dir + "/cooperunion/rating_random5000users_part2.csv", 100000, 68, rows);
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-        return a.user < b.user || (a.user == b.user && a.anime < b.anime);
-    });
-    rows.erase(std::unique(rows.begin(), rows.end(),
-                           [](const Row& a, const Row& b) {
-                               return a.user == b.user && a.anime == b.anime;
-                           }),
-               rows.end());
-    Dataset data;
-    std::map<std::int64_t, int> itemIndex;
-    for (const auto& row : rows) {
-        if (itemIndex.count(row.anime)) continue;
-        AnimeRecord record;
-        record.animeId = row.anime;
-        itemIndex[row.anime] = data.catalog.add(record);
-    }
-    Interactions::Builder builder(data.catalog.size());
-    std::int64_t order = 0;
-    for (const auto& row : rows) {
-        Event event;
-        event.item = itemIndex[row.anime];
-        event.rating = row.rating > 0 ? static_cast<float>(row.rating) : 0.0f;
-        event.order = order++;
-        builder.add(row.user, event);
-    }
-    data.interactions = std::move(builder).build();
-    return data;
-}
 
 // Interaction-count ranking: the floor every collaborative model must clear.
 class CountPopularity : public Recommender {
@@ -164,14 +107,11 @@ int main(int argc, char** argv) {
 
     try {
         const auto start = std::chrono::steady_clock::now();
-        const Dataset all = buildP1(dir);
-        HoldoutOptions holdout;  // 20% per user, users with >= 5 events, seed 42
-        const Split split = holdoutSplit(all.interactions, holdout);
+        const Dataset all = real::cooperUnionUnion();
+        const Split split = real::p1Split(all);
         const Dataset train{all.catalog, split.train};
-        EvaluatorOptions evaluation;
-        evaluation.ks = {10};
+        EvaluatorOptions evaluation = real::protocolOptions();
         evaluation.curveMaxK = 0;
-        evaluation.confidenceIntervals = false;
         const Evaluator evaluator(split, all.catalog, evaluation);
         const double loadSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

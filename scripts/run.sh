@@ -29,7 +29,8 @@ fi
 
 if [ ! -f "$models_dir/popularity.model" ] || [ "$db" -nt "$models_dir/popularity.model" ]; then
   echo "run: training models"
-  "$bin/animerec" train --db "$db" --out-dir "$models_dir" --top100 var/top100.json
+  "$bin/animerec" train --db "$db" --models popularity,content,als,ease,sasrec \
+    --param sasrec.epochs=5 --out-dir "$models_dir" --top100 var/top100.json
 fi
 
 if [ -z "${ANIMEREC_HEADLESS:-}" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then

@@ -31,10 +31,13 @@ int main(int argc, char* argv[]) {
         const QString directory = parser.value(screenshotOption);
         // Wait until data and models are loaded (or there is nothing to load), then render.
         const auto render = [&window, directory] {
-            QApplication::processEvents();  // let every panel react to the loaded service first
-            animerec::ui::prepareScreenshotContent(window);
-            const int written = animerec::ui::saveScreenshots(window, directory);
-            QApplication::exit(written > 0 ? 0 : 1);
+            // Queued: every other receiver of the loaded-service signal reacts first.
+            QTimer::singleShot(0, &window, [&window, directory] {
+                animerec::ui::prepareScreenshotContent(window, [&window, directory] {
+                    const int written = animerec::ui::saveScreenshots(window, directory);
+                    QApplication::exit(written > 0 ? 0 : 1);
+                });
+            });
         };
         auto* context = window.context();
         if (!context->hasData()) {

@@ -6,11 +6,14 @@
 #include <QTextStream>
 
 #include <QSqlQuery>
+#include <QTimer>
 
 #include "data/dataset.h"
 #include "main_window.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/metrics_panel.h"
+#include "studio_tasks.h"
 #include "panels/new_user_panel.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
@@ -32,9 +35,12 @@ QString fileName(int index, const QString& name) {
 
 }  // namespace
 
-void prepareScreenshotContent(MainWindow& window) {
+void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
     const auto service = window.context()->service();
-    if (!service) return;
+    if (!service) {
+        ready();
+        return;
+    }
     const Interactions& interactions = service->dataset().interactions;
     int busiest = -1;
     std::size_t longest = 0;
@@ -53,6 +59,20 @@ void prepareScreenshotContent(MainWindow& window) {
             {QString::fromStdString(genres[0]), QString::fromStdString(genres[1])});
     if (service->dataset().catalog.size() > 0)
         window.newUserPanel()->addTitle(service->dataset().catalog.idAt(0), 9);
+
+    MetricsPanel* metrics = window.metricsPanel();
+    EvaluationSettings settings = metrics->settings();
+    settings.models = {QStringLiteral("popularity"), QStringLiteral("content"), QStringLiteral("als"),
+                       QStringLiteral("ease")};
+    metrics->setSettings(settings);
+    if (!metrics->startEvaluation()) {
+        ready();
+        return;
+    }
+    // Queued, so the status bar and the other receivers of the signal settle before the shots.
+    const auto later = [&window, ready] { QTimer::singleShot(50, &window, ready); };
+    QObject::connect(metrics, &MetricsPanel::evaluationFinished, &window, later, Qt::SingleShotConnection);
+    QObject::connect(metrics, &MetricsPanel::evaluationFailed, &window, later, Qt::SingleShotConnection);
 }
 
 int saveScreenshots(MainWindow& window, const QString& directory) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <functional>
 
 namespace animerec::ui {
 
@@ -10,8 +11,9 @@ class MainWindow;
 // Returns the number of images written.
 int saveScreenshots(MainWindow& window, const QString& directory);
 
-// Fills the panels with a representative query (the most active user in Compare, two favourite
-// genres and a rated title in New user) so the pictures show real content.
-void prepareScreenshotContent(MainWindow& window);
+// Fills the panels with representative content — a typical user in Compare, two favourite
+// genres and a rated title in New user, an evaluation of the fast models in Metrics — then
+// calls `ready` (after the evaluation ends, or at once when there is nothing to show).
+void prepareScreenshotContent(MainWindow& window, std::function<void()> ready);
 
 }  // namespace animerec::ui

@@ -3,6 +3,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 namespace animerec::ui {
@@ -70,6 +71,13 @@ void RecommendationList::highlight(const QSet<qint64>& shared) {
         for (int c = 0; c < table_->columnCount(); ++c)
             if (auto* item = table_->item(r, c)) item->setBackground(agreed ? QBrush(kSharedColor) : QBrush());
     }
+}
+
+void RecommendationList::resizeEvent(QResizeEvent* event) {
+    // Narrow lists (four side by side on a small screen) drop the genres column; the tooltip
+    // still names the title and why it is there.
+    table_->setColumnHidden(2, width() < 330);
+    QWidget::resizeEvent(event);
 }
 
 QVector<qint64> RecommendationList::animeIds() const { return ids_; }

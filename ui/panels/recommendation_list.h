@@ -35,6 +35,9 @@ public:
     int rowCount() const;
     int highlightedCount() const;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     QString family_;
     QString strategy_;

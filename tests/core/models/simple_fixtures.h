@@ -1,4 +1,9 @@
 #pragma once
+
+#include "real_protocols.h"
+
+#include <random>
+#include <span>
 // Small datasets for the popularity, content and cold-start tests, plus the real CooperUnion
 // files (read in place from ANIMEREC_REAL_DATA_DIR).
 
@@ -70,31 +75,28 @@ inline std::string realPath(const std::string& relative) {
 // The CooperUnion catalogue alone (12,294 anime).
 inline Dataset realCatalog() { return loadCsvDataset(realPath("cooperunion/anime.csv"), {}); }
 
-// The "P1" reference data: CooperUnion catalogue + the 5,000 random users (520,609 events).
-inline Dataset realFiveThousandUsers() {
-    return loadCsvDataset(realPath("cooperunion/anime.csv"),
-                          {realPath("cooperunion/rating_random5000users_part1.csv"),
-                           realPath("cooperunion/rating_random5000users_part2.csv")});
-}
+// Scores every item with seeded noise: the floor a real model must clear by a wide margin.
+class RandomScores final : public Recommender {
+public:
+    std::string name() const override { return "random"; }
+    void fit(const Dataset& data, const ProgressCallback& = {}) override { items_ = data.catalog.size(); }
+    void score(const UserQuery& query, std::span<float> scores) const override {
+        std::mt19937 random(static_cast<unsigned>(query.user + 1));
+        for (float& score : scores) score = static_cast<float>(random()) / 4294967296.0f;
+    }
+    void save(std::ostream&) const override {}
+    void load(std::istream&) override {}
 
-// The P1 protocol the reference numbers were measured on: the 5,000-user file, per-user random
-// 80/20 holdout (seed 42), users with at least 10 events, every catalogue item ranked.
-inline Split p1Split(const Dataset& all) {
-    HoldoutOptions options;
-    options.testShare = 0.2;
-    options.minInteractions = 10;
-    options.seed = 42;
-    return holdoutSplit(all.interactions, options);
-}
+private:
+    int items_ = 0;
+};
 
-// Fits `model` on the P1 train part and returns its report (metrics "ndcg@10", "recall@10").
+// Fits `model` on the P1 train part (tests/common/real_protocols.h) and returns its report
+// (metrics "ndcg@10", "recall@10").
 inline ModelReport p1Report(Recommender& model, const Dataset& all, const Split& split) {
     const Dataset train{all.catalog, split.train};
     model.fit(train);
-    EvaluatorOptions options;
-    options.ks = {10};
-    options.confidenceIntervals = false;
-    return Evaluator(split, all.catalog, options).evaluate(model);
+    return Evaluator(split, all.catalog, real::protocolOptions()).evaluate(model);
 }
 
 }  // namespace animerec::fixtures

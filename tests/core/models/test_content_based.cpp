@@ -272,14 +272,17 @@ void TestContentBased::cowboyBebopNeighbours() {
 }
 
 void TestContentBased::beatsP1Reference() {
-    const Dataset all = fixtures::realFiveThousandUsers();
-    const Split split = fixtures::p1Split(all);
+    const Dataset all = real::cooperUnionUnion();
+    const Split split = real::p1Split(all);
     ContentBasedModel model;
     const ModelReport report = fixtures::p1Report(model, all, split);
     const double ndcg = report.metrics.at("ndcg@10");
     qInfo("content on P1: NDCG@10 %.4f (reference to beat 0.048), Recall@10 %.4f", ndcg,
           report.metrics.at("recall@10"));
     QVERIFY2(ndcg > 0.048 * 1.5, qPrintable(QString::number(ndcg)));
+    fixtures::RandomScores random;
+    const double randomNdcg = fixtures::p1Report(random, all, split).metrics.at("ndcg@10");
+    QVERIFY2(ndcg > 3.0 * randomNdcg, qPrintable(QString::number(randomNdcg)));
 }
 
 QTEST_APPLESS_MAIN(TestContentBased)

@@ -1,0 +1,57 @@
+#include "real_protocols.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "data/csv_dataset.h"
+
+namespace animerec::real {
+
+namespace {
+constexpr std::int64_t kSampleUserOffset = 100000;
+constexpr std::int64_t kSampleUsersAlreadyInHead = 68;
+}  // namespace
+
+std::string dataDirectory() {
+    if (const char* fromEnvironment = std::getenv("ANIMEREC_REAL_DATA_DIR")) return fromEnvironment;
+    return ANIMEREC_REAL_DATA_DIR;
+}
+
+Dataset cooperUnionUnion() {
+    const std::string dir = dataDirectory() + "/cooperunion/";
+    CsvDataset files = loadCsvFiles(dir + "anime.csv",
+                                    {dir + "rating_head_users1-1036.csv",
+                                     dir + "rating_random5000users_part1.csv",
+                                     dir + "rating_random5000users_part2.csv"});
+    if (files.interactions.size() != 3) throw std::runtime_error("expected three rating files");
+    Interactions::Builder builder(files.catalog.size());
+    for (std::size_t file = 0; file < files.interactions.size(); ++file) {
+        const Interactions& part = files.interactions[file];
+        const bool isSample = file > 0;
+        for (int user = 0; user < part.userCount(); ++user) {
+            const std::int64_t id = part.userIdAt(user);
+            if (isSample && id <= kSampleUsersAlreadyInHead) continue;
+            for (const Event& event : part.historyOf(user))
+                builder.add(isSample ? id + kSampleUserOffset : id, event);
+        }
+    }
+    return Dataset{std::move(files.catalog), std::move(builder).build()};
+}
+
+Split p1Split(const Dataset& all) {
+    HoldoutOptions options;
+    options.testShare = 0.2;
+    options.minInteractions = 5;
+    options.seed = 42;
+    return holdoutSplit(all.interactions, options);
+}
+
+EvaluatorOptions protocolOptions(bool confidenceIntervals) {
+    EvaluatorOptions options;
+    options.ks = {10};
+    options.catalogMode = CatalogMode::Interacted;
+    options.confidenceIntervals = confidenceIntervals;
+    return options;
+}
+
+}  // namespace animerec::real
