@@ -127,6 +127,8 @@ void ImportDialog::setFiles(const QString& animePath, const QString& interaction
     preview();
 }
 
+void ImportDialog::setMaxRejectShare(double share) { maxRejectShare_->setValue(share); }
+
 void ImportDialog::preview() {
     QString text;
     if (!animePath_->text().isEmpty()) text += QStringLiteral("== %1\n%2\n").arg(animePath_->text(), firstLines(animePath_->text(), 6));

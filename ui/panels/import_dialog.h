@@ -23,6 +23,7 @@ public:
     explicit ImportDialog(StudioContext* context, QWidget* parent = nullptr);
 
     void setFiles(const QString& animePath, const QString& interactionsPath);
+    void setMaxRejectShare(double share);
     // Starts the import; the dialog stays open and shows the outcome.
     BackgroundTask* startImport();
     QString report() const;

@@ -1,0 +1,180 @@
+// Studio end to end, offscreen: the workflows an analyst runs, each through the real widgets,
+// the real database and (for the server) a real socket.
+#include <QtTest>
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include "main_window.h"
+#include "models/model_factory.h"
+#include "models/model_io.h"
+#include "panels/compare_panel.h"
+#include "panels/data_panel.h"
+#include "panels/import_dialog.h"
+#include "panels/new_user_panel.h"
+#include "panels/recommendation_list.h"
+#include "panels/server_panel.h"
+#include "panels/user_browser.h"
+#include "service/recommend_service.h"
+#include "storage/dataset_loader.h"
+#include "studio_context.h"
+#include "studio_test_data.h"
+
+using namespace animerec;
+
+namespace {
+
+// Trains one model per family into <db dir>/models, as the Train panel or `animerec train` does.
+void trainModels(const QString& databasePath) {
+    storage::Database database(databasePath, QStringLiteral("fixture-train"));
+    QVERIFY(!database.open().isValid());
+    const Dataset data = storage::loadDataset(database);
+    const QString models = QFileInfo(databasePath).absoluteDir().filePath(QStringLiteral("models"));
+    QDir().mkpath(models);
+    const std::pair<const char*, ModelParameters> families[] = {
+        {"popularity", {}}, {"content", {}}, {"ease", {}}, {"sasrec", {{"epochs", 2}, {"dim", 16}}}};
+    for (const auto& [family, parameters] : families) {
+        auto model = createRecommender(family, parameters);
+        model->fit(data);
+        saveModelFile(QDir(models).filePath(QString::fromLatin1(family) + ".model").toStdString(), *model);
+    }
+}
+
+// A user with a long history (personal answers from every family).
+qint64 activeUser(const QString& databasePath) {
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
+    db.setDatabaseName(databasePath);
+    qint64 user = -1;
+    if (db.open()) {
+        QSqlQuery query(db);
+        query.exec(QStringLiteral("SELECT user_id FROM UserAnimeInteractions GROUP BY user_id "
+                                  "HAVING COUNT(*) >= 20 ORDER BY user_id LIMIT 1"));
+        if (query.next()) user = query.value(0).toLongLong();
+        db.close();
+    }
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("probe"));
+    return user;
+}
+
+}  // namespace
+
+class TestStudioWorkflows : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        databasePath_ = studio_test::makeDatabase(QDir(dir_.path()));
+        trainModels(databasePath_);
+    }
+
+    void selectingAUserFillsTheFourLists() {
+        ui::MainWindow window(databasePath_);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        const qint64 user = activeUser(databasePath_);
+        QVERIFY(user > 0);
+        QVERIFY(window.dataPanel()->users()->showUser(user));
+        auto* compare = window.comparePanel();
+        for (int family = 0; family < ui::ComparePanel::kFamilies; ++family)
+            QCOMPARE(compare->list(family)->rowCount(), 10);
+        // Enough history for every family to answer personally.
+        QCOMPARE(compare->list(2)->strategy(), QStringLiteral("collaborative"));
+        QCOMPARE(compare->list(3)->strategy(), QStringLiteral("session"));
+        // An unknown user gets cold-start answers, and the lists say so.
+        QVERIFY(compare->compare(ui::ComparePanel::QueryKind::User, QStringLiteral("987654321")));
+        QVERIFY(compare->list(2)->strategy().startsWith(QStringLiteral("cold_start:")));
+        studio_test::screenshot(window, QStringLiteral("compare"), dir_.filePath(QStringLiteral("shots")));
+    }
+
+    void startedServerAnswersOverARealSocket() {
+        ui::MainWindow window(databasePath_);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        auto* server = window.serverPanel();
+        const quint16 port = server->start(0);
+        QVERIFY(port != 0);
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/top").arg(port)));
+        QNetworkReply* reply = network.get(request);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        QVERIFY(body.value(QStringLiteral("items")).toArray().size() > 0);
+        reply->deleteLater();
+        QTRY_VERIFY(server->loggedRequests() >= 1);
+        server->stop();
+        QVERIFY(!server->isRunning());
+        // The port is closed once stopped.
+        QNetworkReply* refused = network.get(request);
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 10000);
+        QVERIFY(refused->error() != QNetworkReply::NoError);
+        refused->deleteLater();
+    }
+
+    void importOfAMalformedFileListsTheBadLines() {
+        QTemporaryDir dir;
+        QFile anime(dir.filePath("anime.csv"));
+        QVERIFY(anime.open(QIODevice::WriteOnly));
+        anime.write("anime_id,name,genre,type,episodes,rating,members\n"
+                    "1,Cowboy Bebop,\"Action, Sci-Fi\",TV,26,8.82,486824\n"
+                    "5,Cowboy Bebop: Tengoku no Tobira,\"Action, Space\",Movie,1,8.40,137636\n");
+        anime.close();
+        QFile ratings(dir.filePath("rating.csv"));
+        QVERIFY(ratings.open(QIODevice::WriteOnly));
+        ratings.write("user_id,anime_id,rating\n"
+                      "1,1,10\n"       // line 2
+                      "x,5,8\n"        // line 3: non-numeric user id
+                      "2,5,9\n"        // line 4
+                      "3,999,7\n"      // line 5: unknown anime id
+                      "3,1,-1\n"       // line 6
+                      "4,1,8\n4,5,7\n5,1,9\n5,5,6\n6,1,10\n6,5,9\n7,1,8\n");
+        ratings.close();
+        ui::StudioContext context(dir.filePath("studio.sqlite"));
+        ui::ImportDialog dialog(&context);
+        dialog.setFiles(anime.fileName(), ratings.fileName());
+        dialog.setMaxRejectShare(0.5);
+        QSignalSpy imported(&dialog, &ui::ImportDialog::imported);
+        QVERIFY(dialog.startImport() != nullptr);
+        QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 20000);
+        const QString report = dialog.report();
+        QVERIFY2(report.contains(QStringLiteral("rating.csv:3")), qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("rating.csv:5")), qPrintable(report));
+        QVERIFY2(!report.contains(QStringLiteral("rating.csv:6")), qPrintable(report));
+        QVERIFY(context.hasData());
+    }
+
+    void newUserMovesFromColdStartToPersonal() {
+        ui::MainWindow window(databasePath_);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        auto* panel = window.newUserPanel();
+        const qint64 id = panel->createUser(QStringLiteral("Ann"));
+        QVERIFY(id > 0);
+        QVERIFY(panel->list(2)->strategy().startsWith(QStringLiteral("cold_start:popular")));
+        panel->setFavouriteGenres({QStringLiteral("Comedy")});
+        QVERIFY(panel->list(0)->strategy().contains(QStringLiteral("popular_in_genres")));
+        // A few ratings: content from the history; past the threshold: the personal models.
+        const auto service = window.context()->service();
+        for (int item = 0; item < 6; ++item)
+            QVERIFY(panel->addTitle(service->dataset().catalog.idAt(item), 8));
+        QCOMPARE(panel->list(2)->strategy(), QStringLiteral("collaborative"));
+        QCOMPARE(panel->historySize(), 6);
+        // The user and the ratings are in the database.
+        QSqlQuery query(window.context()->database());
+        QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1").arg(id)));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toInt(), 6);
+    }
+
+private:
+    QTemporaryDir dir_;
+    QString databasePath_;
+};
+
+QTEST_MAIN(TestStudioWorkflows)
+#include "test_studio_workflows.moc"
