@@ -51,15 +51,19 @@ check() {  # check METHOD PATH EXPECTED_STATUS JSON_KEY [BODY]
   rm -f "$out"
 }
 
+# Ids from the container's own (generated) catalogue.
+ids=$(curl -fsS "$base/top" | python3 -c 'import json, sys; print(" ".join(str(i["anime_id"]) for i in json.load(sys.stdin)["items"][:3]))')
+read -r first second third <<<"$ids"
+
 check GET /health 200 ""
 check GET /ready 200 ""
 check GET /top 200 items
-check GET /anime/1 200 title
+check GET "/anime/$first" 200 title
 check GET /openapi.json 200 paths
-check POST /recommend_content_based 200 items '{"anime_id": 1, "top_n": 5}'
+check POST /recommend_content_based 200 items "{\"anime_id\": $first, \"top_n\": 5}"
 check POST /recommend_collaborative 200 items '{"user_id": 1, "top_n": 5}'
 check POST /recommend_session_based 200 items '{"user_id": 1}'
-check POST /recommend_session_based 200 items '{"history": [1, 2, 3]}'
+check POST /recommend_session_based 200 items "{\"history\": [$first, $second, $third]}"
 check POST /recommend_collaborative 200 strategy '{"user_id": 987654321}'
 check POST /recommend_content_based 404 error '{"anime_id": 987654321}'
 check POST /recommend_content_based 400 error '{"anime_id": 1, "top_n" = 10}'
