@@ -1,4 +1,5 @@
 #include "storage/importer.h"
+#include "util/file_input.h"
 
 #include <sqlite3.h>
 
@@ -155,17 +156,6 @@ private:
     std::ofstream output_;
 };
 
-std::ifstream openInput(const std::string& path) {
-    std::ifstream input(path, std::ios::binary);
-    if (!input) throw std::runtime_error(path + ": cannot open for reading");
-    return input;
-}
-
-std::int64_t fileSize(const std::string& path) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    return error ? 0 : static_cast<std::int64_t>(size);
-}
 
 void checkRejectShare(const std::string& file, std::int64_t rejects, std::int64_t accepted,
                       double limit, const QString& reportPath) {
@@ -203,7 +193,7 @@ public:
     void readAnime(AnimeCsvReader& reader, const std::string& file, RejectReport& rejects,
                    ImportSummary& summary) {
         Statement insert(db_, schema::kInsertAnime);
-        const Progress base{"import anime", 0, fileSize(file), {}};
+        const Progress base{"import anime", 0, fileSizeOrZero(file), {}};
         AnimeRecord record;
         CsvReject reject;
         std::string genres;
@@ -240,7 +230,7 @@ public:
     void readInteractions(InteractionCsvReader& reader, const std::string& file,
                           RejectReport& rejects, ImportSummary& summary) {
         InteractionBatch batch(db_);
-        const Progress base{"import interactions", 0, fileSize(file), {}};
+        const Progress base{"import interactions", 0, fileSizeOrZero(file), {}};
         InteractionRecord record;
         CsvReject reject;
         std::int64_t inserted = 0;
@@ -349,8 +339,8 @@ ImportSummary importDataset(Database& database, const ImportOptions& options,
     const std::string interactionsFile = options.interactionsPath.toStdString();
 
     // Headers are checked before the transaction starts: a wrong file never touches the database.
-    std::ifstream animeInput = openInput(animeFile);
-    std::ifstream interactionsInput = openInput(interactionsFile);
+    std::ifstream animeInput = openInputFile(animeFile);
+    std::ifstream interactionsInput = openInputFile(interactionsFile);
     AnimeCsvReader animeReader(animeInput, animeFile);
     InteractionCsvReader interactionReader(interactionsInput, interactionsFile);
     summary.animeLayout = QString::fromStdString(animeReader.layoutName());

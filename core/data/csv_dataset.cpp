@@ -1,4 +1,5 @@
 #include "data/csv_dataset.h"
+#include "util/file_input.h"
 
 #include <filesystem>
 #include <fstream>
@@ -12,17 +13,6 @@ namespace {
 
 constexpr std::int64_t kRowsPerReport = 1 << 16;
 
-std::ifstream openInput(const std::string& path) {
-    std::ifstream input(path, std::ios::binary);
-    if (!input) throw std::runtime_error(path + ": cannot open for reading");
-    return input;
-}
-
-std::int64_t fileSize(const std::string& path) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    return error ? 0 : static_cast<std::int64_t>(size);
-}
 
 Event eventOf(const InteractionRecord& record, int item, std::int64_t position) {
     Event event;
@@ -39,10 +29,10 @@ std::int64_t readInteractions(const std::string& path, const Catalog& catalog,
                               UserNameIds& userNames, std::int64_t& position,
                               Interactions::Builder& builder, std::vector<CsvReject>& rejects,
                               const ProgressCallback& progress) {
-    std::ifstream input = openInput(path);
+    std::ifstream input = openInputFile(path);
     InteractionCsvReader reader(input, path, &userNames);
     const Progress base{"read " + std::filesystem::path(path).filename().string(), 0,
-                        fileSize(path), {}};
+                        fileSizeOrZero(path), {}};
     InteractionRecord record;
     CsvReject reject;
     std::int64_t accepted = 0;
@@ -78,9 +68,9 @@ std::int64_t readInteractions(const std::string& path, const Catalog& catalog,
 
 Catalog loadCatalogCsv(const std::string& path, std::vector<CsvReject>& rejects,
                        const ProgressCallback& progress) {
-    std::ifstream input = openInput(path);
+    std::ifstream input = openInputFile(path);
     AnimeCsvReader reader(input, path);
-    const Progress base{"read anime", 0, fileSize(path), {}};
+    const Progress base{"read anime", 0, fileSizeOrZero(path), {}};
     Catalog catalog;
     AnimeRecord record;
     CsvReject reject;
