@@ -103,7 +103,8 @@ void showLongTail(ChartWidget& chart, const LongTail& longTail, const QStringLis
                           ranks,
                           QVector<double>(longTail.trainShare.begin(), longTail.trainShare.end()),
                           {},
-                          {}};
+                          {},
+                          7};  // black: the catalogue, not a model
     for (std::size_t m = 0; m < longTail.recommendedShare.size(); ++m) {
         const auto& share = longTail.recommendedShare[m];
         series << ChartSeries{m < static_cast<std::size_t>(models.size())
@@ -112,7 +113,8 @@ void showLongTail(ChartWidget& chart, const LongTail& longTail, const QStringLis
                               ranks,
                               QVector<double>(share.begin(), share.end()),
                               {},
-                              {}};
+                              {},
+                              static_cast<int>(m)};  // same colour as the model's bars
     }
     chart.showLines(series, true, false);
 }

@@ -14,10 +14,9 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
-    // The legend sits under the plot, in rows of up to four entries, so it never hides data.
+    // The legend sits under the plot (placeLegend), in rows of up to four entries, so it never
+    // hides data.
     plot_->axisRect()->insetLayout()->take(plot_->legend);
-    plot_->plotLayout()->addElement(2, 0, plot_->legend);
-    plot_->plotLayout()->setRowStretchFactor(2, 0.001);
     plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     plot_->legend->setWrap(4);
     plot_->legend->setBorderPen(Qt::NoPen);
@@ -44,7 +43,7 @@ void ChartWidget::setAxisLabels(const QString& xLabel, const QString& yLabel) {
 void ChartWidget::clear() {
     plot_->clearPlottables();
     plot_->clearItems();
-    plot_->legend->setVisible(false);
+    placeLegend(false);
     plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot_->xAxis->setScaleType(QCPAxis::stLinear);
     plot_->yAxis->setScaleType(QCPAxis::stLinear);
@@ -74,8 +73,22 @@ void ChartWidget::prepare(bool logX, bool logY) {
     }
 }
 
+void ChartWidget::placeLegend(bool visible) {
+    // An empty legend row would still claim layout space, so the row exists only when shown.
+    QCPLayoutGrid* layout = plot_->plotLayout();
+    const bool placed = layout->rowCount() > 2 && layout->element(2, 0) == plot_->legend;
+    if (visible && !placed) {
+        layout->addElement(2, 0, plot_->legend);
+        layout->setRowStretchFactor(2, 0.001);
+    } else if (!visible && placed) {
+        layout->take(plot_->legend);
+        layout->simplify();
+    }
+    plot_->legend->setVisible(visible);
+}
+
 void ChartWidget::finish() {
-    plot_->legend->setVisible(plot_->plottableCount() > 0);
+    placeLegend(plot_->plottableCount() > 0);
     plot_->legend->setFont(QFont(font().family(), 8));
     plot_->replot();
 }
@@ -93,7 +106,7 @@ void ChartWidget::showBars(const QStringList& categories, const QVector<ChartSer
         bars->setName(one.name);
         bars->setWidth(barWidth * 0.95);
         bars->setPen(Qt::NoPen);
-        bars->setBrush(seriesColor(s));
+        bars->setBrush(seriesColor(one.colorIndex >= 0 ? one.colorIndex : s));
         QVector<double> x;
         QVector<double> y;
         for (int g = 0; g < groups && g < one.y.size(); ++g) {
@@ -130,7 +143,7 @@ void ChartWidget::showLines(const QVector<ChartSeries>& series, bool logX, bool 
     for (int s = 0; s < series.size(); ++s) {
         auto* graph = plot_->addGraph();
         graph->setName(series[s].name);
-        graph->setPen(QPen(seriesColor(s), 2));
+        graph->setPen(QPen(seriesColor(series[s].colorIndex >= 0 ? series[s].colorIndex : s), 2));
         graph->setData(series[s].x, series[s].y);
     }
     plot_->rescaleAxes();
@@ -143,7 +156,7 @@ void ChartWidget::showScatter(const QVector<ChartSeries>& series, bool logX, boo
         auto* graph = plot_->addGraph();
         graph->setName(series[s].name);
         graph->setLineStyle(QCPGraph::lsNone);
-        QColor color = seriesColor(s);
+        QColor color = seriesColor(series[s].colorIndex >= 0 ? series[s].colorIndex : s);
         color.setAlpha(140);
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
         graph->setData(series[s].x, series[s].y);

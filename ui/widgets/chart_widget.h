@@ -18,6 +18,7 @@ struct ChartSeries {
     QVector<double> y;
     QVector<double> low;
     QVector<double> high;
+    int colorIndex = -1;  // palette entry; -1 = the series' position (keeps models' colours aligned)
 };
 
 // Wraps QCustomPlot so panels only say what to draw: grouped bars with error bars, lines, or
@@ -47,6 +48,7 @@ public:
 
 private:
     void prepare(bool logX, bool logY);
+    void placeLegend(bool visible);
     void finish();
 
     QString title_;
