@@ -16,6 +16,7 @@ const std::map<QString, std::pair<Command, const char*>>& commands() {
         {"train", {animerec::cli::runTrain, "fit models on the imported dataset and save model files"}},
         {"evaluate", {animerec::cli::runEvaluate, "measure the models offline on a train/test split"}},
         {"serve", {animerec::cli::runServe, "answer recommendation requests over HTTP"}},
+        {"ab", {animerec::cli::runAb, "A/B experiments: create, start, pause, stop, report, simulate"}},
     };
     return table;
 }

@@ -21,6 +21,7 @@
 #include "data/generator.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/experiments_panel.h"
 #include "panels/import_dialog.h"
 #include "panels/metrics_panel.h"
 #include "panels/train_panel.h"
@@ -56,17 +57,20 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     trainPanel_ = new TrainPanel(context_, this);
     serverPanel_ = new ServerPanel(context_, this);
     newUserPanel_ = new NewUserPanel(context_, this);
+    experimentsPanel_ = new ExperimentsPanel(context_, this);
     addPanel(tr("Data"), dataPanel_);
     addPanel(tr("Compare"), comparePanel_);
     addPanel(tr("Metrics"), metricsPanel_);
     addPanel(tr("Train"), trainPanel_);
     addPanel(tr("Server"), serverPanel_);
     addPanel(tr("New user"), newUserPanel_);
+    addPanel(tr("Experiments"), experimentsPanel_);
     createMenus();
 
     connect(context_, &StudioContext::taskStarted, this, &MainWindow::trackTask);
     connect(metricsPanel_, &MetricsPanel::taskStarted, this, &MainWindow::trackTask);
     connect(trainPanel_, &TrainPanel::taskStarted, this, &MainWindow::trackTask);
+    connect(experimentsPanel_, &ExperimentsPanel::taskStarted, this, &MainWindow::trackTask);
     connect(trainPanel_, &TrainPanel::modelsChanged, context_, &StudioContext::notifyModelsChanged);
     connect(context_, &StudioContext::serviceChanged, this,
             [this] { statusBar()->showMessage(tr("Models: %1").arg(context_->modelSummary())); });

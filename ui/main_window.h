@@ -12,6 +12,7 @@ namespace animerec::ui {
 class BackgroundTask;
 class ComparePanel;
 class DataPanel;
+class ExperimentsPanel;
 class MetricsPanel;
 class TrainPanel;
 class NewUserPanel;
@@ -34,6 +35,7 @@ public:
     TrainPanel* trainPanel() const { return trainPanel_; }
     ServerPanel* serverPanel() const { return serverPanel_; }
     NewUserPanel* newUserPanel() const { return newUserPanel_; }
+    ExperimentsPanel* experimentsPanel() const { return experimentsPanel_; }
     // Opens the import wizard (also File > Import, Ctrl+I).
     void openImportDialog();
     // Generates the demo dataset next to the database and imports it, in the background.
@@ -61,6 +63,7 @@ private:
     TrainPanel* trainPanel_;
     ServerPanel* serverPanel_;
     NewUserPanel* newUserPanel_;
+    ExperimentsPanel* experimentsPanel_;
     QProgressBar* progress_;
     QPushButton* cancel_;
 };

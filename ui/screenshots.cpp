@@ -12,6 +12,7 @@
 #include "main_window.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/experiments_panel.h"
 #include "panels/metrics_panel.h"
 #include "studio_tasks.h"
 #include "panels/new_user_panel.h"
@@ -71,7 +72,17 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
     }
     // Queued, so the status bar and the other receivers of the signal settle before the shots.
     const auto later = [&window, ready] { QTimer::singleShot(50, &window, ready); };
-    QObject::connect(metrics, &MetricsPanel::evaluationFinished, &window, later, Qt::SingleShotConnection);
+    // After the evaluation, an offline A/B replay fills the Experiments panel.
+    const auto replay = [&window, later] {
+        ExperimentsPanel* experiments = window.experimentsPanel();
+        if (!experiments->simulate(QStringLiteral("popularity"), QStringLiteral("ease"))) {
+            later();
+            return;
+        }
+        QObject::connect(experiments, &ExperimentsPanel::simulationFinished, &window, later,
+                         Qt::SingleShotConnection);
+    };
+    QObject::connect(metrics, &MetricsPanel::evaluationFinished, &window, replay, Qt::SingleShotConnection);
     QObject::connect(metrics, &MetricsPanel::evaluationFailed, &window, later, Qt::SingleShotConnection);
 }
 

@@ -14,6 +14,8 @@
 #include "cli/terminal_progress.h"
 #include "data/csv_dataset.h"
 #include "eval/evaluator.h"
+#include "eval/model_selection.h"
+#include "eval/search_spaces.h"
 #include "eval/split.h"
 #include "models/model_factory.h"
 #include "storage/database.h"
@@ -143,6 +145,9 @@ int runEvaluate(const QStringList& args) {
         {"bootstrap", "Bootstrap resamples for 95% intervals (0 = none).", "N", "1000"});
     parser.addOption({"json", "Also write the report as JSON to FILE.", "FILE"});
     parser.addOption({"threads", "Worker threads (0 = all cores).", "N", "0"});
+    parser.addOption({"tune",
+                      "First tune each model's hyper-parameters (default search space) on a "
+                      "validation split carved from the train part; the test part stays unseen."});
     if (const auto exit =
             parseOrExit(parser, args,
                         "Trains each model on a train split and measures top-K accuracy, "
@@ -219,9 +224,41 @@ int runEvaluate(const QStringList& args) {
     report.protocol.push_back({"catalog", catalogMode.toStdString()});
     report.ks = *ks;
     int failures = 0;
+    // Tuning sees only the train part: 20% of each train user's events become validation.
+    std::optional<Split> validation;
+    EvaluatorOptions tuningOptions = searchEvaluatorOptions();
+    tuningOptions.catalogMode = options.catalogMode;
+    tuningOptions.threads = options.threads;
+    if (parser.isSet("tune")) {
+        validation = validationSplit(train.interactions, std::uint64_t(*seed));
+        report.protocol.push_back({"tuning", "validation split of train, seed " +
+                                                 std::to_string(*seed) + ", by ndcg@10 (mf: rmse)"});
+    }
     for (const auto& name : modelNames) {
         try {
-            auto model = createRecommender(name);
+            ModelParameters parameters;
+            if (validation) {
+                std::string skipped;
+                TerminalProgress bar("units");
+                const SelectionCandidate tuned =
+                    tuneFamily(*validation, train.catalog, name, tuningOptions,
+                               std::uint64_t(*seed), &skipped, bar.callback());
+                bar.finish();
+                if (!skipped.empty()) {
+                    err << "evaluate: " << QString::fromStdString(skipped) << "\n";
+                } else {
+                    parameters = tuned.parameters;
+                    report.protocol.push_back(
+                        {name + "_parameters", describeParameters(parameters)});
+                    out << "tuned " << QString::fromStdString(name) << " over "
+                        << tuned.trials.size() << " trials: "
+                        << QString::fromStdString(describeParameters(parameters)) << " (validation "
+                        << QString::fromStdString(tuned.metric)
+                        << " " << tuned.score << ")\n";
+                    out.flush();
+                }
+            }
+            auto model = createRecommender(name, parameters);
             const auto started = std::chrono::steady_clock::now();
             {
                 TerminalProgress bar("steps");
@@ -234,6 +271,7 @@ int runEvaluate(const QStringList& args) {
             auto result = evaluator.evaluate(*model, bar.callback());
             bar.finish();
             result.trainSeconds = trainSeconds;
+            result.parameters = parameters;
             report.models.push_back(std::move(result));
         } catch (const OperationCancelled&) {
             err << "evaluate: cancelled\n";

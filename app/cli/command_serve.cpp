@@ -16,6 +16,7 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "data/csv_dataset.h"
+#include "experiments/experiment_service.h"
 #include "http/api_server.h"
 #include "models/model_io.h"
 #include "service/metrics_registry.h"
@@ -149,11 +150,23 @@ int runServe(const QStringList& args) {
     for (const QString& role : first.missing)
         log.event(service::LogLevel::Warning, "no model file for " + role + " in " + modelsDir);
     service::RecommendService recommendations(data, registry, readTop100(parser.value("top100"), err));
+    // Experiments, exposures and feedback live in the database the histories came from.
+    std::unique_ptr<experiments::ExperimentService> abTests;
+    if (parser.value("anime-csv").isEmpty()) {
+        abTests = std::make_unique<experiments::ExperimentService>(parser.value("db"), data);
+        if (const QString error = abTests->open(); !error.isEmpty()) {
+            log.event(service::LogLevel::Error, "experiments and feedback disabled: " + error);
+            abTests.reset();
+        } else {
+            recommendations.setRecentHistory(abTests->recentHistory());
+        }
+    }
 
     http::ApiOptions options;
     options.maxBodyBytes = *maxBody;
     options.cacheEntries = static_cast<int>(*cacheEntries);
     options.adminToken = qgetenv("ANIMEREC_ADMIN_TOKEN");
+    options.experiments = abTests.get();
     http::ApiServer server(recommendations, metrics, log, reload, options);
     const quint16 bound = server.listen(host, static_cast<quint16>(*port));
     if (bound == 0) {
@@ -188,6 +201,8 @@ int runServe(const QStringList& args) {
         for (const int signal : {SIGHUP, SIGINT, SIGTERM}) ::sigaction(signal, &action, nullptr);
     }
     const int code = QCoreApplication::exec();
+    if (abTests && !abTests->flush())
+        log.event(service::LogLevel::Error, "exposures/feedback not written: " + abTests->writerStats().lastError);
     log.flush();
     return code;
 }

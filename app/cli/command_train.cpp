@@ -74,6 +74,8 @@ QString writeTop100(const QString& path, const PopularityModel& popularity,
 }  // namespace
 
 int runTrain(const QStringList& args) {
+    if (args.size() > 1 && args.at(1) == QLatin1String("collaborative"))
+        return runTrainCollaborative(args);
     QCommandLineParser parser;
     parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});

@@ -9,7 +9,10 @@ namespace animerec::cli {
 int runImport(const QStringList& args);
 int runGenerate(const QStringList& args);
 int runTrain(const QStringList& args);
+// `train collaborative [--tune]` (runTrain hands it over when args[1] is "collaborative").
+int runTrainCollaborative(const QStringList& args);
 int runServe(const QStringList& args);
 int runEvaluate(const QStringList& args);
+int runAb(const QStringList& args);
 
 }  // namespace animerec::cli

@@ -4,6 +4,8 @@ list(APPEND ANIMEREC_APP_SOURCES
   cli/terminal_progress.cpp
   cli/command_import.cpp
   cli/command_train.cpp
+  cli/command_train_collaborative.cpp
   cli/command_generate.cpp
   cli/command_serve.cpp
+  cli/command_ab.cpp
 )

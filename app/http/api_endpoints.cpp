@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "data/dataset.h"
+#include "experiments/experiment_service.h"
+#include "experiments/recent_history.h"
 #include "http/openapi_document.h"
 #include "service/metrics_registry.h"
 #include "service/recommend_service.h"
@@ -16,7 +18,8 @@ namespace {
 
 const QStringList kContentFields{QStringLiteral("anime_id"), QStringLiteral("top_n")};
 const QStringList kSessionFields{QStringLiteral("user_id"), QStringLiteral("history"),
-                                 QStringLiteral("top_n")};
+                                 QStringLiteral("top_n"), QStringLiteral("session_id")};
+constexpr qsizetype kMaxSessionIdLength = 128;
 const QStringList kCollaborativeFields{QStringLiteral("user_id"), QStringLiteral("top_n")};
 constexpr std::int64_t kMaxId = std::int64_t{1} << 53;
 constexpr int kDefaultTopN = 10;
@@ -105,7 +108,7 @@ ApiEndpoints::ApiEndpoints(const service::RecommendService& service,
 }
 
 ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& outcome,
-                              QJsonObject params) const {
+                              QJsonObject params, const experiments::Assignment* assignment) const {
     if (const auto* failure = std::get_if<service::ServiceError>(&outcome)) {
         const int status = failure->kind == service::ServiceError::Kind::NotFound ? 404 : 422;
         ApiReply reply = ApiReply::error({status, failure->field, failure->message});
@@ -116,7 +119,11 @@ ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& o
     ApiReply reply;
     QByteArray& body = reply.body;
     body.reserve(128 + static_cast<qsizetype>(result.items.size()) * 160);
-    body += "{\"model\":" + jsonString(result.model) +
+    body += '{';
+    if (assignment)
+        body += "\"experiment\":{\"name\":" + jsonString(assignment->experiment) +
+                ",\"variant\":" + jsonString(assignment->variant) + "},";
+    body += "\"model\":" + jsonString(result.model) +
             ",\"model_version\":" + jsonString(result.modelVersion) +
             ",\"strategy\":" + jsonString(result.strategy) + ",\"items\":[";
     for (const service::RecommendedItem& item : result.items) {
@@ -243,15 +250,30 @@ ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) 
                         hasUser ? QStringLiteral("give either user_id or history, not both")
                                 : QStringLiteral("user_id or history is required")},
                        *body);
+    const QJsonValue session = body->value(QStringLiteral("session_id"));
+    if (!session.isUndefined() && !session.isNull() &&
+        (!session.isString() || session.toString().isEmpty() ||
+         session.toString().size() > kMaxSessionIdLength))
+        return refused({422, QStringLiteral("session_id"),
+                        QStringLiteral("session_id must be a non-empty string of at most %1 characters")
+                            .arg(kMaxSessionIdLength)},
+                       *body);
+    static const QString route = QStringLiteral("/recommend_session_based");
     if (hasUser) {
         const auto userId = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
         if (!userId) return refused(userId.error, *body);
-        return cached("session:" + QByteArray::number(*userId) + ':' + QByteArray::number(*topN),
+        if (auto reply = fromExperiment(route, *userId, {}, {}, static_cast<int>(*topN), *body))
+            return std::move(*reply);
+        return cached("session:" + userKey(*userId) + ':' + QByteArray::number(*topN),
                       *body, [&] { return service_.sessionBased(*userId, static_cast<int>(*topN)); });
     }
     const auto history = integerArrayField(*body, QStringLiteral("history"), 0, kMaxId,
                                            service::RecommendService::kMaxHistory);
     if (!history) return refused(history.error, *body);
+    if (session.isString())
+        if (auto reply = fromExperiment(route, std::nullopt, session.toString(), *history,
+                                        static_cast<int>(*topN), *body))
+            return std::move(*reply);
     QByteArray key = "history:" + QByteArray::number(*topN);
     for (const std::int64_t id : *history) key += ':' + QByteArray::number(id);
     return cached(key, *body,
@@ -266,17 +288,25 @@ ApiReply ApiEndpoints::recommendCollaborative(const QHttpServerRequest& request)
     const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
                                    service::RecommendService::kMaxTopN, kDefaultTopN);
     if (!topN) return refused(topN.error, *body);
-    return cached("collaborative:" + QByteArray::number(*userId) + ':' + QByteArray::number(*topN),
+    if (auto reply = fromExperiment(QStringLiteral("/recommend_collaborative"), *userId, {}, {},
+                                    static_cast<int>(*topN), *body))
+        return std::move(*reply);
+    return cached("collaborative:" + userKey(*userId) + ':' + QByteArray::number(*topN),
                   *body, [&] { return service_.collaborative(*userId, static_cast<int>(*topN)); });
 }
 
-ApiReply ApiEndpoints::reload(const QHttpServerRequest& request) const {
+std::optional<ApiReply> ApiEndpoints::refuseAdmin(const QHttpServerRequest& request) const {
     if (adminToken_.isEmpty())
         return refused({403, QStringLiteral("Authorization"),
-                        QStringLiteral("reload over HTTP is disabled: set ANIMEREC_ADMIN_TOKEN")});
+                        QStringLiteral("admin routes are disabled: set ANIMEREC_ADMIN_TOKEN")});
     if (!sameToken(presentedToken(request), adminToken_))
         return refused({401, QStringLiteral("Authorization"),
                         QStringLiteral("missing or wrong admin token (Authorization: Bearer ...)")});
+    return std::nullopt;
+}
+
+ApiReply ApiEndpoints::reload(const QHttpServerRequest& request) const {
+    if (auto refusal = refuseAdmin(request)) return std::move(*refusal);
     if (!reload_)
         return refused({503, QStringLiteral("body"), QStringLiteral("no model directory to reload")});
     const service::ReloadReport report = reload_();

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "http/api_reply.h"
@@ -14,6 +16,11 @@ class QHttpServerRequest;
 namespace animerec::service {
 class MetricsRegistry;
 }  // namespace animerec::service
+
+namespace animerec::experiments {
+class ExperimentService;
+struct Assignment;
+}  // namespace animerec::experiments
 
 namespace animerec::http {
 
@@ -38,11 +45,27 @@ public:
     ApiReply recommendCollaborative(const QHttpServerRequest& request) const;
     ApiReply reload(const QHttpServerRequest& request) const;
 
+    // A/B experiments and feedback; without setExperiments() these answer 503.
+    void setExperiments(experiments::ExperimentService* experiments) { experiments_ = experiments; }
+    ApiReply feedback(const QHttpServerRequest& request) const;
+    ApiReply experimentList(const QHttpServerRequest& request) const;
+    ApiReply experimentReport(const QString& name, const QHttpServerRequest& request) const;
+    ApiReply defineExperiment(const QHttpServerRequest& request) const;
+    ApiReply experimentAction(const QString& name, const QString& action,
+                              const QHttpServerRequest& request) const;
+
 private:
     template <typename Compute>
     ApiReply cached(const QByteArray& key, QJsonObject params, Compute&& compute) const;
-    ApiReply render(const service::Outcome<service::Recommendation>& outcome,
-                    QJsonObject params) const;
+    ApiReply render(const service::Outcome<service::Recommendation>& outcome, QJsonObject params,
+                    const experiments::Assignment* assignment = nullptr) const;
+    // The answer of the running experiment covering `route`, when the unit is in one.
+    std::optional<ApiReply> fromExperiment(const QString& route, std::optional<std::int64_t> userId,
+                                           const QString& sessionId,
+                                           const std::vector<std::int64_t>& history, int topN,
+                                           const QJsonObject& params) const;
+    std::optional<ApiReply> refuseAdmin(const QHttpServerRequest& request) const;
+    QByteArray userKey(std::int64_t userId) const;  // cache key part that changes with feedback
 
     const service::RecommendService& service_;
     service::MetricsRegistry& metrics_;
@@ -52,6 +75,7 @@ private:
     // escaped once at startup so answering costs no per-item string conversion.
     std::vector<QByteArray> itemPrefix_;
     mutable ResponseCache cache_;
+    experiments::ExperimentService* experiments_ = nullptr;
 };
 
 }  // namespace animerec::http

@@ -32,6 +32,11 @@ const std::vector<RouteSpec>& routeTable() {
         {QStringLiteral("/recommend_session_based"), Method::Post},
         {QStringLiteral("/recommend_collaborative"), Method::Post},
         {QStringLiteral("/admin/reload"), Method::Post},
+        {QStringLiteral("/feedback"), Method::Post},
+        {QStringLiteral("/ab/experiments"), Method::Get},
+        {QStringLiteral("/ab/{experiment}/report"), Method::Get},
+        {QStringLiteral("/admin/experiments"), Method::Post},
+        {QStringLiteral("/admin/experiments/{experiment}/{action}"), Method::Post},
     };
     return table;
 }
@@ -44,6 +49,11 @@ QString routeOf(const QString& path) {
         return QStringLiteral("/anime/{id}");
     for (const RouteSpec& spec : routeTable())
         if (spec.path == path) return spec.path;
+    const QStringList parts = path.split(u'/');  // "", "ab", name, "report"
+    if (parts.size() == 4 && parts[1] == QLatin1String("ab") && parts[3] == QLatin1String("report"))
+        return QStringLiteral("/ab/{experiment}/report");
+    if (parts.size() == 5 && parts[1] == QLatin1String("admin") && parts[2] == QLatin1String("experiments"))
+        return QStringLiteral("/admin/experiments/{experiment}/{action}");
     return {};
 }
 
@@ -74,6 +84,7 @@ ApiServer::ApiServer(const service::RecommendService& service, service::MetricsR
       metrics_(metrics),
       log_(log),
       options_(std::move(options)) {
+    endpoints_.setExperiments(options_.experiments);
     registerRoutes();
 }
 
@@ -90,6 +101,11 @@ void ApiServer::registerRoutes() {
     server_.route("/recommend_session_based", Method::Post, [this, &e](Request r) { return handle("/recommend_session_based", r, [&] { return e.recommendSessionBased(r); }); });
     server_.route("/recommend_collaborative", Method::Post, [this, &e](Request r) { return handle("/recommend_collaborative", r, [&] { return e.recommendCollaborative(r); }); });
     server_.route("/admin/reload", Method::Post, [this, &e](Request r) { return handle("/admin/reload", r, [&] { return e.reload(r); }); });
+    server_.route("/feedback", Method::Post, [this, &e](Request r) { return handle("/feedback", r, [&] { return e.feedback(r); }); });
+    server_.route("/ab/experiments", Method::Get, [this, &e](Request r) { return handle("/ab/experiments", r, [&] { return e.experimentList(r); }); });
+    server_.route("/ab/<arg>/report", Method::Get, [this, &e](const QString& name, Request r) { return handle("/ab/{experiment}/report", r, [&] { return e.experimentReport(name, r); }); });
+    server_.route("/admin/experiments", Method::Post, [this, &e](Request r) { return handle("/admin/experiments", r, [&] { return e.defineExperiment(r); }); });
+    server_.route("/admin/experiments/<arg>/<arg>", Method::Post, [this, &e](const QString& name, const QString& action, Request r) { return handle("/admin/experiments/{experiment}/{action}", r, [&] { return e.experimentAction(name, action, r); }); });
     server_.setMissingHandler([this](Request r, QHttpServerResponder&& responder) { missing(r, std::move(responder)); });
 }
 

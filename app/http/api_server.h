@@ -17,6 +17,8 @@ struct ApiOptions {
     qint64 maxBodyBytes = 64 * 1024;  // larger bodies get 413
     QByteArray adminToken;            // empty: POST /admin/reload answers 403
     int cacheEntries = 10000;         // rendered answers kept per model generation; 0 = no cache
+    // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the server.
+    experiments::ExperimentService* experiments = nullptr;
 };
 
 // Wires ApiEndpoints into a QHttpServer: one-line route lambdas, and around each endpoint the

@@ -2,6 +2,7 @@ list(APPEND ANIMEREC_APP_SOURCES
   http/json_request.cpp
   http/api_endpoints.cpp
   http/api_server.cpp
+  http/api_endpoints_experiments.cpp
 )
 # GET /openapi.json serves openapi.json verbatim; it is compiled in so the binary is self-contained.
 file(READ ${CMAKE_CURRENT_LIST_DIR}/openapi.json ANIMEREC_OPENAPI_JSON)

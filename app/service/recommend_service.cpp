@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "data/dataset.h"
+#include "experiments/recent_history.h"
 #include "models/cold_start.h"
 #include "models/content_based.h"
 #include "models/explanations.h"
@@ -171,22 +172,25 @@ Outcome<Recommendation> RecommendService::contentBased(std::int64_t animeId, int
                       static_cast<std::uint64_t>(animeId), QStringLiteral("no content model loaded"));
 }
 
+void RecommendService::setRecentHistory(std::shared_ptr<const experiments::RecentHistory> recent) {
+    recent_ = std::move(recent);
+}
+
+std::span<const Event> RecommendService::historyOf(std::int64_t userId, int user,
+                                                   std::vector<Event>& storage) const {
+    const std::span<const Event> base =
+        user >= 0 ? data_->interactions.historyOf(user) : std::span<const Event>();
+    if (!recent_ || !recent_->hasEvents(userId)) return base;
+    storage = recent_->merged(userId, base);
+    return storage;
+}
+
 Outcome<Recommendation> RecommendService::collaborative(std::int64_t userId, int topN) const {
-    if (auto error = checkTopN(topN)) return *error;
-    const int user = data_->interactions.userIndexOf(userId);
-    const auto key = static_cast<std::uint64_t>(userId);
-    if (user < 0) return forHistory(ModelRole::Collaborative, -1, {}, topN, key, kUnknownUser);
-    return forHistory(ModelRole::Collaborative, user, data_->interactions.historyOf(user), topN,
-                      key, QStringLiteral("short history"));
+    return forUser(ModelRole::Collaborative, userId, topN);
 }
 
 Outcome<Recommendation> RecommendService::sessionBased(std::int64_t userId, int topN) const {
-    if (auto error = checkTopN(topN)) return *error;
-    const int user = data_->interactions.userIndexOf(userId);
-    const auto key = static_cast<std::uint64_t>(userId);
-    if (user < 0) return forHistory(ModelRole::Session, -1, {}, topN, key, kUnknownUser);
-    return forHistory(ModelRole::Session, user, data_->interactions.historyOf(user), topN, key,
-                      QStringLiteral("short history"));
+    return forUser(ModelRole::Session, userId, topN);
 }
 
 Outcome<std::vector<Event>> RecommendService::historyFromIds(
@@ -237,11 +241,11 @@ Outcome<Recommendation> RecommendService::popularFor(int user, std::span<const E
 Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN) const {
     if (auto error = checkTopN(topN)) return *error;
     const int user = data_->interactions.userIndexOf(userId);
-    const std::span<const Event> history =
-        user >= 0 ? data_->interactions.historyOf(user) : std::span<const Event>();
+    std::vector<Event> merged;
+    const std::span<const Event> history = historyOf(userId, user, merged);
     if (role == ModelRole::Popularity) return popularFor(user, history, topN);
     return forHistory(role, user, history, topN, static_cast<std::uint64_t>(userId),
-                      user < 0 ? kUnknownUser : QStringLiteral("short history"));
+                      user < 0 && history.empty() ? kUnknownUser : QStringLiteral("short history"));
 }
 
 Outcome<Recommendation> RecommendService::forSession(ModelRole role,

@@ -18,6 +18,10 @@ struct Event;
 struct ScoredItem;
 }  // namespace animerec
 
+namespace animerec::experiments {
+class RecentHistory;
+}
+
 namespace animerec::service {
 
 struct RecommendedItem {
@@ -78,6 +82,11 @@ public:
     Outcome<Recommendation> forSession(ModelRole role, std::span<const std::int64_t> animeIds,
                                        int topN, const std::vector<std::string>& genres = {}) const;
 
+    // Events users added since the snapshot (POST /feedback), merged into their histories by
+    // every per-user method. Set before serving starts; null = the snapshot only.
+    void setRecentHistory(std::shared_ptr<const experiments::RecentHistory> recent);
+    const experiments::RecentHistory* recentHistory() const { return recent_.get(); }
+
     const AnimeRecord* anime(std::int64_t animeId) const;
     const AnimeRecord& animeAt(int item) const;
     // True when at least one model is loaded (else only the count-based fallback answers).
@@ -97,6 +106,8 @@ private:
                              const std::vector<ScoredItem>& items) const;
     static std::optional<ServiceError> checkTopN(int topN);
     Outcome<std::vector<Event>> historyFromIds(std::span<const std::int64_t> animeIds) const;
+    // The user's snapshot history with recent events merged; `storage` keeps a merged copy alive.
+    std::span<const Event> historyOf(std::int64_t userId, int user, std::vector<Event>& storage) const;
     Outcome<Recommendation> popularFor(int user, std::span<const Event> history, int topN) const;
     void explain(Recommendation& answer, const ServedModel* served, int user,
                  std::span<const Event> history) const;
@@ -105,6 +116,7 @@ private:
     const ModelRegistry& models_;
     std::vector<int> top100_;         // catalogue indices
     std::vector<float> countScores_;  // interactions per item: the model-free popularity
+    std::shared_ptr<const experiments::RecentHistory> recent_;
 };
 
 }  // namespace animerec::service

@@ -51,8 +51,56 @@ inline constexpr const char* kCreateImportRuns = R"(
         seconds REAL NOT NULL
     ))";
 
-inline constexpr const char* kCreateTables[] = {kCreateAnime, kCreateUsers, kCreateInteractions,
-                                                kCreateImportRuns};
+// A/B experiments (app/experiments): definitions, served lists and user feedback. Times are
+// milliseconds since the epoch (UTC). No foreign keys to Anime/Users: an import replaces those
+// tables and must not cascade into experiment history.
+inline constexpr const char* kCreateExperiments = R"(
+    CREATE TABLE IF NOT EXISTS Experiments (
+        experiment_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        salt TEXT NOT NULL,
+        status TEXT NOT NULL,
+        routes TEXT NOT NULL,
+        variants TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        started_at INTEGER,
+        stopped_at INTEGER
+    ))";
+
+// items: anime ids, comma-separated, best first (position = index + 1).
+inline constexpr const char* kCreateExposures = R"(
+    CREATE TABLE IF NOT EXISTS Exposures (
+        exposure_id INTEGER PRIMARY KEY,
+        experiment_id INTEGER NOT NULL,
+        variant TEXT NOT NULL,
+        user_id INTEGER,
+        session_id TEXT,
+        route TEXT NOT NULL,
+        model TEXT,
+        model_version TEXT,
+        items TEXT NOT NULL,
+        served_at INTEGER NOT NULL
+    ))";
+
+inline constexpr const char* kCreateFeedback = R"(
+    CREATE TABLE IF NOT EXISTS Feedback (
+        feedback_id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        anime_id INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        value REAL,
+        created_at INTEGER NOT NULL,
+        exposure_id INTEGER,
+        experiment_id INTEGER,
+        variant TEXT,
+        position INTEGER
+    ))";
+
+inline constexpr const char* kCreateTables[] = {kCreateAnime,       kCreateUsers,
+                                                kCreateInteractions, kCreateImportRuns,
+                                                kCreateExperiments, kCreateExposures,
+                                                kCreateFeedback};
 
 // A user's history in file order (recommend, training) and an anime's audience (item stats).
 inline constexpr const char* kCreateUserIndex = R"(
@@ -60,7 +108,12 @@ inline constexpr const char* kCreateUserIndex = R"(
         ON UserAnimeInteractions(user_id, interaction_id))";
 inline constexpr const char* kCreateAnimeIndex = R"(
     CREATE INDEX IF NOT EXISTS idx_interactions_anime ON UserAnimeInteractions(anime_id))";
-inline constexpr const char* kCreateIndexes[] = {kCreateUserIndex, kCreateAnimeIndex};
+inline constexpr const char* kCreateExposureIndex = R"(
+    CREATE INDEX IF NOT EXISTS idx_exposures_experiment ON Exposures(experiment_id, served_at))";
+inline constexpr const char* kCreateFeedbackIndex = R"(
+    CREATE INDEX IF NOT EXISTS idx_feedback_experiment ON Feedback(experiment_id))";
+inline constexpr const char* kCreateIndexes[] = {kCreateUserIndex, kCreateAnimeIndex,
+                                                 kCreateExposureIndex, kCreateFeedbackIndex};
 
 inline constexpr const char* kDropUserIndex = R"(DROP INDEX IF EXISTS idx_interactions_user)";
 inline constexpr const char* kDropAnimeIndex = R"(DROP INDEX IF EXISTS idx_interactions_anime)";

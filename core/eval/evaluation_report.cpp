@@ -84,8 +84,17 @@ std::string EvaluationReport::toJson() const {
             out << "\n      " << jsonString(key) << ": " << jsonNumber(value) << ",";
         out << "\n      \"train_seconds\": " << jsonNumber(model.trainSeconds) << ","
             << "\n      \"eval_seconds\": " << jsonNumber(model.evalSeconds) << ","
-            << "\n      \"users\": " << model.evaluatedUsers << ","
-            << "\n      \"curves\": {\"recall\": " << jsonArray(model.recallCurve)
+            << "\n      \"users\": " << model.evaluatedUsers << ",";
+        if (!model.parameters.empty()) {
+            out << "\n      \"parameters\": {";
+            bool first = true;
+            for (const auto& [name, value] : model.parameters) {
+                out << (first ? "" : ", ") << jsonString(name) << ": " << jsonNumber(value);
+                first = false;
+            }
+            out << "},";
+        }
+        out << "\n      \"curves\": {\"recall\": " << jsonArray(model.recallCurve)
             << ", \"ndcg\": " << jsonArray(model.ndcgCurve) << "}\n    }";
     }
     out << "\n  }\n}\n";
@@ -144,6 +153,12 @@ std::string EvaluationReport::formatTable(int k) const {
         out << cell;
         std::snprintf(cell, sizeof cell, " %7.2f %7.2f\n", model.trainSeconds, model.evalSeconds);
         out << cell;
+    }
+    for (const auto& model : models) {
+        if (model.parameters.empty()) continue;
+        out << "parameters of " << model.model << ":";
+        for (const auto& [name, value] : model.parameters) out << ' ' << name << '=' << value;
+        out << '\n';
     }
     return out.str();
 }

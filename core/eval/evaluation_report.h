@@ -20,6 +20,9 @@ struct ModelReport {
     std::vector<double> recallCurve;  // mean Recall@k for k = 1..size()
     std::vector<double> ndcgCurve;    // mean NDCG@k for k = 1..size()
     int evaluatedUsers = 0;
+    // Hyper-parameters the model was trained with when they were chosen or given (e.g. by
+    // `evaluate --tune`); empty = the family defaults.
+    std::map<std::string, double> parameters;
     double trainSeconds = 0.0;
     double evalSeconds = 0.0;
     // Per-user values, row-major: one row per evaluated user (ascending dense index), one column
@@ -35,13 +38,13 @@ struct EvaluationReport {
     std::vector<ModelReport> models;
 
     // {"protocol": {...}, "ks": [...], "models": {"<name>": {"recall@10": x, ...,
-    // "train_seconds": t, "eval_seconds": e, "users": n, "curves": {"recall": [...],
-    // "ndcg": [...]}}}}. Protocol values that parse as numbers are written as numbers; NaN and
+    // "train_seconds": t, "eval_seconds": e, "users": n, "parameters": {...} (when set),
+    // "curves": {"recall": [...], "ndcg": [...]}}}}. Protocol values that parse as numbers are written as numbers; NaN and
     // infinities become null. Per-user values are not included.
     std::string toJson() const;
 
     // A fixed-width table with one row per model and the metrics at cut-off k (with 95% CIs
-    // where present), ready for a terminal.
+    // where present), then one "parameters" line per model that has them; ready for a terminal.
     std::string formatTable(int k) const;
 };
 

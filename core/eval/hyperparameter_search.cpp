@@ -1,5 +1,6 @@
 #include "eval/hyperparameter_search.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -101,32 +102,50 @@ SearchResult searchHyperparameters(const Split& validation, const Catalog& catal
     const Dataset data{catalog, validation.train};
     const Evaluator evaluator(validation, catalog, options.evaluator);
     SearchResult result;
-    const auto total = static_cast<std::int64_t>(candidates.size());
+    const auto trials = static_cast<std::int64_t>(candidates.size());
+    const std::int64_t total = trials * kTrialProgressUnits;
     reportProgress(progress, {"hyperparameter search", 0, total, ""});
     for (const auto& parameters : candidates) {
+        const auto index = static_cast<std::int64_t>(result.trials.size());
+        const std::string label =
+            "trial " + std::to_string(index + 1) + "/" + std::to_string(trials) + ": ";
+        // The model's own reports move the bar within the trial (fitting its first 90%, the
+        // evaluation the rest) and let a cancel stop a long trial early.
+        const auto phase = [&](double from, double to) -> ProgressCallback {
+            if (!progress) return {};
+            return [&, from, to](const Progress& step) {
+                const double share =
+                    step.total > 0 ? std::clamp(double(step.done) / double(step.total), 0.0, 1.0)
+                                   : 0.0;
+                const auto within = static_cast<std::int64_t>(
+                    (from + share * (to - from)) * double(kTrialProgressUnits - 1));
+                return progress({"hyperparameter search", index * kTrialProgressUnits + within,
+                                 total, label + step.stage});
+            };
+        };
         auto model = createRecommender(options.model, parameters);
         const auto start = std::chrono::steady_clock::now();
-        model->fit(data);
+        model->fit(data, phase(0.0, 0.9));
         Trial trial;
         trial.parameters = parameters;
         trial.trainSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        trial.report = evaluator.evaluate(*model);
+        trial.report = evaluator.evaluate(*model, phase(0.9, 1.0));
         trial.report.trainSeconds = trial.trainSeconds;
         const auto metric = trial.report.metrics.find(options.metric);
         if (metric == trial.report.metrics.end())
             throw std::invalid_argument(
                 "hyperparameter search: the evaluation reports no metric '" + options.metric + "'");
         trial.score = metric->second;
-        if (result.best < 0 ||
-            trial.score > result.trials[static_cast<std::size_t>(result.best)].score)
+        const double bestScore =
+            result.best < 0 ? 0.0 : result.trials[static_cast<std::size_t>(result.best)].score;
+        if (result.best < 0 || (options.minimize ? trial.score < bestScore : trial.score > bestScore))
             result.best = static_cast<int>(result.trials.size());
         std::ostringstream detail;
         detail << describeParameters(parameters) << " -> " << options.metric << ' ' << trial.score;
         result.trials.push_back(std::move(trial));
-        reportProgress(progress,
-                       {"hyperparameter search", static_cast<std::int64_t>(result.trials.size()),
-                        total, detail.str()});
+        reportProgress(progress, {"hyperparameter search", (index + 1) * kTrialProgressUnits,
+                                  total, detail.str()});
     }
     return result;
 }

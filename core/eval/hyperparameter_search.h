@@ -41,9 +41,12 @@ struct HyperparameterSearchOptions {
     // many random trials (ranges with values draw one of them uniformly).
     int randomTrials = 0;
     std::uint64_t seed = 42;                                // random trials
-    std::string metric = "ndcg@10";                         // ModelReport key to maximise
+    std::string metric = "ndcg@10";                         // ModelReport key to optimise
+    bool minimize = false;                                  // true for errors such as "rmse"
     EvaluatorOptions evaluator = searchEvaluatorOptions();  // must report `metric`
 };
+
+inline constexpr std::int64_t kTrialProgressUnits = 100;
 
 struct Trial {
     ModelParameters parameters;  // fixed + tuned, as passed to the factory
@@ -54,7 +57,7 @@ struct Trial {
 
 struct SearchResult {
     std::vector<Trial> trials;  // in the order they ran
-    int best = -1;              // index of the highest score (first on ties); -1 when no trial
+    int best = -1;  // index of the best score (first on ties); -1 when no trial
 
     const Trial& bestTrial() const { return trials.at(static_cast<std::size_t>(best)); }
 };
@@ -66,9 +69,12 @@ std::vector<ModelParameters> searchCandidates(const HyperparameterSearchOptions&
 
 // Trains one model per candidate on `validation.train` and evaluates it on `validation.test`.
 // Use a split carved out of the training data (e.g. holdoutSplit(split.train, ...)), so the
-// test set that reports quote stays unseen by tuning. Progress: stage "hyperparameter search",
-// done = finished trials, detail "<params> -> <metric>". Throws what the factory or model throws
-// (std::invalid_argument for unknown names) and OperationCancelled when asked to stop.
+// test set that reports quote stays unseen by tuning. Progress: stage "hyperparameter search" in
+// units of kTrialProgressUnits per trial (done = finished trials * units + the running fit's
+// share), so a bar shows a smooth ETA; detail "<params> -> <metric>" after each trial and
+// "trial i/n: <model stage>" while one trains. Throws what the factory or model throws
+// (std::invalid_argument for unknown names) and OperationCancelled when asked to stop, also in
+// the middle of a trial.
 SearchResult searchHyperparameters(const Split& validation, const Catalog& catalog,
                                    const HyperparameterSearchOptions& options,
                                    const ProgressCallback& progress = {});

@@ -5,4 +5,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   eval/evaluation_report.cpp
   eval/evaluator.cpp
   eval/hyperparameter_search.cpp
+  eval/search_spaces.cpp
+  eval/model_selection.cpp
+  eval/ab_statistics.cpp
 )

@@ -17,13 +17,16 @@ namespace animerec {
 
 namespace {
 
-constexpr std::uint32_t kBodyVersion = 1;
+constexpr std::uint32_t kBodyVersion = 2;  // 2 added dropout; 1 still loads
 constexpr int kBlock = 256;  // column block of the parallel inverse
 
 void validate(const EaseConfig& config) {
     if (!(config.lambda > 0.0f))
         throw std::invalid_argument("ease: lambda must be > 0, got " +
                                     std::to_string(config.lambda));
+    if (!(config.dropout >= 0.0f && config.dropout < 1.0f))
+        throw std::invalid_argument("ease: dropout must be in [0, 1), got " +
+                                    std::to_string(config.dropout));
     if (config.maxItems < 1)
         throw std::invalid_argument("ease: maxItems must be >= 1, got " +
                                     std::to_string(config.maxItems));
@@ -122,7 +125,8 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
                                       static_cast<std::int64_t>(rows.size()), ""});
     }
     rows.clear();
-    g.diagonal().array() += config_.lambda;
+    const float emphasis = config_.dropout / (1.0f - config_.dropout);
+    g.diagonal().array() = g.diagonal().array() * (1.0f + emphasis) + config_.lambda;
     invertSpd(g, threads, progress);
 
     // B[j, i] = -P[j, i] / P[i, i] off the diagonal, 0 on it (Steck 2019, eq. 8).
@@ -185,6 +189,7 @@ void Ease::save(std::ostream& out) const {
     binary::write<std::uint32_t>(out, kBodyVersion);
     binary::write<float>(out, config_.lambda);
     binary::write<std::int32_t>(out, config_.maxItems);
+    binary::write<float>(out, config_.dropout);
     binary::write<std::int32_t>(out, itemCount_);
     binary::writeVector(out, items_);
     binary::writeVector(out, weights_);
@@ -193,13 +198,15 @@ void Ease::save(std::ostream& out) const {
 
 void Ease::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "ease body version");
-    if (version != kBodyVersion)
+    if (version != kBodyVersion && version != 1)
         throw std::runtime_error("ease: unsupported body version " + std::to_string(version));
     EaseConfig config = config_;
     config.lambda = binary::read<float>(in, "ease lambda");
     config.maxItems = binary::read<std::int32_t>(in, "ease max items");
+    config.dropout = version >= 2 ? binary::read<float>(in, "ease dropout") : 0.0f;
     const auto itemCount = binary::read<std::int32_t>(in, "ease item count");
-    if (!(config.lambda > 0.0f) || config.maxItems < 1 || itemCount < 0)
+    if (!(config.lambda > 0.0f) || config.maxItems < 1 || itemCount < 0 ||
+        !(config.dropout >= 0.0f && config.dropout < 1.0f))
         throw std::runtime_error("ease: model body has an impossible header");
     auto items = binary::readVector<int>(in, "ease items");
     if (items.size() > static_cast<std::size_t>(itemCount))

@@ -15,6 +15,10 @@ struct EaseConfig {
     // Only the most frequent items get a row/column of B: P is dense, so memory is 4 N^2 bytes
     // per matrix (~0.26 GB at 8,000) and time O(N^3). Other items score lowest.
     int maxItems = 8000;
+    // Emphasised denoising (Steck 2020, "Autoencoders that don't overfit towards the Identity"):
+    // dropout p adds p / (1 - p) * G_ii to item i's ridge, so frequent items are shrunk more.
+    // 0 = plain EASE.
+    float dropout = 0.0f;
     int threads = 0;  // workers for the inverse; 0 = all hardware threads
 };
 

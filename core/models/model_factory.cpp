@@ -127,6 +127,7 @@ std::unique_ptr<Recommender> makeGru(ParameterBinder& p) {
     p.bind("dim", c.dim, 1, 4096);
     p.bind("dropout", c.dropout, 0, 0.95);
     p.bind("tied_output", c.tiedOutput, 0, 1);
+    p.bind("projection", c.projection, 0, 1);
     bindSequenceTraining(p, c.training);
     return std::make_unique<Gru4RecModel>(c);
 }
@@ -166,6 +167,7 @@ std::unique_ptr<Recommender> makeEase(ParameterBinder& p) {
     EaseConfig c;
     p.bind("lambda", c.lambda, 1e-6, 1e9);
     p.bind("max_items", c.maxItems, 1, 30000);
+    p.bind("dropout", c.dropout, 0, 0.99);
     p.bind("threads", c.threads, 0, 256);
     return std::make_unique<Ease>(c);
 }

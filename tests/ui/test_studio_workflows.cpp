@@ -16,6 +16,8 @@
 #include "models/model_io.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
+#include "panels/experiments_panel.h"
+#include "widgets/chart_widget.h"
 #include "panels/import_dialog.h"
 #include "panels/new_user_panel.h"
 #include "panels/recommendation_list.h"
@@ -169,6 +171,32 @@ private slots:
         QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1").arg(id)));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 6);
+    }
+
+    void experimentsPanelRunsTheLifecycleAndAReplay() {
+        ui::MainWindow window(databasePath_);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        auto* panel = window.experimentsPanel();
+        const int before = panel->experimentCount();
+        QCOMPARE(panel->createExperiment(QStringLiteral("collab-vs-session"),
+                                         {QStringLiteral("control=collaborative:0.5"),
+                                          QStringLiteral("treatment=session:0.5")}),
+                 QString());
+        QCOMPARE(panel->experimentCount(), before + 1);
+        // A bad definition is refused with a reason, and nothing is added.
+        QVERIFY(!panel->createExperiment(QStringLiteral("bad name!"), {QStringLiteral("a=collaborative")}).isEmpty());
+        QCOMPARE(panel->experimentCount(), before + 1);
+        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("start")), QString());
+        QVERIFY(panel->showReport(QStringLiteral("collab-vs-session")));
+        QCOMPARE(panel->variantRows(), 2);
+        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("stop")), QString());
+
+        // Offline replay: EASE beats popularity on held-out interactions.
+        QSignalSpy done(panel, &ui::ExperimentsPanel::simulationFinished);
+        QVERIFY(panel->simulate(QStringLiteral("popularity"), QStringLiteral("ease")));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        QCOMPARE(panel->winner(), QStringLiteral("ease"));
+        QVERIFY(panel->timelineChart()->plottableCount() == 2);
     }
 
 private:

@@ -95,7 +95,7 @@ private slots:
         int reports = 0;
         const auto result =
             searchHyperparameters(split, planted.train.catalog, options, [&](const Progress& p) {
-                reports += p.done > 0;
+                reports += p.detail.find(" -> ") != std::string::npos;  // finished trials
                 return true;
             });
         QCOMPARE(static_cast<int>(result.trials.size()), 2);

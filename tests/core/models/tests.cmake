@@ -10,3 +10,4 @@ animerec_add_test(test_popularity SOURCES models/test_popularity.cpp models/simp
 animerec_add_test(test_content_based SOURCES models/test_content_based.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
 animerec_add_test(test_cold_start SOURCES models/test_cold_start.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
 animerec_add_test(test_model_io SOURCES models/test_model_io.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
+animerec_add_test(test_collaborative_quality SOURCES models/test_collaborative_quality.cpp LIBS animerec_core animerec_real_data)

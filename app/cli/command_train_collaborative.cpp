@@ -1,0 +1,207 @@
+// `animerec train collaborative [--tune]`: chooses the model that serves /recommend_collaborative.
+// ALS and EASE (defaults, or each family's default search with --tune) compete on a validation
+// split carved from the imported data; the winner by NDCG@10 is refitted on all of it and saved
+// with collaborative.json, which names it for `serve` and Studio, and the validation results are
+// stored as an evaluation run for Studio's history.
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTextStream>
+#include <limits>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "cli/terminal_progress.h"
+#include "eval/model_selection.h"
+#include "models/model_factory.h"
+#include "models/model_io.h"
+#include "storage/database.h"
+#include "storage/dataset_loader.h"
+#include "storage/evaluation_store.h"
+
+namespace animerec::cli {
+
+namespace {
+
+QJsonObject toJson(const std::map<std::string, double>& values) {
+    QJsonObject object;
+    for (const auto& [name, value] : values) object.insert(QString::fromStdString(name), value);
+    return object;
+}
+
+// The headline validation metrics (no per-K curves, no confidence bounds).
+QJsonObject validationMetrics(const ModelReport& report) {
+    std::map<std::string, double> kept;
+    for (const auto& [name, value] : report.metrics)
+        if (name.find("_ci_") == std::string::npos) kept[name] = value;
+    return toJson(kept);
+}
+
+QString writeChoice(const QString& path, const QJsonObject& choice) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return file.errorString();
+    file.write(QJsonDocument(choice).toJson(QJsonDocument::Indented));
+    if (!file.commit()) return file.errorString();
+    return {};
+}
+
+}  // namespace
+
+int runTrainCollaborative(const QStringList& commandArgs) {
+    // "train collaborative --tune" parses as the command "train collaborative" with its options.
+    QStringList args = commandArgs;
+    args.removeAt(1);
+    args[0] = QStringLiteral("train collaborative");
+    QCommandLineParser parser;
+    parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
+                      "PATH", defaultDatabasePath()});
+    parser.addOption(
+        {"out-dir", "Directory for <family>.model and collaborative.json.", "DIR", "var/models"});
+    parser.addOption({"families", "Comma-separated families that compete.", "LIST", "als,ease"});
+    parser.addOption({"tune", "Search each family's default hyper-parameter space first."});
+    parser.addOption({"seed", "Seed of the validation split.", "SEED", "42"});
+    parser.addOption({"threads", "Evaluation worker threads (0 = all cores).", "N", "0"});
+    if (const auto exit = parseOrExit(parser, args,
+                                      "Chooses the collaborative model (ALS or EASE) by NDCG@10 "
+                                      "on a validation split, trains it on all data and saves it."))
+        return *exit;
+
+    QTextStream err(stderr);
+    QTextStream out(stdout);
+    const auto seed = integerOption(parser, "seed", 0, std::numeric_limits<long long>::max());
+    const auto threads = integerOption(parser, "threads", 0, 1024);
+    if (!seed || !threads) return 2;
+    ModelChoiceOptions options;
+    options.families.clear();
+    options.tune = parser.isSet("tune");
+    options.seed = std::uint64_t(*seed);
+    options.threads = int(*threads);
+    for (const QString& name : parser.value("families").split(',', Qt::SkipEmptyParts))
+        options.families.push_back(name.trimmed().toStdString());
+    try {
+        for (const auto& family : options.families) createRecommender(family);
+    } catch (const std::invalid_argument& error) {
+        err << "train collaborative: " << error.what() << "\n";
+        return 2;
+    }
+    if (options.families.empty()) {
+        err << "train collaborative: --families is empty\n";
+        return 2;
+    }
+
+    storage::Database database(parser.value("db"), QStringLiteral("animerec-train-collab"));
+    if (const QSqlError error = database.open(); error.isValid()) {
+        err << "train collaborative: cannot open " << database.path() << ": " << error.text()
+            << "\n";
+        return 1;
+    }
+    const QString outDir = parser.value("out-dir");
+    try {
+        Dataset data;
+        {
+            TerminalProgress bar("rows");
+            data = storage::loadDataset(database, bar.callback());
+            bar.finish();
+        }
+        if (data.interactions.size() == 0) {
+            err << "train collaborative: " << database.path()
+                << " holds no interactions; run `animerec import` first\n";
+            return 1;
+        }
+        QElapsedTimer total;
+        total.start();
+        ModelChoice choice;
+        {
+            TerminalProgress bar("units");
+            choice = chooseModel(data, options, bar.callback());
+            bar.finish();
+        }
+        for (const auto& candidate : choice.candidates)
+            out << "  " << QString::fromStdString(candidate.family).leftJustified(6)
+                << " validation ndcg@10 " << QString::number(candidate.score, 'f', 4)
+                << "  recall@10 "
+                << QString::number(candidate.validation.metrics.at("recall@10"), 'f', 4) << "  "
+                << QString::fromStdString(describeParameters(candidate.parameters)) << "\n";
+        const SelectionCandidate& best = choice.best();
+        out << "chosen: " << QString::fromStdString(best.family) << "\n";
+        out.flush();
+
+        auto model = createRecommender(best.family, best.parameters);
+        QElapsedTimer fit;
+        fit.start();
+        {
+            TerminalProgress bar("steps");
+            model->fit(data, bar.callback());
+            bar.finish();
+        }
+        const double trainSeconds = double(fit.nsecsElapsed()) / 1e9;
+        if (!QDir().mkpath(outDir)) {
+            err << "train collaborative: cannot create " << outDir << "\n";
+            return 1;
+        }
+        const QString family = QString::fromStdString(best.family);
+        const QString path = QDir(outDir).filePath(family + ".model");
+        // The model file first: collaborative.json must never name a file that is not there.
+        saveModelFile(path.toStdString(), *model);
+
+        QJsonArray candidates;
+        for (const auto& candidate : choice.candidates)
+            candidates.append(
+                QJsonObject{{"model", QString::fromStdString(candidate.family)},
+                            {"parameters", toJson(candidate.parameters)},
+                            {"validation", validationMetrics(candidate.validation)},
+                            {"validation_train_seconds", candidate.validation.trainSeconds},
+                            {"trials", static_cast<int>(candidate.trials.size())}});
+        QJsonObject protocol;
+        for (const auto& [key, value] : choice.protocol)
+            protocol.insert(QString::fromStdString(key), QString::fromStdString(value));
+        const QJsonObject document{
+            {"model", family},
+            {"parameters", toJson(best.parameters)},
+            {"validation", validationMetrics(best.validation)},
+            {"metric", QString::fromStdString(best.metric)},
+            {"train_seconds", trainSeconds},
+            {"selection_seconds", double(total.nsecsElapsed()) / 1e9 - trainSeconds},
+            {"tuned", options.tune},
+            {"validation_protocol", protocol},
+            {"candidates", candidates},
+            {"file", QFileInfo(path).fileName()},
+            {"trained_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+        const QString jsonPath = QDir(outDir).filePath("collaborative.json");
+        if (const QString error = writeChoice(jsonPath, document); !error.isEmpty()) {
+            err << "train collaborative: cannot write " << jsonPath << ": " << error << "\n";
+            return 1;
+        }
+        out << "  " << family << " trained in " << QString::number(trainSeconds, 'f', 2) << " s -> "
+            << path << "\n  choice -> " << jsonPath << "\n";
+
+        // The validation results as an evaluation run, so Studio's history shows the choice.
+        EvaluationReport report;
+        report.protocol = choice.protocol;
+        report.protocol.push_back({"chosen_collaborative", best.family});
+        report.ks = {10};
+        for (const auto& candidate : choice.candidates) {
+            ModelReport row = candidate.validation;
+            row.model = candidate.family;
+            row.parameters = candidate.parameters;
+            report.models.push_back(std::move(row));
+        }
+        if (const QSqlError error =
+                storage::EvaluationStore(database).saveRun(report, *seed, 10, nullptr);
+            error.isValid())
+            err << "train collaborative: validation results not stored: " << error.text() << "\n";
+    } catch (const OperationCancelled&) {
+        err << "train collaborative: cancelled; the served model and collaborative.json are "
+               "unchanged\n";
+        return 130;
+    }
+    return 0;
+}
+
+}  // namespace animerec::cli

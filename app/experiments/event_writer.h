@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QString>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "experiments/event_records.h"
+
+namespace animerec::storage {
+class Database;
+}
+
+namespace animerec::experiments {
+
+struct EventWriterOptions {
+    int flushIntervalMs = 100;  // a batch is committed at least this often while rows wait
+    int maxBatchRows = 2000;    // rows per transaction
+    int retryDelayMs = 200;     // after a failed transaction (e.g. the database is locked)
+};
+
+struct EventWriterStats {
+    std::int64_t exposuresWritten = 0;
+    std::int64_t feedbackWritten = 0;
+    std::int64_t transactions = 0;
+    std::int64_t failedTransactions = 0;
+    std::int64_t pending = 0;
+    QString lastError;
+};
+
+// Writes exposures and feedback from a background thread in batched transactions, so a request
+// only appends to a queue (no disk I/O on the serving thread). Feedback that adds to a history
+// (watch, complete, rate) also becomes a UserAnimeInteractions row (and a Users row for a new
+// user) in the same transaction. A failed transaction is retried with the same rows; the
+// destructor drains the queue, so a clean shutdown loses nothing.
+class EventWriter {
+public:
+    EventWriter(QString databasePath, EventWriterOptions options = {});
+    ~EventWriter();
+    EventWriter(const EventWriter&) = delete;
+    EventWriter& operator=(const EventWriter&) = delete;
+
+    // Opens the writer's own connection on its thread; returns the error text, empty when fine.
+    QString start();
+    void enqueue(ExposureRecord exposure);
+    void enqueue(FeedbackRecord feedback);
+    // Blocks until every row enqueued before the call is committed (or the writer gave up after
+    // `timeoutMs` of failing). Returns false on timeout.
+    bool flush(int timeoutMs = 30000);
+    EventWriterStats stats() const;
+
+private:
+    using Row = std::variant<ExposureRecord, FeedbackRecord>;
+    void push(Row row);
+    void run();
+    bool writeBatch(storage::Database& database, const std::deque<Row>& batch);
+
+    QString path_;
+    EventWriterOptions options_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;     // rows or stop for the writer
+    std::condition_variable written_;  // progress for flush()
+    std::deque<Row> queue_;
+    std::uint64_t enqueued_ = 0;
+    std::uint64_t committed_ = 0;
+    bool flushRequested_ = false;
+    bool stopping_ = false;
+    bool started_ = false;
+    QString openError_;
+    bool opened_ = false;
+    EventWriterStats stats_;
+    std::thread thread_;
+};
+
+}  // namespace animerec::experiments

@@ -1,0 +1,287 @@
+#include "experiments/experiment_service.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QThread>
+
+#include "data/dataset.h"
+#include "experiments/experiment_store.h"
+#include "service/recommend_service.h"
+#include "storage/database.h"
+
+namespace animerec::experiments {
+
+namespace {
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+ExperimentError databaseError(const QSqlError& error) {
+    return {500, QStringLiteral("database"), error.text()};
+}
+
+}  // namespace
+
+ExperimentService::ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
+                                     EventWriterOptions writerOptions)
+    : data_(std::move(data)),
+      database_(std::make_unique<storage::Database>(
+          databasePath, QStringLiteral("ab_admin_%1").arg(reinterpret_cast<quintptr>(this)))),
+      writer_(databasePath, writerOptions) {}
+
+ExperimentService::~ExperimentService() { writer_.flush(); }
+
+QString ExperimentService::open() {
+    owner_ = QThread::currentThread();
+    if (const QSqlError error = database_->open(); error.isValid())
+        return database_->path() + QStringLiteral(": ") + error.text();
+    if (const QString error = writer_.start(); !error.isEmpty()) return error;
+    nextExposureId_ = ExperimentStore(*database_).maxExposureId() + 1;
+    refresh();
+    return {};
+}
+
+void ExperimentService::refresh() {
+    std::vector<ExperimentDefinition> loaded;
+    if (ExperimentStore(*database_).list(loaded).isValid()) return;  // keep what we have
+    std::lock_guard lock(mutex_);
+    experiments_ = std::move(loaded);
+    sinceRefresh_.start();
+}
+
+void ExperimentService::refreshIfStale() {
+    {
+        std::lock_guard lock(mutex_);
+        if (sinceRefresh_.isValid() && sinceRefresh_.elapsed() < kRefreshIntervalMs) return;
+    }
+    // Qt SQL connections belong to the thread that opened them.
+    if (QThread::currentThread() == owner_) refresh();
+}
+
+std::optional<Assignment> ExperimentService::assign(const QString& route,
+                                                    std::optional<qint64> userId,
+                                                    const QString& sessionId) {
+    if (!userId && sessionId.isEmpty()) return std::nullopt;
+    refreshIfStale();
+    std::lock_guard lock(mutex_);
+    for (const ExperimentDefinition& experiment : experiments_) {
+        if (experiment.status != ExperimentStatus::Running || !experiment.routes.contains(route))
+            continue;
+        const int index =
+            assignVariant(experiment, userId ? userUnit(*userId) : sessionUnit(sessionId));
+        if (index < 0) return std::nullopt;
+        const VariantDefinition& variant = experiment.variants[static_cast<std::size_t>(index)];
+        return Assignment{experiment.id, experiment.name, variant.name, variant.role,
+                          variant.modelVersion};
+    }
+    return std::nullopt;
+}
+
+qint64 ExperimentService::recordExposure(const Assignment& assignment, const QString& route,
+                                         std::optional<qint64> userId, const QString& sessionId,
+                                         const service::Recommendation& served) {
+    ExposureRecord record;
+    record.exposureId = nextExposureId_.fetch_add(1);
+    record.experimentId = assignment.experimentId;
+    record.variant = assignment.variant;
+    record.userId = userId;
+    record.sessionId = userId ? QString() : sessionId;
+    record.route = route;
+    record.model = served.model;
+    record.modelVersion = served.modelVersion;
+    record.items.reserve(served.items.size());
+    for (const service::RecommendedItem& item : served.items) record.items.push_back(item.animeId);
+    record.servedAtMs = nowMs();
+    if (userId) {
+        std::lock_guard lock(mutex_);
+        auto& recent = recent_[*userId];
+        recent.push_back({record.exposureId, record.experimentId, record.variant, record.items,
+                          record.servedAtMs});
+        if (recent.size() > kRecentExposuresPerUser) recent.pop_front();
+    }
+    const qint64 id = record.exposureId;
+    writer_.enqueue(std::move(record));
+    return id;
+}
+
+Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& input) {
+    std::optional<int> item;
+    if (data_) {
+        item = data_->catalog.indexOf(input.animeId);
+        if (!item)
+            return ExperimentError{
+                404, QStringLiteral("anime_id"),
+                QStringLiteral("anime_id %1 is not in the catalogue").arg(input.animeId)};
+    }
+    if (input.event == FeedbackEvent::Rate) {
+        if (!input.value)
+            return ExperimentError{422, QStringLiteral("value"),
+                                   QStringLiteral("event rate needs a value in [1, 10]")};
+        if (!(*input.value >= 1.0 && *input.value <= 10.0))
+            return ExperimentError{
+                422, QStringLiteral("value"),
+                QStringLiteral("a rating must be in [1, 10], got %1").arg(*input.value)};
+    } else if (input.value) {
+        return ExperimentError{422, QStringLiteral("value"),
+                               QStringLiteral("value is only accepted with event rate, not %1")
+                                   .arg(feedbackEventName(input.event))};
+    }
+
+    FeedbackRecord record;
+    record.userId = input.userId;
+    record.animeId = input.animeId;
+    record.event = input.event;
+    record.value = input.value;
+    record.createdAtMs = nowMs();
+    FeedbackReceipt receipt;
+    {
+        std::lock_guard lock(mutex_);
+        const auto found = recent_.find(input.userId);
+        if (found != recent_.end()) {
+            for (auto exposure = found->second.rbegin(); exposure != found->second.rend();
+                 ++exposure) {
+                if (record.createdAtMs - exposure->servedAtMs > kAttributionWindowMs) break;
+                const auto at =
+                    std::find(exposure->items.begin(), exposure->items.end(), input.animeId);
+                if (at == exposure->items.end()) continue;
+                record.exposureId = exposure->exposureId;
+                record.experimentId = exposure->experimentId;
+                record.variant = exposure->variant;
+                record.position = static_cast<int>(at - exposure->items.begin()) + 1;
+                break;
+            }
+        }
+        for (const ExperimentDefinition& experiment : experiments_)
+            if (experiment.id == record.experimentId) receipt.experiment = experiment.name;
+    }
+    receipt.exposureId = record.exposureId;
+    receipt.variant = record.variant;
+    receipt.position = record.position;
+    if (input.event != FeedbackEvent::Click && item) {
+        Event event;
+        event.item = *item;
+        if (input.event == FeedbackEvent::Rate) event.rating = static_cast<float>(*input.value);
+        if (input.event == FeedbackEvent::Watch) event.status = WatchStatus::Watching;
+        if (input.event == FeedbackEvent::Complete) event.status = WatchStatus::Completed;
+        history_->append(input.userId, event);
+        receipt.addedToHistory = true;
+    }
+    writer_.enqueue(std::move(record));
+    return receipt;
+}
+
+Result<ExperimentDefinition> ExperimentService::define(const QJsonObject& body) {
+    auto parsed = definitionFromJson(body);
+    if (const auto* error = std::get_if<DefinitionError>(&parsed))
+        return ExperimentError{422, error->field, error->message};
+    ExperimentDefinition definition = std::get<ExperimentDefinition>(std::move(parsed));
+    ExperimentStore store(*database_);
+    QSqlError error;
+    const auto existing = store.find(definition.name, &error);
+    if (error.isValid()) return databaseError(error);
+    const qint64 now = nowMs();
+    if (existing) {
+        if (existing->status != ExperimentStatus::Draft)
+            return ExperimentError{
+                409, QStringLiteral("name"),
+                QStringLiteral("experiment %1 is %2; only a draft can be redefined")
+                    .arg(definition.name, statusName(existing->status))};
+        definition.id = existing->id;
+        definition.createdAtMs = existing->createdAtMs;
+    } else {
+        definition.createdAtMs = now;
+    }
+    definition.updatedAtMs = now;
+    if (const QSqlError saveError = store.save(definition); saveError.isValid())
+        return databaseError(saveError);
+    refresh();
+    return definition;
+}
+
+std::optional<ExperimentError> ExperimentService::checkOverlap(
+    const ExperimentDefinition& starting) const {
+    for (const ExperimentDefinition& other : experiments_) {
+        if (other.id == starting.id || other.status != ExperimentStatus::Running) continue;
+        for (const QString& route : starting.routes)
+            if (other.routes.contains(route))
+                return ExperimentError{
+                    409, QStringLiteral("routes"),
+                    QStringLiteral("experiment %1 already runs on %2; pause or stop it first")
+                        .arg(other.name, route)};
+    }
+    return std::nullopt;
+}
+
+Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
+                                                           const QString& action) {
+    refresh();
+    ExperimentStore store(*database_);
+    QSqlError error;
+    auto found = store.find(name, &error);
+    if (error.isValid()) return databaseError(error);
+    if (!found)
+        return ExperimentError{404, QStringLiteral("name"),
+                               QStringLiteral("no experiment named %1").arg(name)};
+    ExperimentDefinition experiment = *found;
+    const ExperimentStatus from = experiment.status;
+    const auto refuse = [&] {
+        return ExperimentError{409, QStringLiteral("status"),
+                               QStringLiteral("experiment %1 is %2; cannot %3 it")
+                                   .arg(name, statusName(from), action)};
+    };
+    const qint64 now = nowMs();
+    if (action == QLatin1String("start")) {
+        if (from != ExperimentStatus::Draft && from != ExperimentStatus::Paused) return refuse();
+        {
+            std::lock_guard lock(mutex_);
+            if (auto overlap = checkOverlap(experiment)) return *overlap;
+        }
+        experiment.status = ExperimentStatus::Running;
+        if (experiment.startedAtMs == 0) experiment.startedAtMs = now;
+    } else if (action == QLatin1String("pause")) {
+        if (from != ExperimentStatus::Running) return refuse();
+        experiment.status = ExperimentStatus::Paused;
+    } else if (action == QLatin1String("stop")) {
+        if (from == ExperimentStatus::Stopped) return refuse();
+        experiment.status = ExperimentStatus::Stopped;
+        experiment.stoppedAtMs = now;
+    } else {
+        return ExperimentError{
+            404, QStringLiteral("action"),
+            QStringLiteral("unknown action '%1'; use start, pause or stop").arg(action)};
+    }
+    experiment.updatedAtMs = now;
+    if (const QSqlError saveError = store.save(experiment); saveError.isValid())
+        return databaseError(saveError);
+    refresh();
+    return experiment;
+}
+
+std::vector<ExperimentDefinition> ExperimentService::experiments() {
+    refresh();
+    std::lock_guard lock(mutex_);
+    return experiments_;
+}
+
+Result<AbReport> ExperimentService::report(const QString& name, ReportOptions options) {
+    ExperimentStore store(*database_);
+    QSqlError error;
+    const auto experiment = store.find(name, &error);
+    if (error.isValid()) return databaseError(error);
+    if (!experiment)
+        return ExperimentError{404, QStringLiteral("experiment"),
+                               QStringLiteral("no experiment named %1").arg(name)};
+    if (!writer_.flush())
+        return ExperimentError{
+            503, QStringLiteral("database"),
+            QStringLiteral("pending exposures could not be written: ") + writer_.stats().lastError};
+    std::vector<ExposureRecord> exposures;
+    std::vector<FeedbackRecord> feedback;
+    if (const QSqlError e = store.exposuresOf(experiment->id, exposures); e.isValid())
+        return databaseError(e);
+    if (const QSqlError e = store.feedbackOf(experiment->id, feedback); e.isValid())
+        return databaseError(e);
+    if (options.catalogueSize == 0 && data_) options.catalogueSize = data_->catalog.size();
+    return buildReport(*experiment, exposures, feedback, options);
+}
+
+}  // namespace animerec::experiments

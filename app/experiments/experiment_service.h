@@ -1,0 +1,139 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QString>
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "experiments/ab_report.h"
+#include "experiments/event_records.h"
+#include "experiments/event_writer.h"
+#include "experiments/experiment.h"
+#include "experiments/recent_history.h"
+
+class QThread;
+
+namespace animerec {
+struct Dataset;
+}
+namespace animerec::service {
+struct Recommendation;
+}
+namespace animerec::storage {
+class Database;
+}
+
+namespace animerec::experiments {
+
+// A refused operation, phrased for the caller; HTTP uses `status` as is (404, 409, 422, 500).
+struct ExperimentError {
+    int status = 422;
+    QString field;
+    QString message;
+};
+
+template <typename T>
+using Result = std::variant<T, ExperimentError>;
+
+// Which variant serves a request.
+struct Assignment {
+    qint64 experimentId = 0;
+    QString experiment;
+    QString variant;
+    service::ModelRole role = service::ModelRole::Collaborative;
+    QString modelVersion;  // expected version ("" = any)
+};
+
+struct FeedbackInput {
+    qint64 userId = 0;
+    qint64 animeId = 0;
+    FeedbackEvent event = FeedbackEvent::Click;
+    std::optional<double> value;
+};
+
+// What POST /feedback answers: where the event was attributed and how long the user's recent
+// history (added since the snapshot) is now.
+struct FeedbackReceipt {
+    qint64 exposureId = 0;  // 0 = not attributed to an exposure
+    QString experiment;
+    QString variant;
+    int position = 0;
+    bool addedToHistory = false;
+};
+
+// The online side of A/B testing: experiment definitions (kept in memory, stored in the
+// database), sticky assignment of users and sessions to variants, exposure and feedback logging
+// through a batched EventWriter, the recent-history overlay RecommendService merges, and reports.
+// Database reads and definition changes use a connection owned by the thread that called open()
+// (the HTTP thread); assign(), recordExposure() and recordFeedback() are thread-safe.
+class ExperimentService {
+public:
+    static constexpr int kRecentExposuresPerUser = 16;
+    static constexpr qint64 kAttributionWindowMs = 7LL * 24 * 3600 * 1000;
+    static constexpr qint64 kRefreshIntervalMs = 2000;  // picks up `animerec ab` changes
+
+    // `data` validates anime ids and maps them to catalogue items (may be null for the CLI).
+    ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
+                      EventWriterOptions writerOptions = {});
+    ~ExperimentService();
+
+    // Opens the database, loads the definitions and starts the writer. Returns the error text.
+    QString open();
+
+    // The running experiment covering `route` and the unit's variant; nullopt when none applies
+    // (no experiment, paused, or an anonymous request without a session id).
+    std::optional<Assignment> assign(const QString& route, std::optional<qint64> userId,
+                                     const QString& sessionId);
+    // Logs a served list; returns its exposure id.
+    qint64 recordExposure(const Assignment& assignment, const QString& route,
+                          std::optional<qint64> userId, const QString& sessionId,
+                          const service::Recommendation& served);
+    Result<FeedbackReceipt> recordFeedback(const FeedbackInput& input);
+
+    // Creates an experiment from its JSON definition, or replaces a draft of the same name.
+    Result<ExperimentDefinition> define(const QJsonObject& body);
+    // "start", "pause" or "stop".
+    Result<ExperimentDefinition> transition(const QString& name, const QString& action);
+    std::vector<ExperimentDefinition> experiments();
+    // Flushes pending writes, then reads the experiment's log from the database.
+    Result<AbReport> report(const QString& name, ReportOptions options);
+
+    std::shared_ptr<const RecentHistory> recentHistory() const { return history_; }
+    bool flush(int timeoutMs = 30000) { return writer_.flush(timeoutMs); }
+    EventWriterStats writerStats() const { return writer_.stats(); }
+    storage::Database& database() { return *database_; }
+    // Re-reads the definitions now (normally every kRefreshIntervalMs, from assign()).
+    void refresh();
+
+private:
+    struct RecentExposure {
+        qint64 exposureId;
+        qint64 experimentId;
+        QString variant;
+        std::vector<qint64> items;
+        qint64 servedAtMs;
+    };
+    void refreshIfStale();
+    std::optional<ExperimentError> checkOverlap(const ExperimentDefinition& starting) const;
+
+    std::shared_ptr<const Dataset> data_;
+    std::unique_ptr<storage::Database> database_;
+    QThread* owner_ = nullptr;  // thread that opened database_
+    EventWriter writer_;
+    std::shared_ptr<RecentHistory> history_ = std::make_shared<RecentHistory>();
+
+    mutable std::mutex mutex_;  // guards the fields below
+    std::vector<ExperimentDefinition> experiments_;
+    QElapsedTimer sinceRefresh_;
+    std::unordered_map<qint64, std::deque<RecentExposure>> recent_;  // by user id
+    std::atomic<qint64> nextExposureId_{1};
+};
+
+}  // namespace animerec::experiments

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QSqlError>
+#include <QString>
+#include <optional>
+#include <vector>
+
+#include "experiments/event_records.h"
+#include "experiments/experiment.h"
+
+namespace animerec::storage {
+class Database;
+}
+
+namespace animerec::experiments {
+
+// Experiment definitions, exposures and feedback in the database (tables of schema.h), read and
+// written on the connection's own thread. Writes of definitions are rare (admin route, CLI) and
+// synchronous; exposures and feedback arrive through EventWriter instead.
+class ExperimentStore {
+public:
+    explicit ExperimentStore(storage::Database& database) : database_(database) {}
+
+    // Every experiment, ordered by id.
+    QSqlError list(std::vector<ExperimentDefinition>& experiments) const;
+    // The experiment called `name`, or nullopt (error set only when the query failed).
+    std::optional<ExperimentDefinition> find(const QString& name, QSqlError* error = nullptr) const;
+    // Inserts a new experiment (id 0) or replaces the stored one with the same id; sets
+    // experiment.id on insert. A duplicate name fails with the database's UNIQUE error.
+    QSqlError save(ExperimentDefinition& experiment) const;
+
+    QSqlError exposuresOf(qint64 experimentId, std::vector<ExposureRecord>& exposures) const;
+    QSqlError feedbackOf(qint64 experimentId, std::vector<FeedbackRecord>& feedback) const;
+    // The largest exposure_id stored (0 for none): the service numbers new exposures after it.
+    qint64 maxExposureId() const;
+    // Row counts (tests, `ab list`).
+    qint64 exposureCount(qint64 experimentId = 0) const;  // 0 = all experiments
+    qint64 feedbackCount() const;
+
+private:
+    storage::Database& database_;
+};
+
+}  // namespace animerec::experiments

@@ -1,0 +1,9 @@
+list(APPEND ANIMEREC_APP_SOURCES
+  experiments/experiment.cpp
+  experiments/recent_history.cpp
+  experiments/event_writer.cpp
+  experiments/experiment_store.cpp
+  experiments/ab_report.cpp
+  experiments/experiment_service.cpp
+  experiments/replay_simulator.cpp
+)

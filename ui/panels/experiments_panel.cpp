@@ -1,0 +1,347 @@
+#include "panels/experiments_panel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "background_task.h"
+#include "data/dataset.h"
+#include "eval/split.h"
+#include "experiments/ab_report.h"
+#include "experiments/experiment_service.h"
+#include "experiments/replay_simulator.h"
+#include "models/model_factory.h"
+#include "service/recommend_service.h"
+#include "studio_context.h"
+#include "studio_dataset.h"
+#include "widgets/chart_widget.h"
+
+namespace animerec::ui {
+
+namespace {
+
+using experiments::AbReport;
+
+QString percent(double value) { return QString::number(100.0 * value, 'f', 2) + QLatin1Char('%'); }
+
+void fillRow(QTableWidget* table, int row, const QStringList& cells) {
+    for (int column = 0; column < cells.size(); ++column) {
+        auto* item = new QTableWidgetItem(cells[column]);
+        if (column > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table->setItem(row, column, item);
+    }
+}
+
+QTableWidget* makeTable(QWidget* parent, const QStringList& headers) {
+    auto* table = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    table->setHorizontalHeaderLabels(headers);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    return table;
+}
+
+service::ModelRole roleOfFamily(const QString& family) {
+    if (family == QLatin1String("popularity")) return service::ModelRole::Popularity;
+    if (family == QLatin1String("content")) return service::ModelRole::Content;
+    if (family == QLatin1String("sasrec") || family == QLatin1String("gru")) return service::ModelRole::Session;
+    return service::ModelRole::Collaborative;
+}
+
+}  // namespace
+
+ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
+    : QWidget(parent),
+      context_(context),
+      list_(new QListWidget(this)),
+      summary_(new QLabel(this)),
+      variants_(makeTable(this, {tr("Variant"), tr("Role"), tr("Exposures"), tr("Users"), tr("CTR@K"),
+                                 tr("Watch"), tr("Complete"), tr("Mean rating"), tr("Coverage")})),
+      comparisons_(makeTable(this, {tr("Metric"), tr("Variant vs control"), tr("Difference"),
+                                    tr("95% interval"), tr("p"), tr("Significant")})),
+      timeline_(new ChartWidget(tr("CTR over time per variant"), this)),
+      control_(new QComboBox(this)),
+      treatment_(new QComboBox(this)),
+      simulateButton_(new QPushButton(tr("Simulate replay"), this)),
+      progress_(new QProgressBar(this)) {
+    auto* create = new QPushButton(tr("New…"), this);
+    auto* start = new QPushButton(tr("Start"), this);
+    auto* pause = new QPushButton(tr("Pause"), this);
+    auto* stop = new QPushButton(tr("Stop"), this);
+    auto* refresh = new QPushButton(tr("Refresh"), this);
+    auto* buttons = new QHBoxLayout;
+    for (auto* button : {create, start, pause, stop, refresh}) buttons->addWidget(button);
+
+    const QStringList families = [] {
+        QStringList names;
+        for (const std::string& name : knownModelNames()) names << QString::fromStdString(name);
+        return names;
+    }();
+    control_->addItems(families);
+    treatment_->addItems(families);
+    control_->setCurrentText(QStringLiteral("popularity"));
+    treatment_->setCurrentText(QStringLiteral("ease"));
+    progress_->setRange(0, 1000);
+    progress_->hide();
+    auto* replayBox = new QGroupBox(tr("Offline replay (held-out interactions as behaviour)"), this);
+    auto* replayForm = new QFormLayout(replayBox);
+    replayForm->addRow(tr("Control:"), control_);
+    replayForm->addRow(tr("Treatment:"), treatment_);
+    replayForm->addRow(simulateButton_);
+    replayForm->addRow(progress_);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(new QLabel(tr("Experiments"), left));
+    leftLayout->addWidget(list_, 1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(replayBox);
+    left->setMaximumWidth(360);
+
+    summary_->setWordWrap(true);
+    summary_->setTextFormat(Qt::RichText);
+    timeline_->setAxisLabels(tr("time"), tr("CTR@K"));
+    auto* right = new QSplitter(Qt::Vertical, this);
+    auto* top = new QWidget(right);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(summary_);
+    topLayout->addWidget(variants_, 1);
+    topLayout->addWidget(comparisons_, 1);
+    right->addWidget(top);
+    right->addWidget(timeline_);
+
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+    summary_->setText(tr("Define an experiment (variants and traffic shares), start it, and the "
+                         "server assigns users to variants; or run an offline replay."));
+
+    connect(list_, &QListWidget::currentTextChanged, this, [this](const QString& name) {
+        if (!name.isEmpty()) showReport(name.section(QLatin1Char(' '), 0, 0));
+    });
+    connect(create, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("New experiment"), tr("Name:"), QLineEdit::Normal,
+                                                   QStringLiteral("collaborative-vs-session"), &ok);
+        if (!ok) return;
+        const QString variants = QInputDialog::getText(
+            this, tr("New experiment"), tr("Variants (name=role:share, comma-separated):"), QLineEdit::Normal,
+            QStringLiteral("control=collaborative:0.5, treatment=session:0.5"), &ok);
+        if (!ok) return;
+        const QString error = createExperiment(name, variants.split(QLatin1Char(','), Qt::SkipEmptyParts));
+        if (!error.isEmpty()) summary_->setText(error.toHtmlEscaped());
+    });
+    for (const auto& [button, action] : {std::pair{start, "start"}, std::pair{pause, "pause"}, std::pair{stop, "stop"}}) {
+        connect(button, &QPushButton::clicked, this, [this, action = QString::fromLatin1(action)] {
+            const QString error = transition(selectedName(), action);
+            if (!error.isEmpty()) summary_->setText(error.toHtmlEscaped());
+        });
+    }
+    connect(refresh, &QPushButton::clicked, this, &ExperimentsPanel::reload);
+    connect(simulateButton_, &QPushButton::clicked, this,
+            [this] { simulate(control_->currentText(), treatment_->currentText()); });
+    connect(context_, &StudioContext::dataChanged, this, [this] {
+        service_.reset();  // the database was replaced
+        reload();
+    });
+    reload();
+}
+
+ExperimentsPanel::~ExperimentsPanel() = default;
+
+experiments::ExperimentService* ExperimentsPanel::service() {
+    if (service_) return service_.get();
+    if (!context_->hasData()) return nullptr;
+    auto service = std::make_unique<experiments::ExperimentService>(context_->databasePath(), nullptr);
+    if (const QString error = service->open(); !error.isEmpty()) {
+        summary_->setText(tr("Cannot open the experiments: %1").arg(error.toHtmlEscaped()));
+        return nullptr;
+    }
+    service_ = std::move(service);
+    return service_.get();
+}
+
+QString ExperimentsPanel::selectedName() const {
+    const auto* item = list_->currentItem();
+    return item ? item->text().section(QLatin1Char(' '), 0, 0) : QString();
+}
+
+void ExperimentsPanel::reload() {
+    const QString selected = selectedName();
+    const QSignalBlocker block(list_);
+    list_->clear();
+    auto* experiments = service();
+    if (!experiments) return;
+    for (const auto& experiment : experiments->experiments()) {
+        list_->addItem(QStringLiteral("%1  (%2)").arg(experiment.name, experiments::statusName(experiment.status)));
+        if (experiment.name == selected) list_->setCurrentRow(list_->count() - 1);
+    }
+}
+
+QString ExperimentsPanel::createExperiment(const QString& name, const QStringList& variants) {
+    auto* experiments = service();
+    if (!experiments) return tr("No database: import data first.");
+    QJsonArray definitions;
+    for (const QString& text : variants) {
+        // name=role[:share]
+        const QString trimmed = text.trimmed();
+        const QString variantName = trimmed.section(QLatin1Char('='), 0, 0).trimmed();
+        const QString spec = trimmed.section(QLatin1Char('='), 1);
+        QJsonObject variant{{QStringLiteral("name"), variantName},
+                            {QStringLiteral("role"), spec.section(QLatin1Char(':'), 0, 0).trimmed()}};
+        bool ok = false;
+        const double share = spec.section(QLatin1Char(':'), 1, 1).toDouble(&ok);
+        variant.insert(QStringLiteral("share"), ok ? share : 1.0 / std::max<qsizetype>(1, variants.size()));
+        definitions.append(variant);
+    }
+    const auto outcome = experiments->define(QJsonObject{{QStringLiteral("name"), name.trimmed()},
+                                                         {QStringLiteral("variants"), definitions}});
+    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) return error->message;
+    reload();
+    return {};
+}
+
+QString ExperimentsPanel::transition(const QString& name, const QString& action) {
+    auto* experiments = service();
+    if (!experiments) return tr("No database: import data first.");
+    if (name.isEmpty()) return tr("Select an experiment first.");
+    const auto outcome = experiments->transition(name, action);
+    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) return error->message;
+    reload();
+    showReport(name);
+    return {};
+}
+
+bool ExperimentsPanel::showReport(const QString& name) {
+    auto* experiments = service();
+    if (!experiments) return false;
+    experiments::ReportOptions options;
+    if (const auto data = context_->service()) options.catalogueSize = data->dataset().catalog.size();
+    const auto outcome = experiments->report(name, options);
+    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) {
+        summary_->setText(error->message.toHtmlEscaped());
+        return false;
+    }
+    display(std::get<AbReport>(outcome));
+    return true;
+}
+
+BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily, const QString& treatmentFamily) {
+    if (!context_->hasData() || controlFamily == treatmentFamily) {
+        summary_->setText(tr("Pick two different families on a database with data."));
+        return nullptr;
+    }
+    auto report = std::make_shared<AbReport>();
+    const QString path = context_->databasePath();
+    auto* task = BackgroundTask::start(
+        tr("Replay %1 vs %2").arg(controlFamily, treatmentFamily),
+        [report, path, controlFamily, treatmentFamily](const ProgressCallback& progress) {
+            const Dataset all = loadStudioDataset(path, progress);
+            HoldoutOptions holdout;  // 20% of each user's events held out, seed 42
+            const Split split = holdoutSplit(all.interactions, holdout);
+            const Dataset train{all.catalog, split.train};
+            std::vector<experiments::SimulationArm> arms;
+            for (const QString& family : {controlFamily, treatmentFamily}) {
+                std::shared_ptr<Recommender> model = createRecommender(family.toStdString());
+                model->fit(train, progress);
+                arms.push_back({family, roleOfFamily(family), model, QStringLiteral("replay")});
+            }
+            const auto simulation = experiments::simulateReplay(all.catalog, split, arms, {}, progress);
+            experiments::ReportOptions options;
+            options.catalogueSize = all.catalog.size();
+            *report = experiments::buildReport(simulation.experiment, simulation.exposures,
+                                               simulation.feedback, options);
+        },
+        this);
+    simulateButton_->setEnabled(false);
+    progress_->show();
+    connect(task, &BackgroundTask::progressed, this, [this](double share, const QString&) {
+        progress_->setValue(share < 0 ? 0 : static_cast<int>(share * 1000));
+    });
+    const auto done = [this] {
+        simulateButton_->setEnabled(true);
+        progress_->hide();
+    };
+    connect(task, &BackgroundTask::finished, this, [this, done, report] {
+        done();
+        display(*report);
+        emit simulationFinished();
+    });
+    connect(task, &BackgroundTask::failed, this, [this, done](const QString& error) {
+        done();
+        summary_->setText(tr("Replay failed: %1").arg(error.toHtmlEscaped()));
+    });
+    connect(task, &BackgroundTask::cancelled, this, done);
+    emit taskStarted(task);
+    return task;
+}
+
+void ExperimentsPanel::display(const AbReport& report) {
+    winner_ = report.winner;
+    QString text = tr("<b>%1</b> — %2").arg(report.experiment.name.toHtmlEscaped(),
+                                            experiments::statusName(report.experiment.status));
+    if (report.sampleSizePerVariant)
+        text += tr("<br>Exposures per variant needed to detect a %1 lift in CTR: %2")
+                    .arg(percent(report.options.minimumLift))
+                    .arg(*report.sampleSizePerVariant);
+    text += report.winner.isEmpty() ? tr("<br>No significant winner yet.")
+                                    : tr("<br>Winner: <b>%1</b>").arg(report.winner.toHtmlEscaped());
+    summary_->setText(text);
+
+    variants_->setRowCount(static_cast<int>(report.variants.size()));
+    for (int row = 0; row < static_cast<int>(report.variants.size()); ++row) {
+        const auto& variant = report.variants[static_cast<std::size_t>(row)];
+        fillRow(variants_, row,
+                {variant.name, variant.role, QString::number(variant.exposures), QString::number(variant.units),
+                 percent(variant.ctr), percent(variant.watchRate), percent(variant.completionRate),
+                 variant.meanRating ? QString::number(*variant.meanRating, 'f', 2) : QStringLiteral("—"),
+                 variant.coverage ? percent(*variant.coverage) : QString::number(variant.distinctItems)});
+    }
+    comparisons_->setRowCount(static_cast<int>(report.comparisons.size()));
+    for (int row = 0; row < static_cast<int>(report.comparisons.size()); ++row) {
+        const auto& comparison = report.comparisons[static_cast<std::size_t>(row)];
+        const auto interval = comparison.waldInterval ? comparison.waldInterval : comparison.bootstrapInterval;
+        fillRow(comparisons_, row,
+                {comparison.metric, comparison.variant + QStringLiteral(" vs ") + comparison.control,
+                 QString::number(comparison.difference, 'f', 4),
+                 interval ? QStringLiteral("[%1, %2]").arg(interval->low, 0, 'f', 4).arg(interval->high, 0, 'f', 4)
+                          : QStringLiteral("—"),
+                 comparison.pValue ? QString::number(*comparison.pValue, 'g', 3) : QStringLiteral("—"),
+                 comparison.significant ? tr("yes") : tr("no")});
+    }
+    QVector<ChartSeries> series;
+    for (std::size_t v = 0; v < report.timeline.size() && v < report.variants.size(); ++v) {
+        ChartSeries line{report.variants[v].name, {}, {}, {}, {}, static_cast<int>(v)};
+        const qint64 origin = report.timeline[v].empty() ? 0 : report.timeline[v].front().startMs;
+        for (const auto& point : report.timeline[v]) {
+            line.x << static_cast<double>(point.startMs - origin) / 3'600'000.0;  // hours since start
+            line.y << point.ctr;
+        }
+        series << line;
+    }
+    timeline_->setAxisLabels(tr("hours since the first exposure"), tr("CTR@K"));
+    timeline_->showLines(series);
+}
+
+int ExperimentsPanel::experimentCount() const { return list_->count(); }
+int ExperimentsPanel::variantRows() const { return variants_->rowCount(); }
+
+}  // namespace animerec::ui

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QWidget>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace animerec::experiments {
+class ExperimentService;
+struct AbReport;
+}  // namespace animerec::experiments
+
+namespace animerec::ui {
+
+class BackgroundTask;
+class ChartWidget;
+class StudioContext;
+
+// Experiments: define A/B tests (variants, shares), start / pause / stop them, and read their
+// reports — per-variant CTR@K, watch and completion rates, ratings, coverage, differences with
+// confidence intervals and significance, the sample size needed, CTR over time. A replay
+// simulator answers "which would win" offline from held-out interactions.
+class ExperimentsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExperimentsPanel(StudioContext* context, QWidget* parent = nullptr);
+    ~ExperimentsPanel() override;
+
+    // Creates a draft from "name" and "variant=role[:share]" lines; returns the error text.
+    QString createExperiment(const QString& name, const QStringList& variants);
+    // "start", "pause" or "stop" the selected experiment; returns the error text.
+    QString transition(const QString& name, const QString& action);
+    void reload();
+    bool showReport(const QString& name);
+    // Replays held-out interactions of the database against two model families in the
+    // background and shows the report.
+    BackgroundTask* simulate(const QString& controlFamily, const QString& treatmentFamily);
+
+    int experimentCount() const;
+    int variantRows() const;
+    QString winner() const { return winner_; }
+    ChartWidget* timelineChart() const { return timeline_; }
+
+signals:
+    void taskStarted(animerec::ui::BackgroundTask* task);
+    void simulationFinished();
+
+private:
+    experiments::ExperimentService* service();
+    void display(const experiments::AbReport& report);
+    QString selectedName() const;
+
+    StudioContext* context_;
+    std::unique_ptr<experiments::ExperimentService> service_;
+    QListWidget* list_;
+    QLabel* summary_;
+    QTableWidget* variants_;
+    QTableWidget* comparisons_;
+    ChartWidget* timeline_;
+    QComboBox* control_;
+    QComboBox* treatment_;
+    QPushButton* simulateButton_;
+    QProgressBar* progress_;
+    QString winner_;
+};
+
+}  // namespace animerec::ui
