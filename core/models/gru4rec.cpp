@@ -12,6 +12,7 @@
 #include "nn/embedding.h"
 #include "nn/gru.h"
 #include "nn/init.h"
+#include "nn/linear.h"
 #include "nn/sequence_trainer.h"
 #include "nn/tensor_io.h"
 #include "util/binary_io.h"
@@ -19,23 +20,28 @@
 namespace animerec {
 
 namespace {
-constexpr std::uint32_t kFormatVersion = 1;
+// Version 2 added the projection flag; version 1 bodies load with projection off.
+constexpr std::uint32_t kFormatVersion = 2;
 
 struct GruCache : nn::SequenceEncoder::Cache {
     nn::Matrix inputMask, outputMask;
     nn::Gru::Cache gru;
+    nn::Matrix recurrent;  // GRU output after dropout: the projection's input
 };
 
-// embedding -> dropout -> GRU -> dropout [-> linear projection when the output table is separate].
+// embedding -> dropout -> GRU -> dropout [-> affine projection]. The projection lets the hidden
+// vector leave the GRU's (-1, 1) range, so logits can sharpen without first inflating the item
+// table; without it training on P2 is several times slower.
 class GruNetwork : public nn::SequenceEncoder {
 public:
     GruNetwork(const Gru4RecConfig& config, int itemCount, nn::ParameterStore& store,
                std::mt19937_64& random)
-        : dropout_(config.dropout) {
+        : dropout_(config.dropout), projected_(config.projection) {
         const float stddev = 1.0f / std::sqrt(static_cast<float>(config.dim));
         inputItems_ = store.add("items", itemCount, config.dim);
         nn::initNormal(store.values()[static_cast<std::size_t>(inputItems_)], stddev, random);
         gru_.create(store, "gru", config.dim, config.dim, random);
+        if (projected_) projection_.create(store, "projection", config.dim, config.dim, random);
         outputItems_ = inputItems_;
         if (!config.tiedOutput) {
             outputItems_ = store.add("output_items", itemCount, config.dim);
@@ -52,14 +58,22 @@ public:
         nn::Matrix x;
         nn::gatherRows(params[static_cast<std::size_t>(inputItems_)], batch.items, x);
         nn::dropoutForward(x, dropout_, training, random, cache.inputMask);
-        gru_.forward(params, x, batch.segments, hidden, cache.gru);
-        nn::dropoutForward(hidden, dropout_, training, random, cache.outputMask);
+        gru_.forward(params, x, batch.segments, cache.recurrent, cache.gru);
+        nn::dropoutForward(cache.recurrent, dropout_, training, random, cache.outputMask);
+        if (projected_)
+            projection_.forward(params, cache.recurrent, hidden);
+        else
+            hidden = cache.recurrent;
     }
 
     void backward(const nn::Tensors& params, const nn::SequenceBatch& batch, Cache& baseCache,
                   const nn::Matrix& dHidden, nn::Tensors& grads) const override {
         auto& cache = static_cast<GruCache&>(baseCache);
-        nn::Matrix dOutput = dHidden, dx;
+        nn::Matrix dOutput, dx;
+        if (projected_)
+            projection_.backward(params, cache.recurrent, dHidden, grads, &dOutput);
+        else
+            dOutput = dHidden;
         nn::dropoutBackward(dOutput, cache.outputMask);
         gru_.backward(params, batch.segments, cache.gru, dOutput, grads, dx);
         nn::dropoutBackward(dx, cache.inputMask);
@@ -68,9 +82,11 @@ public:
 
 private:
     float dropout_;
+    bool projected_;
     int inputItems_ = -1;
     int outputItems_ = -1;
     nn::Gru gru_;
+    nn::Linear projection_;
 };
 
 void validate(const Gru4RecConfig& c, int itemCount) {
@@ -146,6 +162,7 @@ void Gru4RecModel::save(std::ostream& out) const {
     binary::write<std::int32_t>(out, config_.training.maxLength);
     binary::write<float>(out, config_.dropout);
     binary::write<std::uint8_t>(out, config_.tiedOutput ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.projection ? 1 : 0);
     binary::writeVector(out, state_->history.loss);
     binary::writeVector(out, state_->history.validationNdcg);
     binary::write<std::int32_t>(out, state_->history.bestEpoch);
@@ -155,7 +172,7 @@ void Gru4RecModel::save(std::ostream& out) const {
 
 void Gru4RecModel::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "gru format version");
-    if (version != kFormatVersion)
+    if (version != 1 && version != kFormatVersion)
         throw std::runtime_error("gru: unsupported body version " + std::to_string(version));
     Gru4RecConfig config = config_;
     const auto itemCount = binary::read<std::int32_t>(in, "gru item count");
@@ -166,6 +183,12 @@ void Gru4RecModel::load(std::istream& in) {
     if (tied > 1)
         throw std::runtime_error("gru: corrupt model body: tied flag " + std::to_string(tied));
     config.tiedOutput = tied == 1;
+    const auto projection =
+        version >= 2 ? binary::read<std::uint8_t>(in, "gru projection") : std::uint8_t{0};
+    if (projection > 1)
+        throw std::runtime_error("gru: corrupt model body: projection flag " +
+                                 std::to_string(projection));
+    config.projection = projection == 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");

@@ -1,6 +1,7 @@
 #include "nn/sequence_trainer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,9 +9,10 @@
 #include <numeric>
 #include <random>
 #include <stdexcept>
-#include <thread>
+#include <string>
 
 #include "nn/adam.h"
+#include "nn/parallel_slices.h"
 #include "nn/softmax_loss.h"
 
 namespace animerec::nn {
@@ -27,35 +29,32 @@ struct Worker {
     double loss = 0.0;
 };
 
-// Runs fn(0..count-1) on `threads` threads (the calling thread takes slice 0).
-template <typename Fn>
-void runParallel(int count, Fn&& fn) {
-    std::vector<std::thread> pool;
-    for (int t = 1; t < count; ++t) pool.emplace_back([&fn, t] { fn(t); });
-    fn(0);
-    for (auto& thread : pool) thread.join();
-}
-
 // The trained window of one sequence: inputs seq[start, n-1), targets seq[start+1, n).
 int windowStart(const std::vector<int>& sequence, int maxLength) {
     return std::max(0, static_cast<int>(sequence.size()) - 1 - maxLength);
 }
 
-}  // namespace
-
-double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
-                        std::span<const std::vector<int>> inputs, std::span<const int> targets,
-                        int maxLength, int threads) {
+// nextItemNdcgAt10 with progress: the calling thread's slice reports about every 10% of its
+// users under `stage` (no report when `stage` is empty), so a cancel during a long validation
+// is honoured promptly; the other slices stop at their next user.
+double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
+                   std::span<const std::vector<int>> inputs, std::span<const int> targets,
+                   int maxLength, int threads, const ProgressCallback& progress,
+                   const std::string& stage) {
     const int itemCount =
         static_cast<int>(params[static_cast<std::size_t>(encoder.itemTable())].rows());
     const int users = static_cast<int>(inputs.size());
     threads = std::max(1, threads);
     std::vector<double> sums(static_cast<std::size_t>(threads), 0.0);
     std::vector<int> counts(static_cast<std::size_t>(threads), 0);
-    runParallel(threads, [&](int t) {
+    const int reportEvery = std::max(1, users / threads / 10);
+    runSlices(threads, [&](int t, const std::atomic<bool>& stop) {
         std::vector<float> scores(static_cast<std::size_t>(itemCount));
         std::vector<char> seen(static_cast<std::size_t>(itemCount), 0);
-        for (int u = t; u < users; u += threads) {
+        int done = 0;
+        for (int u = t; u < users && !stop.load(std::memory_order_relaxed); u += threads) {
+            if (t == 0 && !stage.empty() && ++done % reportEvery == 0)
+                reportProgress(progress, {stage, static_cast<std::int64_t>(u), users, ""});
             const auto& input = inputs[static_cast<std::size_t>(u)];
             if (input.empty()) continue;
             const int target = targets[static_cast<std::size_t>(u)];
@@ -74,6 +73,14 @@ double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
     });
     const int total = std::accumulate(counts.begin(), counts.end(), 0);
     return total == 0 ? 0.0 : std::accumulate(sums.begin(), sums.end(), 0.0) / total;
+}
+
+}  // namespace
+
+double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
+                        std::span<const std::vector<int>> inputs, std::span<const int> targets,
+                        int maxLength, int threads) {
+    return rankTargets(encoder, params, inputs, targets, maxLength, threads, {}, "");
 }
 
 TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,
@@ -148,7 +155,7 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
             const std::uint64_t batchSeed =
                 config.seed ^
                 (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(epoch) * 100003u + b + 1));
-            runParallel(config.threads, [&](int t) {
+            runSlices(config.threads, [&](int t, const std::atomic<bool>&) {
                 Worker& worker = workers[static_cast<std::size_t>(t)];
                 setZero(worker.grads);
                 worker.loss = 0.0;
@@ -201,8 +208,8 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         if (!validationInputs.empty() &&
             (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
             const double ndcg =
-                nextItemNdcgAt10(encoder, params, validationInputs, validationTargets,
-                                 config.maxLength, config.threads);
+                rankTargets(encoder, params, validationInputs, validationTargets, config.maxLength,
+                            config.threads, progress, config.stage + " validation");
             history.validationNdcg.push_back(static_cast<float>(ndcg));
             std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
             text += detail;

@@ -38,6 +38,38 @@ Dataset cooperUnionUnion() {
     return Dataset{std::move(files.catalog), std::move(builder).build()};
 }
 
+LeaveLastOne p2Split(const Dataset& all) {
+    std::vector<int> compact(static_cast<std::size_t>(all.catalog.size()), -1);
+    LeaveLastOne p2;
+    for (int user = 0; user < all.interactions.userCount(); ++user)
+        for (const Event& event : all.interactions.historyOf(user)) {
+            int& index = compact.at(static_cast<std::size_t>(event.item));
+            if (index < 0) {
+                index = p2.train.catalog.size();
+                p2.train.catalog.add(all.catalog.at(event.item));
+            }
+        }
+    Interactions::Builder builder(p2.train.catalog.size());
+    std::vector<std::pair<std::int64_t, int>> tested;
+    for (int user = 0; user < all.interactions.userCount(); ++user) {
+        const auto history = all.interactions.historyOf(user);
+        const std::int64_t id = all.interactions.userIdAt(user);
+        const bool isTested = history.size() >= 3;
+        const std::size_t trainLength = isTested ? history.size() - 1 : history.size();
+        for (std::size_t i = 0; i < trainLength; ++i) {
+            Event event = history[i];
+            event.item = compact[static_cast<std::size_t>(event.item)];
+            builder.add(id, event);
+        }
+        if (isTested)
+            tested.emplace_back(id, compact[static_cast<std::size_t>(history.back().item)]);
+    }
+    p2.train.interactions = std::move(builder).build();
+    for (const auto& [id, item] : tested)
+        p2.tests.emplace_back(p2.train.interactions.userIndexOf(id), item);
+    return p2;
+}
+
 Split p1Split(const Dataset& all) {
     HoldoutOptions options;
     options.testShare = 0.2;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "data/dataset.h"
 #include "eval/evaluator.h"
@@ -16,11 +18,21 @@ namespace animerec::real {
 // set in the environment).
 std::string dataDirectory();
 
-// The CooperUnion union behind P1 (and P2, whose leave-last-one split bench_session makes): anime.csv as the catalogue; rating_head_users1-1036.csv
+// The CooperUnion union behind P1 and P2: anime.csv as the catalogue; rating_head_users1-1036.csv
 // with its user ids; the caserec 5,000-user sample (part1 + part2) with user ids offset by
 // 100,000 and its users 1-68 dropped (they are head-file users, see SOURCES.md). Every row is a
 // positive; events keep file order. 5,968 users.
 Dataset cooperUnionUnion();
+
+// P2 (leave last one out): over a compact catalogue of the anime occurring in `all` (first-seen
+// order, records copied), each user with at least 3 events loses the last one to `tests`; every
+// other event, in order, goes to `train`. Session models hold out the next-to-last themselves.
+// Ranked by full ranking over that compact catalogue, K = 10.
+struct LeaveLastOne {
+    Dataset train;
+    std::vector<std::pair<int, int>> tests;  // (user index in train, held-out catalogue index)
+};
+LeaveLastOne p2Split(const Dataset& all);
 
 // P1: users with at least 5 interactions, 20% per-user random holdout, seed 42.
 Split p1Split(const Dataset& all);

@@ -11,9 +11,10 @@ using namespace animerec::testing;
 
 namespace {
 
-Gru4RecConfig smallConfig(bool tied) {
+Gru4RecConfig smallConfig(bool tied, bool projection = true) {
     Gru4RecConfig config;
     config.dim = 24;
+    config.projection = projection;
     config.dropout = 0.0f;
     config.tiedOutput = tied;
     config.training.maxLength = 8;
@@ -38,12 +39,15 @@ class TestGru4Rec : public QObject {
 private slots:
     void learnsDeterministicSequence_data() {
         QTest::addColumn<bool>("tied");
-        QTest::addRow("tied output") << true;
-        QTest::addRow("separate output") << false;
+        QTest::addColumn<bool>("projection");
+        QTest::addRow("tied output") << true << true;
+        QTest::addRow("separate output") << false << true;
+        QTest::addRow("tied, no projection") << true << false;
     }
     void learnsDeterministicSequence() {
         QFETCH(bool, tied);
-        Gru4RecModel model(smallConfig(tied));
+        QFETCH(bool, projection);
+        Gru4RecModel model(smallConfig(tied, projection));
         model.fit(cycleDataset(20, 60, 12));
         const auto& curve = model.trainingCurve();
         QVERIFY2(curve.back() < 0.5f * curve.front(),
@@ -56,6 +60,7 @@ private slots:
         Gru4RecModel loaded;
         loaded.load(in);
         QCOMPARE(loaded.config().tiedOutput, tied);
+        QCOMPARE(loaded.config().projection, projection);
         const auto history = historyOf({4, 5, 6});
         QCOMPARE(scoresFor(loaded, history, 20), scoresFor(model, history, 20));
 
@@ -90,6 +95,29 @@ private slots:
         flipped[20] = 7;  // the tied-output flag must be 0 or 1
         std::istringstream in(flipped);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(in));
+        flipped = body;
+        flipped[21] = 7;  // so must the projection flag
+        std::istringstream inProjection(flipped);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(inProjection));
+    }
+
+    // Files written before the projection existed (body version 1, no projection byte) still
+    // load, as models without the projection.
+    void version1BodyLoads() {
+        Gru4RecConfig config = smallConfig(true, false);
+        config.training.epochs = 2;
+        Gru4RecModel model(config);
+        model.fit(cycleDataset(20, 10, 6));
+        std::string body = savedBody(model);
+        QCOMPARE(static_cast<int>(body[0]), 2);  // little-endian uint32 version
+        body[0] = 1;
+        body.erase(21, 1);  // version, items, dim, maxLength, dropout, tied: 21 bytes
+        std::istringstream in(body);
+        Gru4RecModel loaded;
+        loaded.load(in);
+        QVERIFY(!loaded.config().projection);
+        const auto history = historyOf({3, 4});
+        QCOMPARE(scoresFor(loaded, history, 20), scoresFor(model, history, 20));
     }
 
     void emptyHistoryGivesZeros() {
@@ -105,6 +133,8 @@ private slots:
         auto model = createRecommender("gru", {{"dim", 8}, {"tied_output", 0}});
         QCOMPARE(model->name(), std::string("gru"));
         QCOMPARE(dynamic_cast<Gru4RecModel&>(*model).config().tiedOutput, false);
+        auto plain = createRecommender("gru", {{"projection", 0}});
+        QCOMPARE(dynamic_cast<Gru4RecModel&>(*plain).config().projection, false);
     }
 };
 

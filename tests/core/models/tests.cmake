@@ -10,4 +10,6 @@ animerec_add_test(test_popularity SOURCES models/test_popularity.cpp models/simp
 animerec_add_test(test_content_based SOURCES models/test_content_based.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
 animerec_add_test(test_cold_start SOURCES models/test_cold_start.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
 animerec_add_test(test_model_io SOURCES models/test_model_io.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
+animerec_add_test(test_sequence_trainer SOURCES models/test_sequence_trainer.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
+animerec_add_test(test_sasrec_quality SOURCES models/test_sasrec_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_collaborative_quality SOURCES models/test_collaborative_quality.cpp LIBS animerec_core animerec_real_data)

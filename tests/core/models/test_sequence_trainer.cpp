@@ -1,0 +1,100 @@
+#include <QtTest>
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "models/gru4rec.h"
+#include "models/sasrec.h"
+#include "nn/parallel_slices.h"
+#include "test_sasrec_fixtures.h"
+
+using namespace animerec;
+using namespace animerec::testing;
+
+// Failures inside the parallel training and validation slices must reach the caller as
+// exceptions, never as std::terminate.
+class TestSequenceTrainer : public QObject {
+    Q_OBJECT
+private slots:
+    void slicesRunOnceEach() {
+        std::vector<int> runs(4, 0);
+        std::vector<std::thread::id> ids(4);
+        nn::runSlices(4, [&](int t, const std::atomic<bool>&) {
+            ++runs[static_cast<std::size_t>(t)];
+            ids[static_cast<std::size_t>(t)] = std::this_thread::get_id();
+        });
+        QCOMPARE(runs, std::vector<int>({1, 1, 1, 1}));
+        QCOMPARE(ids[0], std::this_thread::get_id());
+        QVERIFY(ids[1] != std::this_thread::get_id());
+    }
+
+    void workerExceptionIsRethrownOnCaller_data() {
+        QTest::addColumn<int>("failing");
+        QTest::addRow("calling thread's slice") << 0;
+        QTest::addRow("other thread's slice") << 2;
+    }
+
+    void workerExceptionIsRethrownOnCaller() {
+        QFETCH(int, failing);
+        std::atomic<int> finished{0};
+        std::atomic<bool> sawStop{false};
+        try {
+            nn::runSlices(3, [&](int t, const std::atomic<bool>& stop) {
+                if (t == failing) throw std::runtime_error("slice " + std::to_string(t));
+                // The healthy slices run until told to stop, so the throw happens while they
+                // are still busy on their own threads.
+                while (!stop.load()) std::this_thread::yield();
+                sawStop = true;
+                ++finished;
+            });
+            QFAIL("no exception");
+        } catch (const std::runtime_error& error) {
+            QCOMPARE(std::string(error.what()), "slice " + std::to_string(failing));
+        }
+        QCOMPARE(finished.load(), 2);
+        QVERIFY(sawStop.load());
+    }
+
+    // Cancelling while validation runs on two threads: the callback throws inside the calling
+    // thread's slice while the other slice is still ranking users.
+    void cancelDuringValidationThrowsOnCaller_data() {
+        QTest::addColumn<QString>("family");
+        QTest::addRow("sasrec") << "sasrec";
+        QTest::addRow("gru") << "gru";
+    }
+
+    void cancelDuringValidationThrowsOnCaller() {
+        QFETCH(QString, family);
+        nn::SequenceTrainingConfig training;
+        training.maxLength = 8;
+        training.epochs = 2;
+        training.threads = 2;
+        training.validationUsers = 400;
+        std::unique_ptr<Recommender> model;
+        if (family == "sasrec") {
+            SasrecConfig config;
+            config.dim = 8;
+            config.blocks = 1;
+            config.training = training;
+            model = std::make_unique<SasrecModel>(config);
+        } else {
+            Gru4RecConfig config;
+            config.dim = 8;
+            config.training = training;
+            model = std::make_unique<Gru4RecModel>(config);
+        }
+        int validationReports = 0;
+        const auto cancelInValidation = [&](const Progress& p) {
+            if (p.stage.find("validation") == std::string::npos) return true;
+            ++validationReports;
+            return false;
+        };
+        QVERIFY_THROWS_EXCEPTION(OperationCancelled,
+                                 model->fit(cycleDataset(30, 500, 8), cancelInValidation));
+        QCOMPARE(validationReports, 1);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSequenceTrainer)
+#include "test_sequence_trainer.moc"
