@@ -163,9 +163,7 @@ void Gru4RecModel::save(std::ostream& out) const {
     binary::write<float>(out, config_.dropout);
     binary::write<std::uint8_t>(out, config_.tiedOutput ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.projection ? 1 : 0);
-    binary::writeVector(out, state_->history.loss);
-    binary::writeVector(out, state_->history.validationNdcg);
-    binary::write<std::int32_t>(out, state_->history.bestEpoch);
+    nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("gru: write failed");
 }
@@ -195,10 +193,7 @@ void Gru4RecModel::load(std::istream& in) {
     } catch (const std::invalid_argument& error) {
         throw std::runtime_error(std::string("gru: corrupt model body: ") + error.what());
     }
-    nn::TrainingHistory history;
-    history.loss = binary::readVector<float>(in, "gru training curve", 1u << 24);
-    history.validationNdcg = binary::readVector<float>(in, "gru validation curve", 1u << 24);
-    history.bestEpoch = binary::read<std::int32_t>(in, "gru best epoch");
+    nn::TrainingHistory history = nn::readTrainingHistory(in, "gru");
     auto state = std::make_unique<State>(config, itemCount);
     nn::readTensors(in, state->store.values());
     state->history = std::move(history);

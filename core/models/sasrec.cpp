@@ -103,9 +103,7 @@ void SasrecModel::save(std::ostream& out) const {
     binary::write<std::int32_t>(out, config_.heads);
     binary::write<std::int32_t>(out, config_.training.maxLength);
     binary::write<float>(out, config_.dropout);
-    binary::writeVector(out, state_->history.loss);
-    binary::writeVector(out, state_->history.validationNdcg);
-    binary::write<std::int32_t>(out, state_->history.bestEpoch);
+    nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("sasrec: write failed");
 }
@@ -127,10 +125,7 @@ void SasrecModel::load(std::istream& in) {
     } catch (const std::invalid_argument& error) {
         throw std::runtime_error(std::string("sasrec: corrupt model body: ") + error.what());
     }
-    nn::TrainingHistory history;
-    history.loss = binary::readVector<float>(in, "sasrec training curve", 1u << 24);
-    history.validationNdcg = binary::readVector<float>(in, "sasrec validation curve", 1u << 24);
-    history.bestEpoch = binary::read<std::int32_t>(in, "sasrec best epoch");
+    nn::TrainingHistory history = nn::readTrainingHistory(in, "sasrec");
     auto state = std::make_unique<State>(config, itemCount);
     nn::readTensors(in, state->store.values());
     state->history = std::move(history);

@@ -48,4 +48,19 @@ void readTensors(std::istream& in, Tensors& into) {
     into = std::move(loaded);
 }
 
+void writeTrainingHistory(std::ostream& out, const TrainingHistory& history) {
+    binary::writeVector(out, history.loss);
+    binary::writeVector(out, history.validationNdcg);
+    binary::write<std::int32_t>(out, history.bestEpoch);
+}
+
+TrainingHistory readTrainingHistory(std::istream& in, const std::string& model) {
+    TrainingHistory history;
+    history.loss = binary::readVector<float>(in, (model + " training curve").c_str(), 1u << 24);
+    history.validationNdcg =
+        binary::readVector<float>(in, (model + " validation curve").c_str(), 1u << 24);
+    history.bestEpoch = binary::read<std::int32_t>(in, (model + " best epoch").c_str());
+    return history;
+}
+
 }  // namespace animerec::nn
