@@ -8,6 +8,14 @@
 
 namespace animerec {
 
+std::string structuralProblem(const CsvRow& row, int columns) {
+    if (!row.error.empty()) return row.error;
+    if (static_cast<int>(row.fields.size()) != columns)
+        return "wrong column count " + std::to_string(row.fields.size()) + ", expected " +
+               std::to_string(columns);
+    return {};
+}
+
 std::string describeReject(const CsvReject& reject) {
     return reject.file + ":" + std::to_string(reject.line) + ": " + reject.reason;
 }

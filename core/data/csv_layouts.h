@@ -21,6 +21,10 @@ struct CsvReject {
 // "file:line: reason", the form the reject reports use.
 std::string describeReject(const CsvReject& reject);
 
+// Why `row` cannot be a record of a file with `columns` columns (a read error such as an
+// unterminated quote, or a wrong column count); empty when its shape is fine.
+std::string structuralProblem(const CsvRow& row, int columns);
+
 // A CSV header with names normalised (trimmed, lower case) for layout detection.
 class CsvHeader {
 public:

@@ -85,15 +85,8 @@ std::int64_t InteractionCsvReader::lastLine() const { return row_->line; }
 InteractionCsvReader::Result InteractionCsvReader::next(InteractionRecord& record,
                                                         CsvReject& reject) {
     if (!reader_->next(*row_)) return Result::End;
-    std::string reason;
-    if (!row_->error.empty()) {
-        reason = row_->error;
-    } else if (static_cast<int>(row_->fields.size()) != columns_) {
-        reason = "wrong column count " + std::to_string(row_->fields.size()) + ", expected " +
-                 std::to_string(columns_);
-    } else if (parse(*row_, record, reason)) {
-        return Result::Record;
-    }
+    std::string reason = structuralProblem(*row_, columns_);
+    if (reason.empty() && parse(*row_, record, reason)) return Result::Record;
     reject.file = file_;
     reject.line = row_->line;
     reject.reason = std::move(reason);
