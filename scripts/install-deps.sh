@@ -7,6 +7,8 @@ packages=(
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools
   libqt6sql6-sqlite libqt6sql6-psql libqcustomplot-dev libeigen3-dev
   libsqlite3-dev sqlite3 libgl1-mesa-dev xvfb xauth
+  # PostgreSQL backend: libpq for COPY; the server for the throwaway test cluster and benchmark
+  libpq-dev postgresql
   # tests and benchmarks: the container test, the import and HTTP benchmarks
   docker.io debootstrap curl python3 time wrk
 )

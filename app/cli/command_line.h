@@ -19,7 +19,8 @@ std::optional<long long> integerOption(const QCommandLineParser& parser, const Q
 std::optional<double> realOption(const QCommandLineParser& parser, const QString& name,
                                  double min, double max);
 
-// Default database path: $ANIMEREC_DB, else ./var/animerec.sqlite.
+// Default database: $ANIMEREC_DB (a SQLite path or a postgresql://user:password@host:port/dbname
+// URL; storage::Database accepts both), else ./var/animerec.sqlite.
 QString defaultDatabasePath();
 
 }  // namespace animerec::cli

@@ -5,9 +5,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <optional>
 #include <stdexcept>
 
 #include "storage/database.h"
+#include "storage/postgres_copy.h"
 #include "storage/schema.h"
 
 namespace animerec::storage {
@@ -51,58 +53,38 @@ Catalog loadCatalog(const QSqlDatabase& db) {
     return catalog;
 }
 
-}  // namespace
+struct StoredInteraction {
+    std::int64_t interactionId = 0;
+    std::int64_t userId = 0;
+    std::int64_t animeId = 0;
+    std::optional<std::int64_t> rating;
+    std::int64_t status = 0;
+    std::optional<std::int64_t> watchedEpisodes;
+    std::optional<std::int64_t> timestamp;
+};
 
-Dataset loadDataset(Database& database, const ProgressCallback& progress) {
-    sqlite3* db = database.sqliteHandle();
-    if (db == nullptr) throw std::runtime_error("loadDataset: the database is not open");
-    Dataset dataset;
-    dataset.catalog = loadCatalog(database.connection());
-    Interactions::Builder builder(dataset.catalog.size());
-
-    QSqlQuery users(database.connection());
-    users.setForwardOnly(true);
-    if (!users.exec(QString::fromUtf8(schema::kSelectUsers))) throw queryError(users);
-    while (users.next()) builder.addUser(users.value(0).toLongLong());
-
-    // Millions of rows: the C API avoids a QVariant per value (several times faster).
-    Progress report{"load interactions", 0, 0, {}};
+// Millions of rows: the C API avoids a QVariant per value (several times faster).
+template <typename Sink>
+void readSqliteInteractions(sqlite3* db, Sink&& sink) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT max(interaction_id) FROM UserAnimeInteractions", -1,
-                           &statement, nullptr) == SQLITE_OK &&
-        sqlite3_step(statement) == SQLITE_ROW)
-        report.total = sqlite3_column_int64(statement, 0);
-    sqlite3_finalize(statement);
     if (sqlite3_prepare_v2(db, schema::kSelectInteractions, -1, &statement, nullptr) != SQLITE_OK)
         throw std::runtime_error(std::string("database query failed: ") + sqlite3_errmsg(db));
+    const auto optionalColumn = [&](int column) -> std::optional<std::int64_t> {
+        if (sqlite3_column_type(statement, column) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(statement, column);
+    };
     try {
         int result;
-        std::int64_t rows = 0;
+        StoredInteraction row;
         while ((result = sqlite3_step(statement)) == SQLITE_ROW) {
-            const std::int64_t interactionId = sqlite3_column_int64(statement, 0);
-            const std::int64_t animeId = sqlite3_column_int64(statement, 2);
-            const auto item = dataset.catalog.indexOf(animeId);
-            if (!item)
-                throw std::runtime_error("interaction " + std::to_string(interactionId) +
-                                         " names anime_id " + std::to_string(animeId) +
-                                         ", which is not in Anime");
-            Event event;
-            event.item = *item;
-            event.rating = sqlite3_column_type(statement, 3) == SQLITE_NULL
-                               ? 0.0f
-                               : static_cast<float>(sqlite3_column_int64(statement, 3));
-            event.status = statusOf(sqlite3_column_int64(statement, 4));
-            event.watchedEpisodes = sqlite3_column_type(statement, 5) == SQLITE_NULL
-                                        ? -1
-                                        : static_cast<std::int32_t>(sqlite3_column_int64(statement, 5));
-            event.order = sqlite3_column_type(statement, 6) == SQLITE_NULL
-                              ? interactionId
-                              : sqlite3_column_int64(statement, 6);
-            builder.add(sqlite3_column_int64(statement, 1), event);
-            if (++rows % kRowsPerReport == 0) {
-                report.done = rows;
-                reportProgress(progress, report);
-            }
+            row.interactionId = sqlite3_column_int64(statement, 0);
+            row.userId = sqlite3_column_int64(statement, 1);
+            row.animeId = sqlite3_column_int64(statement, 2);
+            row.rating = optionalColumn(3);
+            row.status = sqlite3_column_int64(statement, 4);
+            row.watchedEpisodes = optionalColumn(5);
+            row.timestamp = optionalColumn(6);
+            sink(row);
         }
         if (result != SQLITE_DONE)
             throw std::runtime_error(std::string("database query failed: ") + sqlite3_errmsg(db));
@@ -111,6 +93,72 @@ Dataset loadDataset(Database& database, const ProgressCallback& progress) {
         throw;
     }
     sqlite3_finalize(statement);
+}
+
+// The same rows as COPY text: no per-value QVariant and no client-side result set.
+template <typename Sink>
+void readPostgresInteractions(pg_conn* connection, Sink&& sink) {
+    pg::CopyOut copy(connection, std::string("COPY (") + schema::kSelectInteractions + ") TO STDOUT");
+    StoredInteraction row;
+    while (copy.next()) {
+        if (copy.fieldCount() != 7) throw std::runtime_error("COPY returned a malformed row");
+        row.interactionId = copy.integer(0).value_or(0);
+        row.userId = copy.integer(1).value_or(0);
+        row.animeId = copy.integer(2).value_or(0);
+        row.rating = copy.integer(3);
+        row.status = copy.integer(4).value_or(0);
+        row.watchedEpisodes = copy.integer(5);
+        row.timestamp = copy.integer(6);
+        sink(row);
+    }
+}
+
+}  // namespace
+
+Dataset loadDataset(Database& database, const ProgressCallback& progress) {
+    sqlite3* sqlite = database.sqliteHandle();
+    pg_conn* postgres = database.postgresHandle();
+    if (sqlite == nullptr && postgres == nullptr)
+        throw std::runtime_error("loadDataset: the database is not open");
+    Dataset dataset;
+    dataset.catalog = loadCatalog(database.connection());
+    Interactions::Builder builder(dataset.catalog.size());
+
+    QSqlQuery users(database.connection());
+    users.setForwardOnly(true);
+    if (!users.exec(QString::fromUtf8(schema::kSelectUsers))) throw queryError(users);
+    while (users.next()) builder.addUser(users.value(0).toLongLong());
+    users.finish();
+
+    Progress report{"load interactions", 0, 0, {}};
+    QSqlQuery maxId(database.connection());
+    if (maxId.exec(QStringLiteral("SELECT max(interaction_id) FROM UserAnimeInteractions")) &&
+        maxId.next())
+        report.total = maxId.value(0).toLongLong();
+    maxId.finish();
+
+    std::int64_t rows = 0;
+    const auto add = [&](const StoredInteraction& row) {
+        const auto item = dataset.catalog.indexOf(row.animeId);
+        if (!item)
+            throw std::runtime_error("interaction " + std::to_string(row.interactionId) +
+                                     " names anime_id " + std::to_string(row.animeId) +
+                                     ", which is not in Anime");
+        Event event;
+        event.item = *item;
+        event.rating = row.rating ? static_cast<float>(*row.rating) : 0.0f;
+        event.status = statusOf(row.status);
+        event.watchedEpisodes =
+            row.watchedEpisodes ? static_cast<std::int32_t>(*row.watchedEpisodes) : -1;
+        event.order = row.timestamp.value_or(row.interactionId);
+        builder.add(row.userId, event);
+        if (++rows % kRowsPerReport == 0) {
+            report.done = rows;
+            reportProgress(progress, report);
+        }
+    };
+    if (sqlite) readSqliteInteractions(sqlite, add);
+    else readPostgresInteractions(postgres, add);
     dataset.interactions = std::move(builder).build();
     return dataset;
 }

@@ -13,29 +13,31 @@ namespace animerec::storage {
 
 namespace {
 
+// Table DDL holds SqlDialect tokens (see sql_dialect.h).
 constexpr const char* kCreateRuns = R"(
     CREATE TABLE IF NOT EXISTS EvaluationRuns (
-        run_id INTEGER PRIMARY KEY,
+        run_id {ID},
         started_at TEXT NOT NULL,
         protocol TEXT NOT NULL,
-        seed INTEGER NOT NULL,
+        seed {BIGINT} NOT NULL,
         k INTEGER NOT NULL
     ))";
 
 constexpr const char* kCreateMetrics = R"(
     CREATE TABLE IF NOT EXISTS EvaluationMetrics (
-        run_id INTEGER NOT NULL REFERENCES EvaluationRuns(run_id) ON DELETE CASCADE,
+        run_id {BIGINT} NOT NULL REFERENCES EvaluationRuns(run_id) ON DELETE CASCADE,
         model TEXT NOT NULL,
         metric TEXT NOT NULL,
         k INTEGER NOT NULL,
-        value REAL,
-        ci_low REAL,
-        ci_high REAL,
+        value {DOUBLE},
+        ci_low {DOUBLE},
+        ci_high {DOUBLE},
         PRIMARY KEY (run_id, model, metric, k)
     ))";
 
 constexpr const char* kInsertRun = R"(
-    INSERT INTO EvaluationRuns (started_at, protocol, seed, k) VALUES (?, ?, ?, ?))";
+    INSERT INTO EvaluationRuns (started_at, protocol, seed, k) VALUES (?, ?, ?, ?)
+    RETURNING run_id)";
 
 constexpr const char* kInsertMetric = R"(
     INSERT INTO EvaluationMetrics (run_id, model, metric, k, value, ci_low, ci_high)
@@ -93,8 +95,9 @@ QVector<EvaluationMetric> metricRowsOf(const ModelReport& model) {
 
 QSqlError EvaluationStore::ensureSchema() {
     QSqlQuery query(database_.connection());
+    const SqlDialect sql = database_.dialect();
     for (const char* statement : {kCreateRuns, kCreateMetrics})
-        if (!query.exec(QString::fromUtf8(statement))) return query.lastError();
+        if (!query.exec(sql.ddl(statement))) return query.lastError();
     return {};
 }
 
@@ -114,8 +117,10 @@ QSqlError EvaluationStore::saveRun(const EvaluationReport& report, qint64 seed, 
     run.addBindValue(protocolJson(report));
     run.addBindValue(seed);
     run.addBindValue(k);
-    if (!run.exec()) return fail(run);
-    const qint64 id = run.lastInsertId().toLongLong();
+    // RETURNING, not lastInsertId(): QPSQL has no last insert id for identity columns.
+    if (!run.exec() || !run.next()) return fail(run);
+    const qint64 id = run.value(0).toLongLong();
+    run.finish();
 
     QSqlQuery insert(db);
     insert.prepare(QString::fromUtf8(kInsertMetric));

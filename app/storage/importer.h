@@ -27,8 +27,9 @@ struct ImportSummary {
     double seconds = 0.0;
 };
 
-// Replaces the dataset (Anime, Users, UserAnimeInteractions) in the open `database` with the
-// two files, in ONE transaction, so re-importing the same files gives the same rows and a
+// Replaces the dataset (Anime, Users, UserAnimeInteractions) in the open `database` (SQLite:
+// batched INSERTs through the C API; PostgreSQL: COPY through libpq) with the two files, in ONE
+// transaction, so re-importing the same files gives the same rows and a
 // failure leaves the database exactly as it was. interaction_id numbers the accepted rows in
 // file order; rows naming an anime_id absent from the anime file are rejected. Rows are
 // streamed: memory holds only the anime and user id sets. Progress is reported in bytes read.

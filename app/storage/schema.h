@@ -1,54 +1,56 @@
 #pragma once
 
-// The SQLite schema and the statements the import uses, as raw-string constants with bound `?`
-// parameters only. Secondary indexes are separate statements because the import drops them and
+// The schema and the statements the import uses, as raw-string constants with bound `?`
+// parameters only. Table DDL holds SqlDialect tokens ({ID}, {KEY}, {BIGINT}, {DOUBLE}): run it
+// through SqlDialect::ddl(), which gives the classic SQLite text or its PostgreSQL equivalent.
+// Secondary indexes are separate statements because the import drops them and
 // builds them once after the bulk insert, which is several times faster than maintaining them
 // per row (except the user index while rows arrive in user order: see importer.cpp).
 namespace animerec::storage::schema {
 
 inline constexpr const char* kCreateAnime = R"(
     CREATE TABLE IF NOT EXISTS Anime (
-        anime_id INTEGER PRIMARY KEY,
+        anime_id {KEY},
         title TEXT NOT NULL,
         genre TEXT,
         type TEXT,
         episodes INTEGER,
-        rating REAL,
-        members INTEGER
+        rating {DOUBLE},
+        members {BIGINT}
     ))";
 
 inline constexpr const char* kCreateUsers = R"(
     CREATE TABLE IF NOT EXISTS Users (
-        user_id INTEGER PRIMARY KEY,
+        user_id {KEY},
         name TEXT,
         join_date TEXT
     ))";
 
 inline constexpr const char* kCreateInteractions = R"(
     CREATE TABLE IF NOT EXISTS UserAnimeInteractions (
-        interaction_id INTEGER PRIMARY KEY,
-        user_id INTEGER NOT NULL REFERENCES Users(user_id),
-        anime_id INTEGER NOT NULL REFERENCES Anime(anime_id),
+        interaction_id {ID},
+        user_id {BIGINT} NOT NULL REFERENCES Users(user_id),
+        anime_id {BIGINT} NOT NULL REFERENCES Anime(anime_id),
         rating INTEGER,
         status INTEGER,
         watched_episodes INTEGER,
-        timestamp INTEGER
+        timestamp {BIGINT}
     ))";
 
 // One row per successful import (a failed import rolls back, so it leaves no row either).
 inline constexpr const char* kCreateImportRuns = R"(
     CREATE TABLE IF NOT EXISTS ImportRuns (
-        run_id INTEGER PRIMARY KEY,
+        run_id {ID},
         started_at TEXT NOT NULL,
         anime_file TEXT NOT NULL,
         interactions_file TEXT NOT NULL,
-        anime_rows INTEGER NOT NULL,
-        users INTEGER NOT NULL,
-        interactions INTEGER NOT NULL,
-        anime_rejects INTEGER NOT NULL,
-        interaction_rejects INTEGER NOT NULL,
+        anime_rows {BIGINT} NOT NULL,
+        users {BIGINT} NOT NULL,
+        interactions {BIGINT} NOT NULL,
+        anime_rejects {BIGINT} NOT NULL,
+        interaction_rejects {BIGINT} NOT NULL,
         rejects_file TEXT,
-        seconds REAL NOT NULL
+        seconds {DOUBLE} NOT NULL
     ))";
 
 // A/B experiments (app/experiments): definitions, served lists and user feedback. Times are
@@ -56,46 +58,56 @@ inline constexpr const char* kCreateImportRuns = R"(
 // tables and must not cascade into experiment history.
 inline constexpr const char* kCreateExperiments = R"(
     CREATE TABLE IF NOT EXISTS Experiments (
-        experiment_id INTEGER PRIMARY KEY,
+        experiment_id {ID},
         name TEXT NOT NULL UNIQUE,
         salt TEXT NOT NULL,
         status TEXT NOT NULL,
         routes TEXT NOT NULL,
         variants TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        started_at INTEGER,
-        stopped_at INTEGER
+        created_at {BIGINT} NOT NULL,
+        updated_at {BIGINT} NOT NULL,
+        started_at {BIGINT},
+        stopped_at {BIGINT}
     ))";
 
 // items: anime ids, comma-separated, best first (position = index + 1).
 inline constexpr const char* kCreateExposures = R"(
     CREATE TABLE IF NOT EXISTS Exposures (
-        exposure_id INTEGER PRIMARY KEY,
-        experiment_id INTEGER NOT NULL,
+        exposure_id {ID},
+        experiment_id {BIGINT} NOT NULL,
         variant TEXT NOT NULL,
-        user_id INTEGER,
+        user_id {BIGINT},
         session_id TEXT,
         route TEXT NOT NULL,
         model TEXT,
         model_version TEXT,
         items TEXT NOT NULL,
-        served_at INTEGER NOT NULL
+        served_at {BIGINT} NOT NULL
     ))";
 
 inline constexpr const char* kCreateFeedback = R"(
     CREATE TABLE IF NOT EXISTS Feedback (
-        feedback_id INTEGER PRIMARY KEY,
-        user_id INTEGER NOT NULL,
-        anime_id INTEGER NOT NULL,
+        feedback_id {ID},
+        user_id {BIGINT},
+        anime_id {BIGINT} NOT NULL,
         event TEXT NOT NULL,
-        value REAL,
-        created_at INTEGER NOT NULL,
-        exposure_id INTEGER,
-        experiment_id INTEGER,
+        value {DOUBLE},
+        created_at {BIGINT} NOT NULL,
+        exposure_id {BIGINT},
+        experiment_id {BIGINT},
         variant TEXT,
-        position INTEGER
+        position INTEGER,
+        session_id TEXT
     ))";
+
+// Columns added after a table's first release: open() adds each one an older database lacks.
+struct AddedColumn {
+    const char* table;
+    const char* column;
+    const char* definition;
+};
+// Feedback of an anonymous session names the session (its user_id is NULL in new databases).
+inline constexpr AddedColumn kAddedColumns[] = {{"Feedback", "session_id", "TEXT"}};
 
 inline constexpr const char* kCreateTables[] = {kCreateAnime,       kCreateUsers,
                                                 kCreateInteractions, kCreateImportRuns,
