@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "data/interaction_record.h"
@@ -60,13 +61,29 @@ public:
     Interactions build() &&;
 
 private:
+    // Packed (25 bytes, not the 32 of {user id, Event}) and stored in fixed-size chunks that
+    // build() frees as it copies them out: with 100M+ events, the rows and the built CSR coexist
+    // at the peak of loading, and vector doubling would add up to another full copy.
+#pragma pack(push, 1)
     struct Row {
-        std::int64_t userId;
-        Event event;
+        std::int64_t order;
+        std::uint32_t slot;  // index into userIdOfSlot_, in order of first appearance
+        std::int32_t item;
+        float rating;
+        std::int32_t watchedEpisodes;
+        WatchStatus status;
     };
+#pragma pack(pop)
+    std::uint32_t slotOf(std::int64_t userId);
+
     int itemCount_;
-    std::vector<Row> rows_;
-    std::vector<std::int64_t> extraUsers_;
+    std::vector<std::vector<Row>> chunks_;
+    std::int64_t rowCount_ = 0;
+    std::unordered_map<std::int64_t, std::uint32_t> slots_;
+    std::vector<std::int64_t> userIdOfSlot_;
+    std::int64_t lastUserId_ = 0;  // rows usually come grouped by user: skips the hash lookup
+    std::uint32_t lastSlot_ = 0;
+    bool hasLast_ = false;
 };
 
 }  // namespace animerec

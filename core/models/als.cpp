@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/als_column_solver.h"
 #include "models/als_solver.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
@@ -88,7 +89,10 @@ void Als::computeGrams() {
 void Als::fit(const Dataset& data, const ProgressCallback& progress) {
     validate(config_);
     const WeightedMatrix byUser = buildWeightedMatrix(data, config_.confidence);
-    const WeightedMatrix byItem = byUser.transposed();
+    const bool cholesky = config_.solver == AlsConfig::Solver::Cholesky;
+    // Conjugate gradient solves the item side from the user-major matrix (als_column_solver.h);
+    // only the exact solver needs the transposed copy.
+    const WeightedMatrix byItem = cholesky ? byUser.transposed() : WeightedMatrix{};
     const int users = byUser.rows;
     const int items = byUser.cols;
     const int k = config_.factors;
@@ -103,19 +107,28 @@ void Als::fit(const Dataset& data, const ProgressCallback& progress) {
 
     const auto sweep = [&](const WeightedMatrix& rows, RowMatrixXf& solved,
                            const RowMatrixXf& fixed) {
-        const Eigen::MatrixXf gram = als::gramMatrix(fixed);
+        const Eigen::MatrixXf gram = als::gramMatrix(fixed, threads);
         const als::Problem problem{fixed, gram, config_.regularization, config_.alpha};
         parallelFor(
             0, rows.rows, threads,
             [&](int r) {
                 Eigen::VectorXf factor = solved.row(r).transpose();
-                if (config_.solver == AlsConfig::Solver::Cholesky)
+                if (cholesky)
                     als::solveCholesky(problem, rows.row(r), factor);
                 else
                     als::solveConjugateGradient(problem, rows.row(r), config_.cgSteps, factor);
                 solved.row(r) = factor.transpose();
             },
             16);
+    };
+    const auto itemSweep = [&] {
+        if (cholesky) {
+            sweep(byItem, y, x);
+            return;
+        }
+        als::solveColumnsConjugateGradient(byUser, x, als::gramMatrix(x, threads),
+                                           config_.regularization, config_.alpha, config_.cgSteps,
+                                           threads, y);
     };
 
     double totalConfidence = 0.0;
@@ -128,10 +141,10 @@ void Als::fit(const Dataset& data, const ProgressCallback& progress) {
     reportProgress(progress, {"als iteration", 0, config_.iterations, ""});
     for (int iteration = 1; iteration <= config_.iterations; ++iteration) {
         sweep(byUser, x, y);
-        sweep(byItem, y, x);
+        itemSweep();
         std::string detail;
         if (config_.computeLoss) {
-            const Eigen::MatrixXf gram = als::gramMatrix(y);
+            const Eigen::MatrixXf gram = als::gramMatrix(y, threads);
             const als::Problem problem{y, gram, config_.regularization, config_.alpha};
             std::vector<double> perUser(static_cast<std::size_t>(users), 0.0);
             parallelFor(
@@ -166,11 +179,9 @@ void Als::fit(const Dataset& data, const ProgressCallback& progress) {
     episodes_.resize(static_cast<std::size_t>(items), -1);
     popularity_.assign(static_cast<std::size_t>(items), 0.0f);
     float maxCount = 1.0f;
-    for (int i = 0; i < items; ++i) {
-        const auto count = static_cast<float>(byItem.row(i).size());
-        popularity_[static_cast<std::size_t>(i)] = count;
-        maxCount = std::max(maxCount, count);
-    }
+    for (const auto& entry : byUser.entries)
+        popularity_[static_cast<std::size_t>(entry.item)] += 1.0f;
+    for (float count : popularity_) maxCount = std::max(maxCount, count);
     for (auto& value : popularity_) value /= maxCount;
     trainingCurve_ = std::move(curve);
     computeGrams();
