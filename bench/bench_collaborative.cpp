@@ -3,9 +3,13 @@
 // holdout with seed 42, full ranking over the items occurring in the data, K = 10).
 //
 // Usage: bench_collaborative [DATA_DIR] [model ...] [name=value ...]
-//   models: popularity content als ease mf (default), or sasrec / gru; name=value overrides, prefixed by the model
-//   ("als.factors=64", "ease.lambda=300"). Prints NDCG@10, Recall@10 and training seconds next
-//   to the reference values for the same protocol.
+//   models: popularity content als ease mf (default), any other factory family (rp3beta,
+//   ease_rp3, sasrec, gru), or "tuned"; name=value overrides, prefixed by the model
+//   ("als.factors=64", "ease.lambda=300", "rp3beta.beta=0.4"). Prints NDCG@10, Recall@10 and
+//   training seconds next to the reference values for the same protocol.
+//   "tuned" chooses every parameter of the EASE + RP3beta blend on a validation split carved
+//   from P1's train part only (tuneBlendOnValidation below), refits on all of train and reports
+//   test; the test split plays no part in the choice.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,9 +23,12 @@
 #include "real_protocols.h"
 #include "data/dataset.h"
 #include "eval/evaluator.h"
+#include "eval/hyperparameter_search.h"
+#include "eval/search_spaces.h"
 #include "eval/split.h"
 #include "models/als.h"
 #include "models/ease.h"
+#include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
 #include "models/model_factory.h"
 
@@ -84,8 +91,78 @@ std::unique_ptr<Recommender> makeModel(const std::string& name,
         c.regularization = static_cast<float>(parameter(o, "mf.regularization", c.regularization));
         return std::make_unique<ExplicitMf>(c);
     }
-    // Every other family (content, sasrec, gru) with its defaults, through the factory.
-    return createRecommender(name);
+    // Every other family through the factory, with the "<name>." overrides.
+    ModelParameters parameters;
+    for (const auto& [key, value] : o)
+        if (key.rfind(name + ".", 0) == 0) parameters[key.substr(name.size() + 1)] = value;
+    return createRecommender(name, parameters);
+}
+
+// Best trial of a grid over `ranges` for `family` on the validation split; prints every trial.
+ModelParameters bestOnValidation(const Split& validation, const Catalog& catalog,
+                                 const std::string& family, ModelParameters fixed,
+                                 std::vector<ParameterRange> ranges) {
+    HyperparameterSearchOptions options;
+    options.model = family;
+    options.fixed = std::move(fixed);
+    options.ranges = std::move(ranges);
+    options.evaluator = real::protocolOptions();
+    options.evaluator.curveMaxK = 0;
+    const SearchResult result = searchHyperparameters(validation, catalog, options);
+    for (const Trial& trial : result.trials)
+        std::printf("  validation %-8s %-48s ndcg@10 %.4f recall@10 %.4f (%.1f s)\n",
+                    family.c_str(), describeParameters(trial.parameters).c_str(), trial.score,
+                    trial.report.metrics.at("recall@10"), trial.trainSeconds);
+    std::printf("  best %s: %s\n", family.c_str(),
+                describeParameters(result.bestTrial().parameters).c_str());
+    std::fflush(stdout);
+    return result.bestTrial().parameters;
+}
+
+// Every parameter of the EASE + RP3beta blend, chosen on a validation split carved from `train`
+// alone with P1's holdout scheme (20% per user, users with >= 5 events): EASE's lambda and
+// dropout, then RP3beta's alpha, beta and neighbours, then the blend weight over one fit of both
+// parts (w = 1 is tuned EASE alone, w = 0 tuned RP3beta alone).
+// The validation seed differs from P1's 42 so that the two per-user draws (seeded by seed and
+// user id) are independent streams. Validation figures run lower than test ones (~0.30 against
+// ~0.51 NDCG@10, not explained yet: the same gap shows with seed 42); only their order matters.
+constexpr std::uint64_t kValidationSeed = 4242;
+
+ModelParameters tuneBlendOnValidation(const Dataset& train) {
+    const Split validation = validationSplit(train.interactions, kValidationSeed);
+    std::printf("  validation split: %d evaluated users, %lld held-out items\n",
+                validation.testUserCount(), static_cast<long long>(validation.testItemCount()));
+    const ModelParameters ease = bestOnValidation(
+        validation, train.catalog, "ease", {},
+        {{"lambda", {50, 100, 200, 400}}, {"dropout", {0, 0.1, 0.25, 0.4, 0.55}}});
+    const ModelParameters rp3 = bestOnValidation(
+        validation, train.catalog, "rp3beta", {},
+        {{"alpha", {0.5, 0.8, 1.0, 1.2}}, {"beta", {0.3, 0.5, 0.7}}, {"neighbours", {200, 1000}}});
+
+    ModelParameters chosen = ease;
+    chosen.insert(rp3.begin(), rp3.end());
+    const auto made = createRecommender("ease_rp3", chosen);
+    auto* blend = dynamic_cast<EaseRp3Blend*>(made.get());
+    if (!blend) throw std::logic_error("the factory's ease_rp3 is not an EaseRp3Blend");
+    blend->fit(Dataset{train.catalog, validation.train});
+    EvaluatorOptions options = real::protocolOptions();
+    options.curveMaxK = 0;
+    const Evaluator evaluator(validation, train.catalog, options);
+    double bestScore = -1.0, bestWeight = 1.0;
+    for (int step = 0; step <= 10; ++step) {
+        const double weight = step / 10.0;
+        blend->setEaseWeight(static_cast<float>(weight));
+        const ModelReport report = evaluator.evaluate(*blend);
+        const double ndcg = report.metrics.at("ndcg@10");
+        std::printf("  validation ease_rp3 ease_weight=%.1f ndcg@10 %.4f recall@10 %.4f\n", weight,
+                    ndcg, report.metrics.at("recall@10"));
+        if (ndcg > bestScore) {
+            bestScore = ndcg;
+            bestWeight = weight;
+        }
+    }
+    chosen["ease_weight"] = bestWeight;
+    return chosen;
 }
 
 }  // namespace
@@ -125,7 +202,25 @@ int main(int argc, char** argv) {
         std::printf("%-12s %9s %9s %9s %9s %9s\n", "model", "NDCG@10", "ref", "Recall@10", "ref",
                     "train s");
         for (const auto& name : models) {
-            auto model = makeModel(name, overrides);
+            std::unique_ptr<Recommender> model;
+            if (name == "tuned") {
+                const auto start = std::chrono::steady_clock::now();
+                const ModelParameters chosen = tuneBlendOnValidation(train);
+                std::printf("%-12s chosen on validation in %.0f s: %s\n", name.c_str(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                                .count(),
+                            describeParameters(chosen).c_str());
+                // The blend's end point w = 1 is EASE alone: then train just EASE.
+                if (chosen.at("ease_weight") == 1.0) {
+                    model = createRecommender(
+                        "ease", {{"lambda", chosen.at("lambda")}, {"dropout", chosen.at("dropout")}});
+                    std::printf("%-12s = ease with the chosen lambda and dropout\n", name.c_str());
+                } else {
+                    model = createRecommender("ease_rp3", chosen);
+                }
+            } else {
+                model = makeModel(name, overrides);
+            }
             const auto fitStart = std::chrono::steady_clock::now();
             model->fit(train);
             const double seconds =

@@ -1,8 +1,8 @@
 // `animerec train collaborative [--tune]`: chooses the model that serves /recommend_collaborative.
-// ALS and EASE (defaults, or each family's default search with --tune) compete on a validation
-// split carved from the imported data; the winner by NDCG@10 is refitted on all of it and saved
-// with collaborative.json, which names it for `serve` and Studio, and the validation results are
-// stored as an evaluation run for Studio's history.
+// ALS, EASE and the EASE + RP3beta blend (defaults, or each family's default search with --tune)
+// compete on a validation split carved from the imported data; the winner by NDCG@10 is refitted
+// on all of it and saved with collaborative.json, which names it for `serve` and Studio, and the
+// validation results are stored as an evaluation run for Studio's history.
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
@@ -63,12 +63,13 @@ int runTrainCollaborative(const QStringList& commandArgs) {
                       "PATH", defaultDatabasePath()});
     parser.addOption(
         {"out-dir", "Directory for <family>.model and collaborative.json.", "DIR", "var/models"});
-    parser.addOption({"families", "Comma-separated families that compete.", "LIST", "als,ease"});
+    parser.addOption(
+        {"families", "Comma-separated families that compete.", "LIST", "als,ease,ease_rp3"});
     parser.addOption({"tune", "Search each family's default hyper-parameter space first."});
     parser.addOption({"seed", "Seed of the validation split.", "SEED", "42"});
     parser.addOption({"threads", "Evaluation worker threads (0 = all cores).", "N", "0"});
     if (const auto exit = parseOrExit(parser, args,
-                                      "Chooses the collaborative model (ALS or EASE) by NDCG@10 "
+                                      "Chooses the collaborative model (ALS, EASE or EASE + RP3beta) by NDCG@10 "
                                       "on a validation split, trains it on all data and saves it."))
         return *exit;
 

@@ -19,7 +19,9 @@ struct Split;
 //   content     genre_weight x members_weight           9 trials
 //   als         factors x regularization x alpha       18 trials (15 iterations)
 //   mf          factors x regularization x lr           8 trials (30 epochs), minimising rmse
-//   ease        lambda x dropout                        6 trials
+//   ease        lambda x dropout                        9 trials
+//   rp3beta     alpha x beta                            9 trials (about a second each)
+//   ease_rp3    lambda x ease_weight                    6 trials (one EASE fit each)
 // Returns nullopt for families whose trials take minutes (sasrec, gru) and writes why into
 // `skipped` when given. `seed` seeds random draws (none of the defaults draw) and is not a
 // model parameter. Throws std::invalid_argument for an unknown family.

@@ -8,8 +8,10 @@
 #include "models/als.h"
 #include "models/content_based.h"
 #include "models/ease.h"
+#include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
 #include "models/popularity.h"
+#include "models/rp3beta.h"
 #include "models/gru4rec.h"
 #include "models/sasrec.h"
 
@@ -172,6 +174,33 @@ std::unique_ptr<Recommender> makeEase(ParameterBinder& p) {
     return std::make_unique<Ease>(c);
 }
 
+void bindRp3(ParameterBinder& p, Rp3BetaConfig& c) {
+    p.bind("alpha", c.alpha, 1e-3, 10);
+    p.bind("beta", c.beta, 0, 10);
+    p.bind("neighbours", c.neighbours, 0, 1e6);
+}
+
+std::unique_ptr<Recommender> makeRp3Beta(ParameterBinder& p) {
+    Rp3BetaConfig c;
+    bindRp3(p, c);
+    p.bind("threads", c.threads, 0, 256);
+    return std::make_unique<Rp3Beta>(c);
+}
+
+// EASE's and RP3beta's parameters under their own names (they do not overlap).
+std::unique_ptr<Recommender> makeEaseRp3(ParameterBinder& p) {
+    EaseRp3BlendConfig c;
+    p.bind("lambda", c.ease.lambda, 1e-6, 1e9);
+    p.bind("max_items", c.ease.maxItems, 1, 30000);
+    p.bind("dropout", c.ease.dropout, 0, 0.99);
+    bindRp3(p, c.rp3);
+    p.bind("ease_weight", c.easeWeight, 0, 1);
+    int threads = 0;
+    p.bind("threads", threads, 0, 256);
+    c.ease.threads = c.rp3.threads = threads;
+    return std::make_unique<EaseRp3Blend>(c);
+}
+
 // One entry per model family, in presentation order. A family adds its line here and a make
 // function above; nothing else in the factory changes.
 const std::vector<Family>& families() {
@@ -181,6 +210,8 @@ const std::vector<Family>& families() {
         {"als", makeAls},
         {"mf", makeMf},
         {"ease", makeEase},
+        {"rp3beta", makeRp3Beta},
+        {"ease_rp3", makeEaseRp3},
         {"sasrec", makeSasrec},
         {"gru", makeGru},
     };

@@ -12,8 +12,8 @@ namespace animerec {
 // Named hyper-parameters ("factors" -> 128, "alpha" -> 20); unknown names are rejected.
 using ModelParameters = std::map<std::string, double>;
 
-// Stable model names, in presentation order: popularity, content, als, mf, ease, sasrec, gru
-// (only those built into this binary).
+// Stable model names, in presentation order: popularity, content, als, mf, ease, rp3beta,
+// ease_rp3, sasrec, gru (only those built into this binary).
 std::vector<std::string> knownModelNames();
 
 // Builds an untrained model of family `name` with its default config overridden by `parameters`.

@@ -7,9 +7,12 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/model_factory.cpp
   models/confidence.cpp
   models/als_solver.cpp
+  models/als_column_solver.cpp
   models/als.cpp
   models/explanations.cpp
   models/ease.cpp
+  models/rp3beta.cpp
+  models/ease_rp3_blend.cpp
   models/explicit_mf.cpp
   models/sequence_data.cpp
   models/sasrec_network.cpp

@@ -2,6 +2,7 @@
 animerec_add_test(test_top_k SOURCES models/test_top_k.cpp LIBS animerec_core)
 animerec_add_test(test_als SOURCES models/test_als.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_ease SOURCES models/test_ease.cpp models/planted_blocks.h LIBS animerec_core)
+animerec_add_test(test_rp3beta SOURCES models/test_rp3beta.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_explicit_mf SOURCES models/test_explicit_mf.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_nn_gradients SOURCES models/test_nn_gradients.cpp LIBS animerec_core)
 animerec_add_test(test_sasrec SOURCES models/test_sasrec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
@@ -13,3 +14,4 @@ animerec_add_test(test_model_io SOURCES models/test_model_io.cpp models/simple_f
 animerec_add_test(test_sequence_trainer SOURCES models/test_sequence_trainer.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
 animerec_add_test(test_sasrec_quality SOURCES models/test_sasrec_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_collaborative_quality SOURCES models/test_collaborative_quality.cpp LIBS animerec_core animerec_real_data)
+animerec_add_test(test_blend_quality SOURCES models/test_blend_quality.cpp LIBS animerec_core animerec_real_data)
