@@ -3,12 +3,18 @@
 precomputed lists (no model runs here), so the bench compares the Qt server's full request path
 against a typical Python service's HTTP + validation + JSON overhead alone.
 
+  reference_fastapi_server.py ids --db var/animerec.sqlite --out ids.json
+      (or --anime-csv anime.csv --interactions-csv ratings.csv): every anime and user id
   reference_fastapi_server.py precompute --from http://127.0.0.1:18481 --out lists.json \
-      --anime-ids 1,5,... --user-ids 1,2,...
-  reference_fastapi_server.py serve --lists lists.json --port 18482
+      --ids ids.json
+  reference_fastapi_server.py serve --lists lists.json --port 18482 --workers 2
 """
 import argparse
+import concurrent.futures
+import csv
 import json
+import os
+import sqlite3
 import sys
 import urllib.request
 
@@ -21,17 +27,40 @@ def fetch(base, method, path, body=None):
         return json.loads(response.read())
 
 
+def ids(args):
+    if args.db:
+        with sqlite3.connect(f"file:{args.db}?mode=ro", uri=True) as db:
+            anime = [row[0] for row in db.execute("SELECT anime_id FROM Anime ORDER BY anime_id")]
+            users = [row[0] for row in db.execute(
+                "SELECT DISTINCT user_id FROM UserAnimeInteractions ORDER BY user_id")]
+    else:
+        with open(args.anime_csv, newline="", encoding="utf-8") as source:
+            anime = sorted({int(row["anime_id"]) for row in csv.DictReader(source)})
+        found = set()
+        for path in args.interactions_csv or []:
+            with open(path, newline="", encoding="utf-8") as source:
+                found.update(int(row["user_id"]) for row in csv.DictReader(source))
+        users = sorted(found)
+    with open(args.out, "w", encoding="utf-8") as out:
+        json.dump({"anime": anime, "users": users}, out)
+    print(f"ids: {len(anime)} anime, {len(users)} users", file=sys.stderr)
+
+
 def precompute(args):
-    anime_ids = [int(x) for x in args.anime_ids.split(",") if x]
-    user_ids = [int(x) for x in args.user_ids.split(",") if x]
+    with open(args.ids, encoding="utf-8") as source:
+        known = json.load(source)
+
+    def many(path, field, values):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = pool.map(lambda v: fetch(args.source, "POST", path, {field: v, "top_n": 10}),
+                               values)
+            return {str(v): answer for v, answer in zip(values, answers)}
+
     lists = {
         "top": fetch(args.source, "GET", "/top"),
-        "content": {str(a): fetch(args.source, "POST", "/recommend_content_based",
-                                  {"anime_id": a, "top_n": 10}) for a in anime_ids},
-        "collaborative": {str(u): fetch(args.source, "POST", "/recommend_collaborative",
-                                        {"user_id": u, "top_n": 10}) for u in user_ids},
-        "session": {str(u): fetch(args.source, "POST", "/recommend_session_based",
-                                  {"user_id": u, "top_n": 10}) for u in user_ids},
+        "content": many("/recommend_content_based", "anime_id", known["anime"]),
+        "collaborative": many("/recommend_collaborative", "user_id", known["users"]),
+        "session": many("/recommend_session_based", "user_id", known["users"]),
     }
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(lists, out)
@@ -88,28 +117,42 @@ def make_app(lists):
     return app
 
 
+def app_from_environment():
+    """uvicorn factory for --workers > 1: each worker process loads the lists itself."""
+    with open(os.environ["REFERENCE_LISTS"], encoding="utf-8") as source:
+        return make_app(json.load(source))
+
+
 def serve(args):
     import uvicorn
 
-    with open(args.lists, encoding="utf-8") as source:
-        lists = json.load(source)
-    uvicorn.run(make_app(lists), host="127.0.0.1", port=args.port, log_level="warning",
-                access_log=False, loop="uvloop", http="httptools")
+    os.environ["REFERENCE_LISTS"] = os.path.abspath(args.lists)
+    uvicorn.run("reference_fastapi_server:app_from_environment", factory=True,
+                app_dir=os.path.dirname(os.path.abspath(__file__)), workers=args.workers,
+                host="127.0.0.1", port=args.port, log_level="warning", access_log=False,
+                loop="uvloop", http="httptools")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    known = commands.add_parser("ids")
+    known.add_argument("--db")
+    known.add_argument("--anime-csv")
+    known.add_argument("--interactions-csv", action="append")
+    known.add_argument("--out", required=True)
     pre = commands.add_parser("precompute")
     pre.add_argument("--from", dest="source", required=True)
     pre.add_argument("--out", required=True)
-    pre.add_argument("--anime-ids", required=True)
-    pre.add_argument("--user-ids", required=True)
+    pre.add_argument("--ids", required=True)
     run = commands.add_parser("serve")
     run.add_argument("--lists", required=True)
     run.add_argument("--port", type=int, default=18482)
+    run.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    {"precompute": precompute, "serve": serve}[args.command](args)
+    if args.command == "ids" and not (args.db or args.anime_csv):
+        parser.error("ids needs --db or --anime-csv")
+    {"ids": ids, "precompute": precompute, "serve": serve}[args.command](args)
 
 
 if __name__ == "__main__":

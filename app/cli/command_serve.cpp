@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <QThread>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -107,6 +108,7 @@ int runServe(const QStringList& args) {
         {"max-body-bytes", "Larger request bodies get 413.", "bytes", "65536"},
         {"cache-entries", "Rendered answers kept until the models change (0 = off).", "count",
          "10000"},
+        {"threads", "Event-loop threads accepting connections (0 = one per core).", "count", "0"},
     });
     if (const auto exitCode = parseOrExit(parser, args, "Serve recommendations over HTTP."))
         return *exitCode;
@@ -114,13 +116,14 @@ int runServe(const QStringList& args) {
     const auto port = integerOption(parser, "port", 0, 65535);
     const auto maxBody = integerOption(parser, "max-body-bytes", 1, 1 << 30);
     const auto cacheEntries = integerOption(parser, "cache-entries", 0, 10'000'000);
+    const auto threads = integerOption(parser, "threads", 0, 64);
     const auto level = service::parseLogLevel(parser.value("log-level"));
     QHostAddress host;
     if (!host.setAddress(parser.value("host"))) {
         err << "serve: --host: '" << parser.value("host") << "' is not an IP address\n";
         return 2;
     }
-    if (!port || !maxBody || !cacheEntries) return 2;
+    if (!port || !maxBody || !cacheEntries || !threads) return 2;
     if (!level) {
         err << "serve: --log-level: '" << parser.value("log-level")
             << "' is not one of debug, info, warning, error, off\n";
@@ -138,6 +141,7 @@ int runServe(const QStringList& args) {
     if (!data) return 1;
     const QString modelsDir = parser.value("models-dir");
     service::ModelRegistry registry(loadModelFile);
+    registry.setCatalogueSize(static_cast<int>(data->catalog.size()));
     service::MetricsRegistry metrics;
     const auto reload = [&] {
         const service::ReloadReport report = registry.loadDirectory(modelsDir);
@@ -165,6 +169,7 @@ int runServe(const QStringList& args) {
     http::ApiOptions options;
     options.maxBodyBytes = *maxBody;
     options.cacheEntries = static_cast<int>(*cacheEntries);
+    options.threads = *threads > 0 ? static_cast<int>(*threads) : QThread::idealThreadCount();
     options.adminToken = qgetenv("ANIMEREC_ADMIN_TOKEN");
     options.experiments = abTests.get();
     http::ApiServer server(recommendations, metrics, log, reload, options);

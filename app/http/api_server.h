@@ -2,8 +2,11 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QObject>
 #include <QString>
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include "http/api_endpoints.h"
 
@@ -19,34 +22,49 @@ struct ApiOptions {
     int cacheEntries = 10000;         // rendered answers kept per model generation; 0 = no cache
     // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the server.
     experiments::ExperimentService* experiments = nullptr;
+    // Event loops accepting connections: 1 = the thread that owns the ApiServer only; N > 1 adds
+    // N - 1 worker threads, each with its own listening socket on the same port (SO_REUSEPORT)
+    // so the kernel spreads connections over them. Admin, feedback and experiment routes always
+    // run on the owning thread (they use its database connection).
+    int threads = 1;
 };
 
 // Wires ApiEndpoints into a QHttpServer: one-line route lambdas, and around each endpoint the
 // parts every request shares (body size limit, timing, metrics, request log, 404/405, and a
 // catch-all so no exception unwinds through the event loop).
-// QHttpServer 6.4 runs every handler on the thread that owns it (the main thread).
+// QHttpServer 6.4 runs every handler on the thread that owns it, so one server is one core;
+// ApiOptions::threads runs several (the recommendation path is const and thread-safe).
 class ApiServer {
 public:
     ApiServer(const service::RecommendService& service, service::MetricsRegistry& metrics,
               service::RequestLog& log, ApiEndpoints::ReloadFunction reload, ApiOptions options);
+    ~ApiServer();
 
     // Starts listening; returns the bound port (useful with port 0) or 0 on failure.
     quint16 listen(const QHostAddress& address, quint16 port);
+    // Event loops serving requests (1 + worker threads started by listen()).
+    int threads() const { return 1 + static_cast<int>(workers_.size()); }
 
 private:
     using Endpoint = std::function<ApiReply()>;
+    struct Worker;
+    // `ownerThread`: the endpoint runs on the thread owning the ApiServer (a worker waits for it).
     QHttpServerResponse handle(const QString& route, const QHttpServerRequest& request,
-                               const Endpoint& endpoint);
+                               const Endpoint& endpoint, bool ownerThread = false);
+    ApiReply onOwnerThread(const Endpoint& endpoint);
     void missing(const QHttpServerRequest& request, QHttpServerResponder&& responder);
     void record(const QString& route, const QHttpServerRequest& request, const ApiReply& reply,
                 double seconds);
-    void registerRoutes();
+    void registerRoutes(QHttpServer& server);
+    quint16 listenShared(const QHostAddress& address, quint16 port);
 
     ApiEndpoints endpoints_;
     service::MetricsRegistry& metrics_;
     service::RequestLog& log_;
     ApiOptions options_;
+    QObject owner_;  // lives in the owning thread; owner-thread endpoints are queued to it
     QHttpServer server_;
+    std::vector<std::unique_ptr<Worker>> workers_;
 };
 
 }  // namespace animerec::http

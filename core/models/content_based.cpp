@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "util/binary_io.h"
+#include "util/parallel_for.h"
 
 namespace animerec {
 
@@ -101,8 +102,33 @@ void ContentBasedModel::fit(const Dataset& data, const ProgressCallback& progres
     reportProgress(progress, {"content: item vectors", 1, 2, {}});
     ItemFeatures profile = buildItemFeatures(data.catalog, config_.profile);
     reportProgress(progress, {"content: item vectors", 2, 2, {}});
+    std::vector<ScoredItem> neighbours = precomputeNeighbours(similarity, progress);
     similaritySpace_ = std::move(similarity);
     profileSpace_ = std::move(profile);
+    neighbours_ = std::move(neighbours);
+    neighbourWidth_ = std::min(kPrecomputedNeighbours, std::max(0, similaritySpace_.rows - 1));
+}
+
+std::vector<ScoredItem> ContentBasedModel::precomputeNeighbours(const ItemFeatures& similarity,
+                                                                const ProgressCallback& progress) {
+    const int items = similarity.rows;
+    const int width = std::min(kPrecomputedNeighbours, std::max(0, items - 1));
+    std::vector<ScoredItem> table(static_cast<std::size_t>(items) * static_cast<std::size_t>(width));
+    // Blocks of ~1% so progress is reported (and cancel honoured) from this thread only.
+    const int block = std::max(64, items / 100);
+    for (int from = 0; from < items; from += block) {
+        reportProgress(progress, {"content: neighbours", from, items, {}});
+        parallelFor(from, std::min(items, from + block), defaultThreadCount(), [&](int item) {
+            std::vector<float> scores(static_cast<std::size_t>(items));
+            dotAll(similarity, itemVector(similarity, item), scores);
+            const int self[] = {item};
+            const std::vector<ScoredItem> best = topK(scores, width, self);
+            std::copy(best.begin(), best.end(),
+                      table.begin() + static_cast<std::ptrdiff_t>(item) * width);
+        }, 8);
+    }
+    reportProgress(progress, {"content: neighbours", items, items, {}});
+    return table;
 }
 
 float ContentBasedModel::eventWeight(const Event& event, float userMean) const {
@@ -159,11 +185,26 @@ void ContentBasedModel::score(const UserQuery& query, std::span<float> scores) c
     dotAll(profileSpace_, userProfile(query.history), scores);
 }
 
-std::vector<ScoredItem> ContentBasedModel::similarItems(int item, int n) const {
+void ContentBasedModel::checkItem(int item) const {
     if (item < 0 || item >= similaritySpace_.rows)
         throw std::out_of_range("content: item index " + std::to_string(item) +
                                 " outside the catalogue of " +
                                 std::to_string(similaritySpace_.rows));
+}
+
+std::vector<ScoredItem> ContentBasedModel::similarItems(int item, int n) const {
+    checkItem(item);
+    // The table holds every other item when the catalogue is small, so any n is a prefix then.
+    const bool complete = neighbourWidth_ == similaritySpace_.rows - 1;
+    if (neighbourWidth_ > 0 && (n <= neighbourWidth_ || complete)) {
+        const auto first = neighbours_.begin() + static_cast<std::ptrdiff_t>(item) * neighbourWidth_;
+        return {first, first + std::clamp(n, 0, neighbourWidth_)};
+    }
+    return computeSimilarItems(item, n);
+}
+
+std::vector<ScoredItem> ContentBasedModel::computeSimilarItems(int item, int n) const {
+    checkItem(item);
     std::vector<float> scores(static_cast<std::size_t>(similaritySpace_.rows));
     dotAll(similaritySpace_, itemVector(similaritySpace_, item), scores);
     const int self[] = {item};
@@ -206,9 +247,12 @@ void ContentBasedModel::load(std::istream& in) {
     ItemFeatures profile = readFeatures(in);
     if (similarity.rows != profile.rows)
         throw std::runtime_error("content feature spaces disagree on the item count");
+    std::vector<ScoredItem> neighbours = precomputeNeighbours(similarity, {});
     config_ = config;
     similaritySpace_ = std::move(similarity);
     profileSpace_ = std::move(profile);
+    neighbours_ = std::move(neighbours);
+    neighbourWidth_ = std::min(kPrecomputedNeighbours, std::max(0, similaritySpace_.rows - 1));
 }
 
 }  // namespace animerec

@@ -47,6 +47,7 @@ public:
 
     // Number of modelled items N, their catalogue indices (most frequent first), and B[row, col]
     // over compact positions 0..N-1.
+    int itemCount() const override { return itemCount_; }
     int modelledItemCount() const { return static_cast<int>(items_.size()); }
     const std::vector<int>& modelledItems() const { return items_; }
     float weight(int row, int col) const {

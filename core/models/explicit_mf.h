@@ -51,6 +51,7 @@ public:
     // Training RMSE after each epoch.
     const std::vector<double>& trainingCurve() const { return trainingCurve_; }
     float globalMean() const { return globalMean_; }
+    int itemCount() const override { return itemCount_; }
 
 private:
     float predictRaw(const float* userFactor, float userBias, int item) const;

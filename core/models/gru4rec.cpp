@@ -112,6 +112,8 @@ struct Gru4RecModel::State {
 Gru4RecModel::Gru4RecModel(Gru4RecConfig config) : config_(std::move(config)) {}
 Gru4RecModel::~Gru4RecModel() = default;
 
+int Gru4RecModel::itemCount() const { return state_ ? state_->itemCount : -1; }
+
 void Gru4RecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);

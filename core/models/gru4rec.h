@@ -37,6 +37,7 @@ public:
     void load(std::istream& in) override;
 
     const Gru4RecConfig& config() const { return config_; }
+    int itemCount() const override;  // -1 before fit()/load()
     const std::vector<float>& trainingCurve() const;
     const std::vector<float>& validationCurve() const;
 

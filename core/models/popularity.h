@@ -44,7 +44,7 @@ public:
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
 
-    int itemCount() const { return static_cast<int>(count_.size()); }
+    int itemCount() const override { return static_cast<int>(count_.size()); }
     // One item's score under `mode`; throws std::out_of_range for a bad index.
     float scoreOf(int item, PopularityMode mode) const;
     // The n most popular items under the config's mode (or `mode`), best first, ties by index.

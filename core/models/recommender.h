@@ -46,6 +46,10 @@ public:
     virtual void save(std::ostream& out) const = 0;
     // Throws std::runtime_error on a malformed body; on throw the model is left unchanged.
     virtual void load(std::istream& in) = 0;
+
+    // Catalogue size the model was fitted on (scores mean something for items [0, n)), or -1 when
+    // the family does not report it. Serving refuses a model whose count differs from its catalogue.
+    virtual int itemCount() const { return -1; }
 };
 
 // The k best items of `scores`, best first, skipping every index in `exclude` (any order).

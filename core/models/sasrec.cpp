@@ -46,6 +46,8 @@ struct SasrecModel::State {
 SasrecModel::SasrecModel(SasrecConfig config) : config_(std::move(config)) {}
 SasrecModel::~SasrecModel() = default;
 
+int SasrecModel::itemCount() const { return state_ ? state_->itemCount() : -1; }
+
 void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);

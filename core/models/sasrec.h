@@ -42,6 +42,7 @@ public:
     void load(std::istream& in) override;
 
     const SasrecConfig& config() const { return config_; }
+    int itemCount() const override;  // -1 before fit()/load()
     // Mean training loss per epoch of the last fit (or as loaded).
     const std::vector<float>& trainingCurve() const;
     // Validation NDCG@10 per validation of the last fit (or as loaded).

@@ -54,13 +54,17 @@ inline std::shared_ptr<Dataset> makeDataset() {
 // Collaborative stand-in: prefers higher catalogue indices, whoever asks.
 class FixedCollaborative final : public Recommender {
 public:
-    std::string name() const override { return "fixed"; }
+    explicit FixedCollaborative(std::string name = "fixed") : name_(std::move(name)) {}
+    std::string name() const override { return name_; }
     void fit(const Dataset&, const ProgressCallback&) override {}
     void score(const UserQuery&, std::span<float> scores) const override {
         for (std::size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>(i);
     }
     void save(std::ostream&) const override {}
     void load(std::istream&) override {}
+
+private:
+    std::string name_;
 };
 
 // Session stand-in: the item after the last one watched comes first, then lower indices.

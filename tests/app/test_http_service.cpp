@@ -2,11 +2,16 @@
 // real sockets, serving real popularity/content models and test-only personal models.
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <mutex>
 #include <set>
+#include <sstream>
 
+#include "data/csv_dataset.h"
 #include "http/api_server.h"
 #include "http_test_fixture.h"
 #include "models/content_based.h"
@@ -39,6 +44,9 @@ private slots:
     void repeatedRequestsComeFromTheCache();
     void requestLogHasOneJsonLinePerRequest();
     void reloadKeepsOldModelOnFailure();
+    void reloadRefusesModelsOfAnotherCatalogue();
+    void precomputedNeighboursMatchTheDirectScan();
+    void workerThreadsShareThePort();
     void registryPrefersTheChosenFamily();
     void requestLogRotates();
     void notReadyWithoutModels();
@@ -363,13 +371,164 @@ void TestHttpService::reloadKeepsOldModelOnFailure() {
     QCOMPARE(ids(top.json()).first(), qint64(100));
 }
 
+void TestHttpService::reloadRefusesModelsOfAnotherCatalogue() {
+    const QByteArray auth = "Authorization: Bearer s3cret\r\n";
+    QFile::remove(QDir(modelsDir_).filePath("popularity.model"));  // the corrupt one from above
+    registry_->setCatalogueSize(data_->catalog.size());
+    const QString contentPath = QDir(modelsDir_).filePath("content.model");
+
+    // Trained before a re-import: the catalogue had one anime fewer.
+    Dataset older;
+    for (int i = 0; i + 1 < data_->catalog.size(); ++i) older.catalog.add(data_->catalog.at(i));
+    ContentBasedModel stale;
+    stale.fit(older);
+    QCOMPARE(stale.itemCount(), 11);
+    saveModelFile(contentPath.toStdString(), stale);
+    const HttpReply refused = request(port_, "POST", "/admin/reload", {}, auth);
+    QCOMPARE(refused.status, 500);
+    const QString reason = refused.json().value("failed").toArray().at(0).toString();
+    QVERIFY2(reason.contains("content.model") && reason.contains("11 items") &&
+                 reason.contains("catalogue has 12 anime"),
+             qPrintable(reason));
+    const HttpReply kept = post("/recommend_content_based", R"({"anime_id": 104, "top_n": 3})");
+    QCOMPARE(kept.status, 200);
+    QCOMPARE(kept.json().value("model_version").toString(), QString("content-v1"));
+
+    // Retrained on the catalogue it serves: accepted.
+    saveModelFile(contentPath.toStdString(), *content_);
+    QFile file(contentPath);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(120), QFileDevice::FileModificationTime));
+    file.close();
+    const HttpReply accepted = request(port_, "POST", "/admin/reload", {}, auth);
+    QCOMPARE(accepted.status, 200);
+    QVERIFY(accepted.json().value("loaded").toArray().at(0).toString().startsWith("content: content.model"));
+    const HttpReply fresh = post("/recommend_content_based", R"({"anime_id": 104, "top_n": 3})");
+    QVERIFY(fresh.json().value("model_version").toString() != "content-v1");
+    QCOMPARE(ids(fresh.json()), ids(kept.json()));
+}
+
+// On the real 12,294-anime catalogue the content model answers from its precomputed top-100
+// table; the lists must be exactly those of a scan over every item, over HTTP and after a reload.
+void TestHttpService::precomputedNeighboursMatchTheDirectScan() {
+    const std::string realDir = ANIMEREC_REAL_DATA_DIR;
+    auto data = std::make_shared<Dataset>(loadCsvDataset(realDir + "/cooperunion/anime.csv", {}));
+    QCOMPARE(data->catalog.size(), 12294);
+    auto content = std::make_shared<ContentBasedModel>();
+    content->fit(*data);
+    std::stringstream file;
+    content->save(file);
+    ContentBasedModel loaded;
+    loaded.load(file);
+
+    const int last = data->catalog.size() - 1;
+    const int width = ContentBasedModel::kPrecomputedNeighbours;
+    const auto same = [](const std::vector<ScoredItem>& a, const std::vector<ScoredItem>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i].item != b[i].item || a[i].score != b[i].score) return false;
+        return true;
+    };
+    for (const int item : {0, 1, 77, 1000, 4321, 6147, 9999, last})
+        for (const int n : {1, 10, 37, width, width + 1}) {
+            const std::vector<ScoredItem> direct = content->computeSimilarItems(item, n);
+            QCOMPARE(direct.size(), std::size_t(n));
+            QVERIFY2(same(content->similarItems(item, n), direct), qPrintable(QString("item %1 n %2").arg(item).arg(n)));
+            QVERIFY2(same(loaded.similarItems(item, n), direct), qPrintable(QString("loaded: item %1 n %2").arg(item).arg(n)));
+        }
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, content->similarItems(last + 1, 10));
+
+    service::ModelRegistry registry;
+    registry.install(ModelRole::Content, content, "real");
+    service::RecommendService service(data, registry);
+    service::MetricsRegistry metrics;
+    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
+    http::ApiServer server(service, metrics, log, {}, {});
+    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port != 0);
+    for (const int item : {0, 77, 4321, 9999, last})
+        for (const int n : {10, width}) {
+            const QByteArray body = QByteArray(R"({"anime_id": )") +
+                                    QByteArray::number(static_cast<qint64>(data->catalog.idAt(item))) +
+                                    R"(, "top_n": )" + QByteArray::number(n) + '}';
+            const HttpReply reply = request(port, "POST", "/recommend_content_based", body);
+            QCOMPARE(reply.status, 200);
+            QList<qint64> expected;
+            for (const ScoredItem& scored : content->computeSimilarItems(item, n))
+                expected << data->catalog.idAt(scored.item);
+            QCOMPARE(ids(reply.json()), expected);
+        }
+}
+
+namespace {
+// Collaborative stand-in that remembers which threads scored.
+class ThreadRecorder final : public Recommender {
+public:
+    std::string name() const override { return "thread_recorder"; }
+    void fit(const Dataset&, const ProgressCallback&) override {}
+    void score(const UserQuery&, std::span<float> scores) const override {
+        {
+            std::lock_guard lock(mutex_);
+            threads_.insert(QThread::currentThread());
+        }
+        for (std::size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>(i);
+    }
+    void save(std::ostream&) const override {}
+    void load(std::istream&) override {}
+    std::set<QThread*> threads() const {
+        std::lock_guard lock(mutex_);
+        return threads_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    mutable std::set<QThread*> threads_;
+};
+}  // namespace
+
+// With threads = 3 the kernel spreads connections over three event loops on one port; answers
+// are the same, and admin routes still run on the owning thread.
+void TestHttpService::workerThreadsShareThePort() {
+    auto recorder = std::make_shared<ThreadRecorder>();
+    service::ModelRegistry registry;
+    registry.install(ModelRole::Collaborative, recorder, "threads");
+    service::RecommendService service(data_, registry);
+    service::MetricsRegistry metrics;
+    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
+    std::set<QThread*> reloadThreads;
+    http::ApiOptions options;
+    options.threads = 3;
+    options.adminToken = "t";
+    options.cacheEntries = 0;  // every request scores, so the recorder sees every thread
+    http::ApiServer server(service, metrics, log, [&] {
+        reloadThreads.insert(QThread::currentThread());
+        return service::ReloadReport{};
+    }, options);
+    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port != 0);
+    QCOMPARE(server.threads(), 3);
+    const QByteArray expected = request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})").body;
+    QVERIFY(expected.contains("thread_recorder"));
+    for (int i = 0; i < 40; ++i) {
+        // A new connection each time (the fixture closes it), so each may land on another loop.
+        const HttpReply reply = request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.body, expected);
+        QCOMPARE(request(port, "POST", "/admin/reload", {}, "Authorization: Bearer t\r\n").status, 200);
+    }
+    QVERIFY2(recorder->threads().size() >= 2, "40 connections all went to one event loop");
+    QCOMPARE(reloadThreads, std::set<QThread*>{QThread::currentThread()});
+    QCOMPARE(metrics.requestCount("/recommend_collaborative", 200), qint64(41));
+}
+
 void TestHttpService::registryPrefersTheChosenFamily() {
-    // A loader that builds a test model named after the file's content; "broken" fails.
+    // A loader that builds a test model named after the file (as real model files are); a file
+    // holding "broken" fails.
     service::ModelRegistry registry([](const std::string& path) -> std::unique_ptr<Recommender> {
         QFile file(QString::fromStdString(path));
         if (!file.open(QIODevice::ReadOnly) || file.readAll() == "broken")
             throw std::runtime_error(path + ": broken");
-        return std::make_unique<FixedCollaborative>();
+        return std::make_unique<FixedCollaborative>(QFileInfo(file).baseName().toStdString());
     });
     QTemporaryDir models;
     const auto write = [&](const QString& name, const QByteArray& text) {
@@ -390,7 +549,11 @@ void TestHttpService::registryPrefersTheChosenFamily() {
     report = registry.loadDirectory(models.path());
     QVERIFY(report.ok());
     QVERIFY(registry.get(ModelRole::Collaborative)->path.endsWith("als.model"));  // chosen by training
-    QVERIFY(report.loaded.isEmpty());  // unchanged file: not reloaded
+    // Only the repaired ease file was read; als is unchanged. Both are available to experiments.
+    QCOMPARE(report.loaded.size(), qsizetype(1));
+    QVERIFY2(report.loaded.first().contains("ease.model"), qPrintable(report.loaded.first()));
+    QVERIFY(registry.get(ModelRole::Collaborative, "ease") != nullptr);
+    QVERIFY(registry.loadDirectory(models.path()).loaded.isEmpty());  // nothing changed: no reads
 }
 
 void TestHttpService::requestLogRotates() {
