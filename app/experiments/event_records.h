@@ -11,11 +11,14 @@ enum class FeedbackEvent { Click, Watch, Complete, Rate };
 QString feedbackEventName(FeedbackEvent event);
 std::optional<FeedbackEvent> parseFeedbackEvent(const QString& text);
 
-// One served list inside an experiment (table Exposures). Positions are implied: items[i] was
-// shown at position i + 1.
+// Variant name of the sampled lists served outside any experiment (experiment_id 0).
+inline const char* const kDefaultVariant = "default";
+
+// One served list (table Exposures): inside an experiment, or a sampled list outside any
+// (experimentId 0, variant "default"). Positions are implied: items[i] was shown at position i + 1.
 struct ExposureRecord {
     qint64 exposureId = 0;
-    qint64 experimentId = 0;
+    qint64 experimentId = 0;  // 0 = served outside any experiment
     QString variant;
     std::optional<qint64> userId;  // absent for anonymous sessions
     QString sessionId;             // empty for known users
@@ -26,11 +29,12 @@ struct ExposureRecord {
     qint64 servedAtMs = 0;      // milliseconds since the epoch, UTC
 };
 
-// One feedback event (table Feedback), attributed to the latest exposure of the same user that
-// showed the title (exposureId 0 when none did).
+// One feedback event (table Feedback) of a user or of an anonymous session, attributed to the
+// latest exposure of the same unit that showed the title (exposureId 0 when none did).
 struct FeedbackRecord {
     qint64 feedbackId = 0;
-    qint64 userId = 0;
+    std::optional<qint64> userId;  // absent for anonymous sessions
+    QString sessionId;             // empty for known users
     qint64 animeId = 0;
     FeedbackEvent event = FeedbackEvent::Click;
     std::optional<double> value;  // the rating for Rate

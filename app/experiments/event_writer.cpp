@@ -18,9 +18,10 @@ constexpr const char* kInsertExposure = R"(
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))";
 constexpr const char* kInsertFeedback = R"(
     INSERT INTO Feedback (user_id, anime_id, event, value, created_at, exposure_id, experiment_id,
-                          variant, position)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))";
-constexpr const char* kInsertUser = R"(INSERT OR IGNORE INTO Users (user_id) VALUES (?))";
+                          variant, position, session_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))";
+// Plain SQL that SQLite (>= 3.24) and PostgreSQL both accept.
+constexpr const char* kInsertUser = R"(INSERT INTO Users (user_id) VALUES (?) ON CONFLICT DO NOTHING)";
 constexpr const char* kInsertInteraction = R"(
     INSERT INTO UserAnimeInteractions (user_id, anime_id, rating, status, watched_episodes, timestamp)
     VALUES (?, ?, ?, ?, NULL, ?))";
@@ -205,7 +206,7 @@ bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>&
             continue;
         }
         const auto& f = std::get<FeedbackRecord>(row);
-        feedback.bindValue(0, f.userId);
+        feedback.bindValue(0, f.userId ? QVariant(*f.userId) : nullInt());
         feedback.bindValue(1, f.animeId);
         feedback.bindValue(2, feedbackEventName(f.event));
         feedback.bindValue(3,
@@ -215,11 +216,13 @@ bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>&
         feedback.bindValue(6, f.experimentId > 0 ? QVariant(f.experimentId) : nullInt());
         feedback.bindValue(7, f.variant.isEmpty() ? nullText() : QVariant(f.variant));
         feedback.bindValue(8, f.position > 0 ? QVariant(f.position) : nullInt());
+        feedback.bindValue(9, f.sessionId.isEmpty() ? nullText() : QVariant(f.sessionId));
         if (!feedback.exec()) return fail(feedback);
-        if (!addsToHistory(f.event)) continue;
-        user.bindValue(0, f.userId);
+        // An anonymous session has no stored history to add to.
+        if (!addsToHistory(f.event) || !f.userId) continue;
+        user.bindValue(0, *f.userId);
         if (!user.exec()) return fail(user);
-        interaction.bindValue(0, f.userId);
+        interaction.bindValue(0, *f.userId);
         interaction.bindValue(1, f.animeId);
         interaction.bindValue(2, f.event == FeedbackEvent::Rate && f.value
                                      ? QVariant(static_cast<qint64>(std::llround(*f.value)))
@@ -227,7 +230,7 @@ bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>&
         interaction.bindValue(3, f.event == FeedbackEvent::Watch      ? QVariant(kStatusWatching)
                                  : f.event == FeedbackEvent::Complete ? QVariant(kStatusCompleted)
                                                                       : nullInt());
-        interaction.bindValue(4, f.createdAtMs / 1000);
+        interaction.bindValue(4, static_cast<qint64>(f.createdAtMs / 1000));
         if (!interaction.exec()) return fail(interaction);
     }
     if (!db.commit()) {

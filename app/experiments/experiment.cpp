@@ -14,6 +14,11 @@ const QRegularExpression& namePattern() {
     return pattern;
 }
 
+const QRegularExpression& familyPattern() {
+    static const QRegularExpression pattern(QStringLiteral("^[a-z0-9_]{1,32}$"));
+    return pattern;
+}
+
 constexpr int kMinVariants = 2;
 constexpr int kMaxVariants = 10;
 constexpr double kShareTolerance = 1e-6;
@@ -61,6 +66,19 @@ std::optional<service::ModelRole> parseRole(const QString& text) {
     return std::nullopt;
 }
 
+std::optional<service::ModelRole> roleOfFamily(const QString& family) {
+    using service::ModelRole;
+    if (family == QLatin1String("popularity")) return ModelRole::Popularity;
+    if (family == QLatin1String("content")) return ModelRole::Content;
+    if (family == QLatin1String("ease") || family == QLatin1String("als") ||
+        family == QLatin1String("mf") || family == QLatin1String("rp3beta") ||
+        family == QLatin1String("ease_rp3"))
+        return ModelRole::Collaborative;
+    if (family == QLatin1String("sasrec") || family == QLatin1String("gru"))
+        return ModelRole::Session;
+    return std::nullopt;
+}
+
 const QStringList& experimentRoutes() {
     static const QStringList routes{QStringLiteral("/recommend_collaborative"),
                                     QStringLiteral("/recommend_session_based")};
@@ -72,6 +90,7 @@ QJsonObject ExperimentDefinition::toJson() const {
     for (const VariantDefinition& variant : variants)
         variantArray.append(QJsonObject{{QStringLiteral("name"), variant.name},
                                         {QStringLiteral("role"), service::roleName(variant.role)},
+                                        {QStringLiteral("model"), variant.model},
                                         {QStringLiteral("model_version"), variant.modelVersion},
                                         {QStringLiteral("share"), variant.share}});
     const auto time = [](qint64 ms) { return ms > 0 ? QJsonValue(ms) : QJsonValue(); };
@@ -158,16 +177,54 @@ std::variant<ExperimentDefinition, DefinitionError> definitionFromJson(const QJs
             return invalid(field + QStringLiteral(".name"),
                            QStringLiteral("variant '%1' appears twice").arg(variant.name));
         names.insert(variant.name);
-        const QString roleText = object.value(QStringLiteral("role")).toString();
-        const auto role = parseRole(roleText);
-        if (!role)
-            return invalid(
-                field + QStringLiteral(".role"),
-                QStringLiteral(
-                    "role '%1' is not one of popularity, content, collaborative, session")
-                    .arg(roleText));
-        variant.role = *role;
-        variant.modelVersion = object.value(QStringLiteral("model_version")).toString();
+        static const QStringList variantFields{QStringLiteral("name"), QStringLiteral("role"),
+                                               QStringLiteral("model"),
+                                               QStringLiteral("model_version"),
+                                               QStringLiteral("share")};
+        for (const QString& key : object.keys())
+            if (!variantFields.contains(key))
+                return invalid(field + u'.' + key,
+                               QStringLiteral("unknown field '%1'; allowed: %2")
+                                   .arg(key, variantFields.join(QStringLiteral(", "))));
+        const QJsonValue model = object.value(QStringLiteral("model"));
+        if (!model.isUndefined() &&
+            (!model.isString() || !familyPattern().match(model.toString()).hasMatch()))
+            return invalid(field + QStringLiteral(".model"),
+                           QStringLiteral("model must be a family name of 1-32 characters of "
+                                          "a-z 0-9 _ (\"als\", \"ease\", ...)"));
+        variant.model = model.toString();
+        const QJsonValue roleValue = object.value(QStringLiteral("role"));
+        if (roleValue.isUndefined() && !variant.model.isEmpty()) {
+            const auto implied = roleOfFamily(variant.model);
+            if (!implied)
+                return invalid(field + QStringLiteral(".role"),
+                               QStringLiteral("model '%1' is not a known family; give its role")
+                                   .arg(variant.model));
+            variant.role = *implied;
+        } else {
+            const QString roleText = roleValue.toString();
+            const auto role = parseRole(roleText);
+            if (!role)
+                return invalid(
+                    field + QStringLiteral(".role"),
+                    QStringLiteral(
+                        "role '%1' is not one of popularity, content, collaborative, session")
+                        .arg(roleText));
+            variant.role = *role;
+            const auto implied = roleOfFamily(variant.model);
+            if (implied && *implied != variant.role)
+                return invalid(field + QStringLiteral(".model"),
+                               QStringLiteral("model '%1' serves the %2 role, not %3")
+                                   .arg(variant.model, service::roleName(*implied), roleText));
+        }
+        const QJsonValue version = object.value(QStringLiteral("model_version"));
+        if (!version.isUndefined() && !version.isString())
+            return invalid(field + QStringLiteral(".model_version"),
+                           QStringLiteral("model_version must be a string"));
+        variant.modelVersion = version.toString();
+        if (!variant.modelVersion.isEmpty() && variant.model.isEmpty())
+            return invalid(field + QStringLiteral(".model_version"),
+                           QStringLiteral("model_version needs the model it is a version of"));
         const QJsonValue share = object.value(QStringLiteral("share"));
         if (!share.isUndefined()) {
             if (!share.isDouble() || !(share.toDouble() > 0.0) || share.toDouble() > 1.0)

@@ -18,13 +18,19 @@ QString statusName(ExperimentStatus status);
 std::optional<ExperimentStatus> parseStatus(const QString& text);
 std::optional<service::ModelRole> parseRole(const QString& text);
 
-// One arm: which model family serves it and what share of the traffic it gets.
+// One arm: which model serves it and what share of the traffic it gets. A variant that names a
+// model (and a version) is served by exactly that model or not at all: the experiment refuses to
+// start while it is not loaded, and a variant whose model went away answers 503.
 struct VariantDefinition {
     QString name;  // "control", "session", ...
     service::ModelRole role = service::ModelRole::Collaborative;
-    QString modelVersion;  // expected version; empty = whatever the registry serves
+    QString model;         // family ("als", "ease", ...); empty = the role's default model
+    QString modelVersion;  // expected version; empty = whatever version of the model is loaded
     double share = 0.0;    // shares of an experiment sum to 1
 };
+
+// The role a model family serves ("ease" -> collaborative); nullopt for a family it does not know.
+std::optional<service::ModelRole> roleOfFamily(const QString& family);
 
 struct ExperimentDefinition {
     qint64 id = 0;  // database key; 0 before it is stored
@@ -51,8 +57,10 @@ struct DefinitionError {
     QString message;
 };
 
-// Parses and validates {"name", "salt"?, "routes"?, "variants": [{"name", "role" | "model",
-// "model_version"?, "share"?}]}: names unique and well formed, roles known, shares positive and
+// Parses and validates {"name", "salt"?, "routes"?, "variants": [{"name", "role"?, "model"?,
+// "model_version"?, "share"?}]}: names unique and well formed, roles known (a known model family
+// implies its role; a model of another family needs one), model_version only with a model,
+// shares positive and
 // summing to 1 (+-1e-6; all omitted = equal shares), 2..10 variants, routes from
 // experimentRoutes() (default: all). Status and times are not taken from the body.
 std::variant<ExperimentDefinition, DefinitionError> definitionFromJson(const QJsonObject& json);

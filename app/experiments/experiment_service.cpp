@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QSqlError>
 #include <QThread>
+#include <cmath>
 
 #include "data/dataset.h"
 #include "experiments/experiment_store.h"
@@ -26,7 +27,51 @@ ExperimentService::ExperimentService(QString databasePath, std::shared_ptr<const
     : data_(std::move(data)),
       database_(std::make_unique<storage::Database>(
           databasePath, QStringLiteral("ab_admin_%1").arg(reinterpret_cast<quintptr>(this)))),
-      writer_(databasePath, writerOptions) {}
+      writer_(databasePath, writerOptions) {
+    bool ok = false;
+    const double share = qEnvironmentVariable("ANIMEREC_DEFAULT_EXPOSURE_SAMPLE").toDouble(&ok);
+    setDefaultExposureSample(ok ? share : kDefaultExposureSample);
+}
+
+void ExperimentService::setDefaultExposureSample(double share) {
+    // A period instead of a random draw: one atomic increment per request, and exact counts.
+    samplePeriod_ = share > 0.0 ? static_cast<std::uint64_t>(std::llround(1.0 / std::min(share, 1.0)))
+                                : 0;
+}
+
+double ExperimentService::defaultExposureSample() const {
+    const std::uint64_t period = samplePeriod_;
+    return period == 0 ? 0.0 : 1.0 / static_cast<double>(period);
+}
+
+bool ExperimentService::sampleDefaultExposure() {
+    const std::uint64_t period = samplePeriod_.load(std::memory_order_relaxed);
+    return period != 0 && served_.fetch_add(1, std::memory_order_relaxed) % period == 0;
+}
+
+Assignment ExperimentService::defaultAssignment() {
+    Assignment assignment;
+    assignment.variant = QString::fromLatin1(kDefaultVariant);
+    return assignment;
+}
+
+Result<std::shared_ptr<const service::ServedModel>> ExperimentService::modelFor(
+    const Assignment& assignment, const service::ModelRegistry& models) {
+    const QString role = service::roleName(assignment.role);
+    auto served = models.get(assignment.role, assignment.model);
+    const QString wanted = assignment.model.isEmpty() ? QStringLiteral("the default %1 model").arg(role)
+                                                      : QStringLiteral("model %1").arg(assignment.model);
+    const QString who = QStringLiteral("variant %1 of experiment %2 needs ")
+                            .arg(assignment.variant, assignment.experiment);
+    if (!served)
+        return ExperimentError{503, QStringLiteral("model"),
+                               who + wanted + QStringLiteral(" (%1), which is not loaded").arg(role)};
+    if (!assignment.modelVersion.isEmpty() && served->version != assignment.modelVersion)
+        return ExperimentError{503, QStringLiteral("model_version"),
+                               who + wanted + QStringLiteral(" version %1; the server has %2")
+                                                  .arg(assignment.modelVersion, served->version)};
+    return served;
+}
 
 ExperimentService::~ExperimentService() { writer_.flush(); }
 
@@ -71,7 +116,7 @@ std::optional<Assignment> ExperimentService::assign(const QString& route,
         if (index < 0) return std::nullopt;
         const VariantDefinition& variant = experiment.variants[static_cast<std::size_t>(index)];
         return Assignment{experiment.id, experiment.name, variant.name, variant.role,
-                          variant.modelVersion};
+                          variant.model, variant.modelVersion};
     }
     return std::nullopt;
 }
@@ -91,9 +136,9 @@ qint64 ExperimentService::recordExposure(const Assignment& assignment, const QSt
     record.items.reserve(served.items.size());
     for (const service::RecommendedItem& item : served.items) record.items.push_back(item.animeId);
     record.servedAtMs = nowMs();
-    if (userId) {
+    if (userId || !sessionId.isEmpty()) {
         std::lock_guard lock(mutex_);
-        auto& recent = recent_[*userId];
+        auto& recent = recent_[userId ? userUnit(*userId) : sessionUnit(sessionId)];
         recent.push_back({record.exposureId, record.experimentId, record.variant, record.items,
                           record.servedAtMs});
         if (recent.size() > kRecentExposuresPerUser) recent.pop_front();
@@ -126,8 +171,12 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
                                    .arg(feedbackEventName(input.event))};
     }
 
+    if (input.userId.has_value() == !input.sessionId.isEmpty())
+        return ExperimentError{422, QStringLiteral("user_id"),
+                               QStringLiteral("give either user_id or session_id")};
     FeedbackRecord record;
     record.userId = input.userId;
+    record.sessionId = input.sessionId;
     record.animeId = input.animeId;
     record.event = input.event;
     record.value = input.value;
@@ -135,9 +184,10 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     FeedbackReceipt receipt;
     {
         std::lock_guard lock(mutex_);
-        const auto found = recent_.find(input.userId);
+        const auto found = recent_.find(input.userId ? userUnit(*input.userId)
+                                                     : sessionUnit(input.sessionId));
         if (found != recent_.end()) {
-            for (auto exposure = found->second.rbegin(); exposure != found->second.rend();
+            for (auto exposure = found->rbegin(); exposure != found->rend();
                  ++exposure) {
                 if (record.createdAtMs - exposure->servedAtMs > kAttributionWindowMs) break;
                 const auto at =
@@ -156,13 +206,13 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     receipt.exposureId = record.exposureId;
     receipt.variant = record.variant;
     receipt.position = record.position;
-    if (input.event != FeedbackEvent::Click && item) {
+    if (input.event != FeedbackEvent::Click && item && input.userId) {
         Event event;
         event.item = *item;
         if (input.event == FeedbackEvent::Rate) event.rating = static_cast<float>(*input.value);
         if (input.event == FeedbackEvent::Watch) event.status = WatchStatus::Watching;
         if (input.event == FeedbackEvent::Complete) event.status = WatchStatus::Completed;
-        history_->append(input.userId, event);
+        history_->append(*input.userId, event);
         receipt.addedToHistory = true;
     }
     writer_.enqueue(std::move(record));
@@ -212,7 +262,8 @@ std::optional<ExperimentError> ExperimentService::checkOverlap(
 }
 
 Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
-                                                           const QString& action) {
+                                                           const QString& action,
+                                                           const service::ModelRegistry* models) {
     refresh();
     ExperimentStore store(*database_);
     QSqlError error;
@@ -235,6 +286,15 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
             std::lock_guard lock(mutex_);
             if (auto overlap = checkOverlap(experiment)) return *overlap;
         }
+        if (models)
+            for (const VariantDefinition& variant : experiment.variants) {
+                const auto served = modelFor({experiment.id, experiment.name, variant.name,
+                                              variant.role, variant.model, variant.modelVersion},
+                                             *models);
+                if (const auto* error = std::get_if<ExperimentError>(&served))
+                    return ExperimentError{409, error->field,
+                                           error->message + QStringLiteral("; cannot start")};
+            }
         experiment.status = ExperimentStatus::Running;
         if (experiment.startedAtMs == 0) experiment.startedAtMs = now;
     } else if (action == QLatin1String("pause")) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 #include <atomic>
@@ -8,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -48,11 +48,14 @@ struct Assignment {
     QString experiment;
     QString variant;
     service::ModelRole role = service::ModelRole::Collaborative;
+    QString model;         // family ("" = the role's default)
     QString modelVersion;  // expected version ("" = any)
 };
 
+// A user's (userId) or an anonymous session's (sessionId) feedback; exactly one is set.
 struct FeedbackInput {
-    qint64 userId = 0;
+    std::optional<qint64> userId;
+    QString sessionId;
     qint64 animeId = 0;
     FeedbackEvent event = FeedbackEvent::Click;
     std::optional<double> value;
@@ -78,6 +81,9 @@ public:
     static constexpr int kRecentExposuresPerUser = 16;
     static constexpr qint64 kAttributionWindowMs = 7LL * 24 * 3600 * 1000;
     static constexpr qint64 kRefreshIntervalMs = 2000;  // picks up `animerec ab` changes
+    // Share of the lists served outside any experiment that are logged (variant "default");
+    // ANIMEREC_DEFAULT_EXPOSURE_SAMPLE overrides it. See README (A/B tests) for the measurement.
+    static constexpr double kDefaultExposureSample = 0.01;
 
     // `data` validates anime ids and maps them to catalogue items (may be null for the CLI).
     ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
@@ -91,16 +97,29 @@ public:
     // (no experiment, paused, or an anonymous request without a session id).
     std::optional<Assignment> assign(const QString& route, std::optional<qint64> userId,
                                      const QString& sessionId);
+    // The model that must serve `assignment`: the variant's family at its version. A 503 error
+    // when that model is not loaded or has another version: a variant is never served by a model
+    // it did not name.
+    static Result<std::shared_ptr<const service::ServedModel>> modelFor(
+        const Assignment& assignment, const service::ModelRegistry& models);
     // Logs a served list; returns its exposure id.
     qint64 recordExposure(const Assignment& assignment, const QString& route,
                           std::optional<qint64> userId, const QString& sessionId,
                           const service::Recommendation& served);
+    // True for the share of calls set by setDefaultExposureSample(): log this list served outside
+    // an experiment (recordExposure with defaultAssignment()).
+    bool sampleDefaultExposure();
+    static Assignment defaultAssignment();
+    void setDefaultExposureSample(double share);
+    double defaultExposureSample() const;
     Result<FeedbackReceipt> recordFeedback(const FeedbackInput& input);
 
     // Creates an experiment from its JSON definition, or replaces a draft of the same name.
     Result<ExperimentDefinition> define(const QJsonObject& body);
-    // "start", "pause" or "stop".
-    Result<ExperimentDefinition> transition(const QString& name, const QString& action);
+    // "start", "pause" or "stop". With `models`, a start is refused (409) while a variant's model
+    // is not loaded there at the version it names.
+    Result<ExperimentDefinition> transition(const QString& name, const QString& action,
+                                            const service::ModelRegistry* models = nullptr);
     std::vector<ExperimentDefinition> experiments();
     // Flushes pending writes, then reads the experiment's log from the database.
     Result<AbReport> report(const QString& name, ReportOptions options);
@@ -132,8 +151,10 @@ private:
     mutable std::mutex mutex_;  // guards the fields below
     std::vector<ExperimentDefinition> experiments_;
     QElapsedTimer sinceRefresh_;
-    std::unordered_map<qint64, std::deque<RecentExposure>> recent_;  // by user id
+    QHash<QString, std::deque<RecentExposure>> recent_;  // by unit (userUnit, sessionUnit)
     std::atomic<qint64> nextExposureId_{1};
+    std::atomic<std::uint64_t> served_{0};  // lists offered to sampleDefaultExposure()
+    std::atomic<std::uint64_t> samplePeriod_{100};  // log one list in this many (0 = none)
 };
 
 }  // namespace animerec::experiments

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QVariant>
 
 #include "storage/database.h"
@@ -18,7 +19,8 @@ constexpr const char* kSelectExperiments = R"(
 constexpr const char* kInsertExperiment = R"(
     INSERT INTO Experiments (name, salt, status, routes, variants, created_at, updated_at,
                              started_at, stopped_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))";
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    RETURNING experiment_id)";
 constexpr const char* kUpdateExperiment = R"(
     UPDATE Experiments SET name = ?, salt = ?, status = ?, routes = ?, variants = ?,
         created_at = ?, updated_at = ?, started_at = ?, stopped_at = ?
@@ -29,7 +31,7 @@ constexpr const char* kSelectExposures = R"(
     FROM Exposures WHERE experiment_id = ? ORDER BY exposure_id)";
 constexpr const char* kSelectFeedback = R"(
     SELECT feedback_id, user_id, anime_id, event, value, created_at, exposure_id, experiment_id,
-           variant, position
+           variant, position, session_id
     FROM Feedback WHERE experiment_id = ? ORDER BY feedback_id)";
 
 QString compactJson(const QJsonArray& array) {
@@ -52,6 +54,7 @@ ExperimentDefinition definitionOf(const QSqlQuery& query) {
         variant.name = object.value(QStringLiteral("name")).toString();
         variant.role = parseRole(object.value(QStringLiteral("role")).toString())
                            .value_or(service::ModelRole::Collaborative);
+        variant.model = object.value(QStringLiteral("model")).toString();
         variant.modelVersion = object.value(QStringLiteral("model_version")).toString();
         variant.share = object.value(QStringLiteral("share")).toDouble();
         experiment.variants.push_back(variant);
@@ -116,7 +119,10 @@ QSqlError ExperimentStore::save(ExperimentDefinition& experiment) const {
     query.addBindValue(timeOrNull(experiment.stoppedAtMs));
     if (experiment.id != 0) query.addBindValue(experiment.id);
     if (!query.exec()) return query.lastError();
-    if (experiment.id == 0) experiment.id = query.lastInsertId().toLongLong();
+    if (experiment.id == 0) {
+        if (!query.next()) return query.lastError();
+        experiment.id = query.value(0).toLongLong();
+    }
     return {};
 }
 
@@ -158,7 +164,7 @@ QSqlError ExperimentStore::feedbackOf(qint64 experimentId,
     while (query.next()) {
         FeedbackRecord record;
         record.feedbackId = query.value(0).toLongLong();
-        record.userId = query.value(1).toLongLong();
+        if (!query.value(1).isNull()) record.userId = query.value(1).toLongLong();
         record.animeId = query.value(2).toLongLong();
         record.event = parseFeedbackEvent(query.value(3).toString()).value_or(FeedbackEvent::Click);
         if (!query.value(4).isNull()) record.value = query.value(4).toDouble();
@@ -167,6 +173,7 @@ QSqlError ExperimentStore::feedbackOf(qint64 experimentId,
         record.experimentId = query.value(7).toLongLong();
         record.variant = query.value(8).toString();
         record.position = query.value(9).toInt();
+        record.sessionId = query.value(10).toString();
         feedback.push_back(std::move(record));
     }
     return query.lastError().isValid() ? query.lastError() : QSqlError();

@@ -185,8 +185,19 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
                                                       {QStringLiteral("version"), served->version}})
                              : QJsonValue());
     }
+    // Every loaded family per role (the default first): what A/B variants can name.
+    QJsonObject available;
+    for (const service::ModelRole role : service::kAllModelRoles) {
+        QJsonArray families;
+        for (const auto& served : service_.models().all(role))
+            families.append(QJsonObject{{QStringLiteral("model"), served->family},
+                                        {QStringLiteral("version"), served->version}});
+        available.insert(service::roleName(role), families);
+    }
     const bool ready = service_.ready();
-    return ApiReply::json({{QStringLiteral("ready"), ready}, {QStringLiteral("models"), models}},
+    return ApiReply::json({{QStringLiteral("ready"), ready},
+                           {QStringLiteral("models"), models},
+                           {QStringLiteral("available"), available}},
                           ready ? 200 : 503);
 }
 

@@ -9,13 +9,16 @@
 #include "experiments/experiment_service.h"
 #include "experiments/recent_history.h"
 #include "http/api_endpoints.h"
+#include "service/metrics_registry.h"
 
 namespace animerec::http {
 
 namespace {
 
-const QStringList kFeedbackFields{QStringLiteral("user_id"), QStringLiteral("anime_id"),
-                                  QStringLiteral("event"), QStringLiteral("value")};
+const QStringList kFeedbackFields{QStringLiteral("user_id"), QStringLiteral("session_id"),
+                                  QStringLiteral("anime_id"), QStringLiteral("event"),
+                                  QStringLiteral("value")};
+constexpr qsizetype kMaxFeedbackSessionLength = 128;
 constexpr std::int64_t kMaxId = std::int64_t{1} << 53;
 
 ApiReply refused(const RequestError& error, QJsonObject params = {}) {
@@ -66,30 +69,129 @@ QByteArray ApiEndpoints::userKey(std::int64_t userId) const {
     return key;
 }
 
+// The anime ids of a rendered list, best first: each item object starts with "anime_id" and
+// titles are JSON-escaped, so the key cannot occur inside a string. Lets a cached answer still
+// be logged with the exact items it sent.
+std::vector<service::RecommendedItem> itemsOfBody(const QByteArray& body) {
+    static const QByteArray key = QByteArrayLiteral("{\"anime_id\":");
+    std::vector<service::RecommendedItem> items;
+    for (qsizetype at = body.indexOf(key); at >= 0; at = body.indexOf(key, at + key.size())) {
+        qsizetype end = at + key.size();
+        while (end < body.size() && body[end] >= '0' && body[end] <= '9') ++end;
+        service::RecommendedItem item;
+        item.animeId = body.mid(at + key.size(), end - at - key.size()).toLongLong();
+        items.push_back(item);
+    }
+    return items;
+}
+
+// The answer of the running experiment covering `route` when the unit is in one; else, for the
+// sampled share of lists (ExperimentService::sampleDefaultExposure), the default answer logged as
+// an exposure of variant "default". Answers to a user come from the response cache like any
+// other (keyed by variant, model and version), and every one of them is logged with the items
+// it sent, cache hit or not.
 std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
                                                      std::optional<std::int64_t> userId,
                                                      const QString& sessionId,
                                                      const std::vector<std::int64_t>& history,
                                                      int topN, const QJsonObject& params) const {
     if (!experiments_) return std::nullopt;
+    const bool collaborative = route == QLatin1String("/recommend_collaborative");
+    const auto logged = [&](const experiments::Assignment& assignment, ApiReply reply) {
+        if (reply.status == 200) {
+            service::Recommendation served;
+            served.model = reply.model;
+            served.modelVersion = reply.modelVersion;
+            served.items = itemsOfBody(reply.body);
+            experiments_->recordExposure(assignment, route, userId, sessionId, served);
+        }
+        return reply;
+    };
+    // The route's response cache, also for the answers logged here (this file cannot use the
+    // template in api_endpoints.cpp).
+    const auto fromCache = [&](const QByteArray& key, const QJsonObject& replyParams,
+                               const experiments::Assignment* shown, const auto& compute) {
+        const quint64 generation = service_.models().generation();
+        if (cache_.enabled()) {
+            if (auto entry = cache_.find(key, generation)) {
+                metrics_.countCache(true);
+                ApiReply reply;
+                reply.body = std::move(entry->body);
+                reply.model = std::move(entry->model);
+                reply.modelVersion = std::move(entry->modelVersion);
+                reply.params = replyParams;
+                return reply;
+            }
+            metrics_.countCache(false);
+        }
+        ApiReply reply = render(compute(), replyParams, shown);
+        if (reply.status == 200 && cache_.enabled())
+            cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
+        return reply;
+    };
     const auto assignment = experiments_->assign(route, userId, sessionId);
-    if (!assignment) return std::nullopt;
-    // Not cached: every served list must become an exposure with its items.
-    const auto outcome = userId ? service_.forUser(assignment->role, *userId, topN)
-                                : service_.forSession(assignment->role, history, topN);
-    if (const auto* served = std::get_if<service::Recommendation>(&outcome))
-        experiments_->recordExposure(*assignment, route, userId, sessionId, *served);
-    QJsonObject logged = params;
-    logged.insert(QStringLiteral("experiment"), assignment->experiment);
-    logged.insert(QStringLiteral("variant"), assignment->variant);
-    return render(outcome, logged, &*assignment);
+    if (!assignment) {
+        if (!experiments_->sampleDefaultExposure()) return std::nullopt;
+        const service::ModelRole role =
+            collaborative ? service::ModelRole::Collaborative : service::ModelRole::Session;
+        const auto defaultAssignment = experiments::ExperimentService::defaultAssignment();
+        if (!userId)
+            return logged(defaultAssignment,
+                          render(service_.forSession(role, history, topN), params));
+        // The same key as the route's own answer: a sampled list shares its cache entry.
+        const QByteArray key = (collaborative ? "collaborative:" : "session:") + userKey(*userId) +
+                               ':' + QByteArray::number(topN);
+        return logged(defaultAssignment, fromCache(key, params, nullptr, [&] {
+                          return service_.forUser(role, *userId, topN);
+                      }));
+    }
+    QJsonObject withVariant = params;
+    withVariant.insert(QStringLiteral("experiment"), assignment->experiment);
+    withVariant.insert(QStringLiteral("variant"), assignment->variant);
+    // Exactly the variant's model: when it is gone (or reloaded at another version) the variant
+    // answers 503 rather than silently serving another model.
+    const auto model = experiments::ExperimentService::modelFor(*assignment, service_.models());
+    if (const auto* missing = std::get_if<experiments::ExperimentError>(&model))
+        return refusedBy(*missing, withVariant);
+    const auto& pinned = std::get<std::shared_ptr<const service::ServedModel>>(model);
+    if (!userId)
+        return logged(*assignment,
+                      render(service_.forSession(assignment->role, history, topN, pinned),
+                             withVariant, &*assignment));
+    const QByteArray key = "ab:" + QByteArray::number(assignment->experimentId) + ':' +
+                           assignment->variant.toUtf8() + ':' + pinned->family.toUtf8() + '@' +
+                           pinned->version.toUtf8() + ':' + route.toUtf8() + ':' +
+                           userKey(*userId) + ':' + QByteArray::number(topN);
+    return logged(*assignment, fromCache(key, withVariant, &*assignment, [&] {
+                      return service_.forUser(assignment->role, *userId, topN, pinned);
+                  }));
 }
 
 ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
     const auto body = parseJsonObject(request.body(), kFeedbackFields);
     if (!body) return refused(body.error);
-    const auto userId = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
-    if (!userId) return refused(userId.error, *body);
+    // A known user's event, or an anonymous session's (the session_id its lists were served to).
+    std::optional<std::int64_t> userId;
+    QString sessionId;
+    const QJsonValue session = body->value(QStringLiteral("session_id"));
+    if (body->contains(QStringLiteral("user_id")) == !session.isUndefined())
+        return refused({422, QStringLiteral("user_id"),
+                        QStringLiteral("give either user_id or session_id (anonymous sessions)")},
+                       *body);
+    if (!session.isUndefined()) {
+        if (!session.isString() || session.toString().isEmpty() ||
+            session.toString().size() > kMaxFeedbackSessionLength)
+            return refused({422, QStringLiteral("session_id"),
+                            QStringLiteral("session_id must be a non-empty string of at most %1 "
+                                           "characters")
+                                .arg(kMaxFeedbackSessionLength)},
+                           *body);
+        sessionId = session.toString();
+    } else {
+        const auto user = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
+        if (!user) return refused(user.error, *body);
+        userId = *user;
+    }
     const auto animeId = integerField(*body, QStringLiteral("anime_id"), 0, kMaxId);
     if (!animeId) return refused(animeId.error, *body);
     const QJsonValue eventValue = body->value(QStringLiteral("event"));
@@ -108,14 +210,17 @@ ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
         number = value.toDouble();
     }
     if (!experiments_) return unavailable();
-    const auto outcome = experiments_->recordFeedback({*userId, *animeId, *event, number});
+    const auto outcome =
+        experiments_->recordFeedback({userId, sessionId, *animeId, *event, number});
     if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
         return refusedBy(*error, *body);
     const auto& receipt = std::get<experiments::FeedbackReceipt>(outcome);
     const QJsonValue attributed =
         receipt.exposureId > 0
             ? QJsonValue(QJsonObject{{QStringLiteral("exposure_id"), receipt.exposureId},
-                                     {QStringLiteral("experiment"), receipt.experiment},
+                                     {QStringLiteral("experiment"),
+                                      receipt.experiment.isEmpty() ? QJsonValue()
+                                                                   : QJsonValue(receipt.experiment)},
                                      {QStringLiteral("variant"), receipt.variant},
                                      {QStringLiteral("position"), receipt.position}})
             : QJsonValue();
@@ -201,7 +306,8 @@ ApiReply ApiEndpoints::experimentAction(const QString& name, const QString& acti
     if (!experiments_) return unavailable();
     const QJsonObject params{{QStringLiteral("experiment"), name},
                              {QStringLiteral("action"), action}};
-    const auto outcome = experiments_->transition(name, action);
+    // The server's own models decide whether a variant's model and version can be served.
+    const auto outcome = experiments_->transition(name, action, &service_.models());
     if (const auto* failure = std::get_if<experiments::ExperimentError>(&outcome))
         return refusedBy(*failure, params);
     ApiReply reply = ApiReply::json(std::get<experiments::ExperimentDefinition>(outcome).toJson());

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -53,24 +54,63 @@ ModelRegistry::ModelRegistry(Loader loader)
 
 std::shared_ptr<const ServedModel> ModelRegistry::get(ModelRole role) const {
     std::lock_guard lock(mutex_);
-    return models_[slot(role)];
+    return models_[slot(role)].defaultModel;
+}
+
+std::shared_ptr<const ServedModel> ModelRegistry::get(ModelRole role, const QString& family) const {
+    std::lock_guard lock(mutex_);
+    const RoleModels& models = models_[slot(role)];
+    if (family.isEmpty()) return models.defaultModel;
+    for (const auto& served : models.families)
+        if (served->family == family) return served;
+    return nullptr;
+}
+
+std::vector<std::shared_ptr<const ServedModel>> ModelRegistry::all(ModelRole role) const {
+    std::lock_guard lock(mutex_);
+    const RoleModels& models = models_[slot(role)];
+    std::vector<std::shared_ptr<const ServedModel>> result;
+    if (models.defaultModel) result.push_back(models.defaultModel);
+    for (const auto& served : models.families)
+        if (served != models.defaultModel) result.push_back(served);
+    return result;
+}
+
+void ModelRegistry::publish(ModelRole role, std::shared_ptr<const ServedModel> served,
+                            bool makeDefault) {
+    std::lock_guard lock(mutex_);
+    RoleModels& models = models_[slot(role)];
+    const auto same = std::find_if(models.families.begin(), models.families.end(),
+                                   [&](const auto& other) { return other->family == served->family; });
+    const bool wasDefault = same != models.families.end() && *same == models.defaultModel;
+    if (same != models.families.end())
+        *same = served;
+    else
+        models.families.push_back(served);
+    if (makeDefault || wasDefault || !models.defaultModel) models.defaultModel = std::move(served);
+    generation_.fetch_add(1, std::memory_order_release);
 }
 
 void ModelRegistry::install(ModelRole role, std::shared_ptr<const Recommender> model,
-                            QString version) {
+                            QString version, bool makeDefault) {
+    if (!model) {
+        // Removing the role's models (Studio before a retrain).
+        std::lock_guard lock(mutex_);
+        models_[slot(role)] = {};
+        generation_.fetch_add(1, std::memory_order_release);
+        return;
+    }
     auto served = std::make_shared<ServedModel>();
-    served->family = model ? QString::fromStdString(model->name()) : QString();
+    served->family = QString::fromStdString(model->name());
     served->model = std::move(model);
     served->version = std::move(version);
-    std::lock_guard lock(mutex_);
-    models_[slot(role)] = served->model ? std::move(served) : nullptr;
-    generation_.fetch_add(1, std::memory_order_release);
+    publish(role, std::move(served), makeDefault);
 }
 
 bool ModelRegistry::empty() const {
     std::lock_guard lock(mutex_);
-    for (const auto& model : models_)
-        if (model) return false;
+    for (const auto& models : models_)
+        if (models.defaultModel) return false;
     return true;
 }
 
@@ -79,7 +119,8 @@ QStringList ModelRegistry::candidates(ModelRole role, const QString& directory) 
         case ModelRole::Popularity: return {QStringLiteral("popularity")};
         case ModelRole::Content: return {QStringLiteral("content")};
         case ModelRole::Collaborative: {
-            QStringList families{QStringLiteral("ease"), QStringLiteral("als"), QStringLiteral("mf")};
+            QStringList families{QStringLiteral("ease"), QStringLiteral("als"), QStringLiteral("mf"),
+                                 QStringLiteral("rp3beta"), QStringLiteral("ease_rp3")};
             const QString chosen = chosenCollaborativeFamily(directory);
             if (!chosen.isEmpty()) {
                 families.removeAll(chosen);
@@ -100,6 +141,11 @@ std::shared_ptr<const ServedModel> ModelRegistry::loadFile(ModelRole role, const
         if (!loader_) throw std::runtime_error("no model loader configured");
         std::unique_ptr<Recommender> model = loader_(path.toStdString());
         if (!model) throw std::runtime_error("loader returned no model");
+        const int catalogue = catalogueSize_.load(std::memory_order_acquire);
+        if (catalogue >= 0 && model->itemCount() >= 0 && model->itemCount() != catalogue)
+            throw std::runtime_error("model has " + std::to_string(model->itemCount()) +
+                                     " items but the catalogue has " + std::to_string(catalogue) +
+                                     " anime; retrain it on this catalogue");
         auto served = std::make_shared<ServedModel>();
         served->family = QString::fromStdString(model->name());
         served->model = std::move(model);
@@ -120,27 +166,37 @@ ReloadReport ModelRegistry::loadDirectory(const QString& directory) {
     ReloadReport report;
     const QDir dir(directory);
     for (const ModelRole role : kAllModelRoles) {
-        // The first candidate that loads wins; a broken preferred file falls through to the next
-        // family only when nothing is serving yet (otherwise the current model keeps serving).
-        const auto current = get(role);
+        // Every family with a file is loaded (A/B variants may ask for any of them); a file that
+        // fails keeps its family's previous model.
+        const QStringList families = candidates(role, directory);
         bool found = false;
-        for (const QString& family : candidates(role, directory)) {
+        for (const QString& family : families) {
             const QFileInfo info(dir.filePath(family + QStringLiteral(".model")));
             if (!info.isFile()) continue;
             found = true;
+            const auto current = get(role, family);
             if (current && current->path == info.absoluteFilePath() &&
                 current->fileTime == info.lastModified() && current->fileSize == info.size())
-                break;  // unchanged since the last load
-            auto loaded = loadFile(role, info.absoluteFilePath(), report);
-            if (loaded) {
-                std::lock_guard lock(mutex_);
-                models_[slot(role)] = std::move(loaded);
-                generation_.fetch_add(1, std::memory_order_release);
-                break;
-            }
-            if (current) break;
+                continue;  // unchanged since the last load
+            // A file may hold another family than its name says; it is served under its own.
+            if (auto loaded = loadFile(role, info.absoluteFilePath(), report))
+                publish(role, std::move(loaded), false);
         }
         if (!found) report.missing << roleName(role);
+        // The default is the most preferred family that has ever loaded.
+        std::lock_guard lock(mutex_);
+        RoleModels& models = models_[slot(role)];
+        for (const QString& family : families) {
+            const auto preferred =
+                std::find_if(models.families.begin(), models.families.end(),
+                             [&](const auto& served) { return served->family == family; });
+            if (preferred == models.families.end()) continue;
+            if (*preferred != models.defaultModel) {
+                models.defaultModel = *preferred;
+                generation_.fetch_add(1, std::memory_order_release);
+            }
+            break;
+        }
     }
     return report;
 }

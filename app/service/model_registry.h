@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace animerec {
 class Recommender;
@@ -16,7 +17,8 @@ class Recommender;
 
 namespace animerec::service {
 
-// What a model is used for by the service; each role holds at most one model at a time.
+// What a model is used for by the service. A role serves one default model (the family its
+// directory prefers) and may hold other loaded families too, which A/B variants ask for by name.
 enum class ModelRole { Popularity, Content, Collaborative, Session };
 inline constexpr std::array kAllModelRoles{ModelRole::Popularity, ModelRole::Content,
                                            ModelRole::Collaborative, ModelRole::Session};
@@ -51,17 +53,29 @@ public:
     // `loader` reads one model file (loadModelFile when empty); it throws on a bad file.
     explicit ModelRegistry(Loader loader = {});
 
-    // The model serving `role`, or null when none is loaded.
+    // The model serving `role` by default, or null when none is loaded.
     std::shared_ptr<const ServedModel> get(ModelRole role) const;
-    // Publishes an in-memory model (tests, Studio after training).
-    void install(ModelRole role, std::shared_ptr<const Recommender> model, QString version);
+    // The loaded model of `family` ("als", "ease", ...) for `role`, default or not; null when that
+    // family is not loaded for the role. An empty family means the default.
+    std::shared_ptr<const ServedModel> get(ModelRole role, const QString& family) const;
+    // Every loaded model of `role`, the default first.
+    std::vector<std::shared_ptr<const ServedModel>> all(ModelRole role) const;
+    // Publishes an in-memory model (tests, Studio after training) under its family; it becomes
+    // the role's default unless `makeDefault` is false and the role already has one.
+    void install(ModelRole role, std::shared_ptr<const Recommender> model, QString version,
+                 bool makeDefault = true);
 
-    // Loads the files of `directory` that changed since the last load:
+    // Loads every model file of `directory` that changed since the last load:
     //   popularity.model, content.model,
-    //   collaborative: the family named by collaborative.json {"model": "ease"}, else ease, als, mf,
-    //   session: sasrec.model, else gru.model.
-    // A file that fails to load is reported and the role keeps its previous model.
+    //   collaborative: ease, als, mf, rp3beta, ease_rp3 (.model); the default is the family named
+    //     by collaborative.json {"model": "ease"}, else the first of that list that loads,
+    //   session: sasrec.model, gru.model; the default is sasrec, else gru.
+    // A file that fails to load is reported and its family keeps its previous model; the default
+    // moves to another family only when the preferred one has never loaded.
     ReloadReport loadDirectory(const QString& directory);
+    // The catalogue the models will serve: loadDirectory() refuses a file fitted on another item
+    // count (trained before a re-import) and keeps the previous model. -1 (default): no check.
+    void setCatalogueSize(int items) { catalogueSize_.store(items, std::memory_order_release); }
 
     bool empty() const;
     // Bumped on every change of any served model: caches of answers compare it to stay fresh.
@@ -72,10 +86,18 @@ private:
                                                 ReloadReport& report) const;
     static QStringList candidates(ModelRole role, const QString& directory);
 
+    // One role's models: the loaded families in preference order, and which one is the default.
+    struct RoleModels {
+        std::vector<std::shared_ptr<const ServedModel>> families;
+        std::shared_ptr<const ServedModel> defaultModel;
+    };
+    void publish(ModelRole role, std::shared_ptr<const ServedModel> served, bool makeDefault);
+
     Loader loader_;
     mutable std::mutex mutex_;
-    std::array<std::shared_ptr<const ServedModel>, kAllModelRoles.size()> models_;
+    std::array<RoleModels, kAllModelRoles.size()> models_;
     std::atomic<quint64> generation_{0};
+    std::atomic<int> catalogueSize_{-1};
     std::mutex loadMutex_;  // one loadDirectory() at a time (HTTP reload vs SIGHUP)
 };
 

@@ -86,8 +86,9 @@ Outcome<Recommendation> RecommendService::forHistory(ModelRole role, int user,
                                                      std::span<const Event> history, int topN,
                                                      std::uint64_t explorationKey,
                                                      const QString& coldReason,
-                                                     const std::vector<std::string>& genres) const {
-    const auto personal = models_.get(role);
+                                                     const std::vector<std::string>& genres,
+                                                     std::shared_ptr<const ServedModel> pinned) const {
+    const auto personal = pinned ? std::move(pinned) : models_.get(role);
     const QString why = !history.empty() && !personal
                             ? QStringLiteral("no %1 model loaded").arg(roleName(role))
                             : coldReason;
@@ -239,19 +240,42 @@ Outcome<Recommendation> RecommendService::popularFor(int user, std::span<const E
 }
 
 Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN) const {
+    return userAnswer(role, userId, topN, nullptr);
+}
+
+Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN,
+                                                  std::shared_ptr<const ServedModel> personal) const {
+    return userAnswer(role, userId, topN, std::move(personal));
+}
+
+Outcome<Recommendation> RecommendService::userAnswer(ModelRole role, std::int64_t userId, int topN,
+                                                     std::shared_ptr<const ServedModel> pinned) const {
     if (auto error = checkTopN(topN)) return *error;
     const int user = data_->interactions.userIndexOf(userId);
     std::vector<Event> merged;
     const std::span<const Event> history = historyOf(userId, user, merged);
     if (role == ModelRole::Popularity) return popularFor(user, history, topN);
     return forHistory(role, user, history, topN, static_cast<std::uint64_t>(userId),
-                      user < 0 && history.empty() ? kUnknownUser : QStringLiteral("short history"));
+                      user < 0 && history.empty() ? kUnknownUser : QStringLiteral("short history"),
+                      {}, std::move(pinned));
 }
 
 Outcome<Recommendation> RecommendService::forSession(ModelRole role,
                                                      std::span<const std::int64_t> animeIds,
                                                      int topN,
                                                      const std::vector<std::string>& genres) const {
+    return sessionAnswer(role, animeIds, topN, genres, nullptr);
+}
+
+Outcome<Recommendation> RecommendService::forSession(
+    ModelRole role, std::span<const std::int64_t> animeIds, int topN,
+    std::shared_ptr<const ServedModel> personal) const {
+    return sessionAnswer(role, animeIds, topN, {}, std::move(personal));
+}
+
+Outcome<Recommendation> RecommendService::sessionAnswer(
+    ModelRole role, std::span<const std::int64_t> animeIds, int topN,
+    const std::vector<std::string>& genres, std::shared_ptr<const ServedModel> pinned) const {
     if (auto error = checkTopN(topN)) return *error;
     auto history = historyFromIds(animeIds);
     if (const auto* error = std::get_if<ServiceError>(&history)) return *error;
@@ -262,7 +286,7 @@ Outcome<Recommendation> RecommendService::forSession(ModelRole role,
     if (role == ModelRole::Popularity) return popularFor(-1, events, topN);
     return forHistory(role, -1, events, topN, sessionKey(animeIds),
                       events.empty() ? QStringLiteral("empty history") : QStringLiteral("short history"),
-                      genres);
+                      genres, std::move(pinned));
 }
 
 void RecommendService::explain(Recommendation& answer, const ServedModel* served, int user,

@@ -81,6 +81,12 @@ public:
     // `genres` steer the cold-start answer while the history is empty (popular in these genres).
     Outcome<Recommendation> forSession(ModelRole role, std::span<const std::int64_t> animeIds,
                                        int topN, const std::vector<std::string>& genres = {}) const;
+    // The same two, personalised by `personal` (an A/B variant's model, which may not be the
+    // role's default) instead of the role's default; cold start is unchanged.
+    Outcome<Recommendation> forUser(ModelRole role, std::int64_t userId, int topN,
+                                    std::shared_ptr<const ServedModel> personal) const;
+    Outcome<Recommendation> forSession(ModelRole role, std::span<const std::int64_t> animeIds,
+                                       int topN, std::shared_ptr<const ServedModel> personal) const;
 
     // Events users added since the snapshot (POST /feedback), merged into their histories by
     // every per-user method. Set before serving starts; null = the snapshot only.
@@ -96,10 +102,17 @@ public:
 
 private:
     // Personal model when the history allows, else the cold-start policy (core/models/cold_start.h).
+    // `pinned` personalises instead of the role's default model when set.
     Outcome<Recommendation> forHistory(ModelRole role, int user, std::span<const Event> history,
                                        int topN, std::uint64_t explorationKey,
                                        const QString& coldReason,
-                                       const std::vector<std::string>& genres = {}) const;
+                                       const std::vector<std::string>& genres = {},
+                                       std::shared_ptr<const ServedModel> pinned = nullptr) const;
+    Outcome<Recommendation> userAnswer(ModelRole role, std::int64_t userId, int topN,
+                                       std::shared_ptr<const ServedModel> pinned) const;
+    Outcome<Recommendation> sessionAnswer(ModelRole role, std::span<const std::int64_t> animeIds,
+                                          int topN, const std::vector<std::string>& genres,
+                                          std::shared_ptr<const ServedModel> pinned) const;
     Recommendation rank(const ServedModel* served, int user, std::span<const Event> history,
                         std::span<const int> exclude, int topN, const QString& strategy) const;
     Recommendation fromItems(const ServedModel* served, const QString& strategy,

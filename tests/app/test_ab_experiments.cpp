@@ -156,7 +156,7 @@ void TestAbExperiments::assignmentIsStickyAndFollowsShares() {
     experiment.salt = "salt-1";
     for (qsizetype i = 0; i < shares.size(); ++i)
         experiment.variants.push_back(
-            {QStringLiteral("v%1").arg(i), ModelRole::Collaborative, {}, shares[i]});
+            {QStringLiteral("v%1").arg(i), ModelRole::Collaborative, {}, {}, shares[i]});
     constexpr int kUsers = 10000;
     std::vector<int> counts(static_cast<std::size_t>(shares.size()), 0);
     int moved = 0;

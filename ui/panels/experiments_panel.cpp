@@ -143,7 +143,7 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
                                                    QStringLiteral("collaborative-vs-session"), &ok);
         if (!ok) return;
         const QString variants = QInputDialog::getText(
-            this, tr("New experiment"), tr("Variants (name=role:share, comma-separated):"), QLineEdit::Normal,
+            this, tr("New experiment"), tr("Variants (name=role:share or name=model[@version]:share, comma-separated):"), QLineEdit::Normal,
             QStringLiteral("control=collaborative:0.5, treatment=session:0.5"), &ok);
         if (!ok) return;
         const QString error = createExperiment(name, variants.split(QLatin1Char(','), Qt::SkipEmptyParts));
@@ -201,12 +201,19 @@ QString ExperimentsPanel::createExperiment(const QString& name, const QStringLis
     if (!experiments) return tr("No database: import data first.");
     QJsonArray definitions;
     for (const QString& text : variants) {
-        // name=role[:share]
+        // name=role[:share] or name=model[@version][:share] ("als=als@20240101T120000Z:0.5")
         const QString trimmed = text.trimmed();
         const QString variantName = trimmed.section(QLatin1Char('='), 0, 0).trimmed();
         const QString spec = trimmed.section(QLatin1Char('='), 1);
-        QJsonObject variant{{QStringLiteral("name"), variantName},
-                            {QStringLiteral("role"), spec.section(QLatin1Char(':'), 0, 0).trimmed()}};
+        const QString servedBy = spec.section(QLatin1Char(':'), 0, 0).trimmed();
+        QJsonObject variant{{QStringLiteral("name"), variantName}};
+        if (experiments::parseRole(servedBy)) {
+            variant.insert(QStringLiteral("role"), servedBy);
+        } else {
+            variant.insert(QStringLiteral("model"), servedBy.section(QLatin1Char('@'), 0, 0));
+            if (servedBy.contains(QLatin1Char('@')))
+                variant.insert(QStringLiteral("model_version"), servedBy.section(QLatin1Char('@'), 1));
+        }
         bool ok = false;
         const double share = spec.section(QLatin1Char(':'), 1, 1).toDouble(&ok);
         variant.insert(QStringLiteral("share"), ok ? share : 1.0 / std::max<qsizetype>(1, variants.size()));
