@@ -72,7 +72,8 @@ Recommendation RecommendService::fromItems(const ServedModel* served, const QStr
 Recommendation RecommendService::rank(const ServedModel* served, int user,
                                       std::span<const Event> history, std::span<const int> exclude,
                                       int topN, const QString& strategy) const {
-    std::vector<float> scores;
+    // A catalogue-sized buffer per worker thread rather than per request.
+    thread_local std::vector<float> scores;
     const std::vector<float>* source = &countScores_;
     if (served) {
         scores.resize(static_cast<std::size_t>(data_->catalog.size()));
@@ -293,10 +294,15 @@ void RecommendService::explain(Recommendation& answer, const ServedModel* served
                                std::span<const Event> history) const {
     const auto* explainer = served ? dynamic_cast<const Explainer*>(served->model.get()) : nullptr;
     if (!explainer || history.empty()) return;
-    const UserQuery query{user, history};
-    for (RecommendedItem& item : answer.items)
-        for (const Contribution& contribution : explainer->explain(query, item.item, 3))
-            if (contribution.weight > 0) item.because.push_back(data_->catalog.idAt(contribution.item));
+    // All items of the answer in one call: ALS factors the user's system once for all of them.
+    std::vector<int> items;
+    items.reserve(answer.items.size());
+    for (const RecommendedItem& item : answer.items) items.push_back(item.item);
+    const auto reasons = explainer->explainItems(UserQuery{user, history}, items, 3);
+    for (std::size_t i = 0; i < answer.items.size() && i < reasons.size(); ++i)
+        for (const Contribution& contribution : reasons[i])
+            if (contribution.weight > 0)
+                answer.items[i].because.push_back(data_->catalog.idAt(contribution.item));
 }
 
 }  // namespace animerec::service

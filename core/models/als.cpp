@@ -64,6 +64,14 @@ bool allFinite(const std::vector<float>& values) {
 
 }  // namespace
 
+// One user's normal equations over a weighted history: the history's item factors (one row per
+// entry), their confidences c_j, and the Cholesky factor of A_u.
+struct Als::UserSystem {
+    RowMatrixXf history;
+    Eigen::VectorXf confidence;
+    Eigen::LLT<Eigen::MatrixXf> factor;
+};
+
 std::uint64_t historyFingerprint(std::span<const WeightedItem> row) {
     std::uint64_t hash = mix(row.size());
     for (const auto& entry : row) {
@@ -189,11 +197,12 @@ void Als::fit(const Dataset& data, const ProgressCallback& progress) {
 
 std::vector<float> Als::userFactorsFor(std::span<const Event> history) const {
     if (factors_ == 0) throw std::runtime_error("als: model is not trained");
-    const RowMatrixXf y = toMatrix(itemFactors_, itemCount_, factors_);
-    const Eigen::MatrixXf gram =
-        Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
-    Eigen::VectorXf x = Eigen::VectorXf::Zero(factors_);
-    als::solveCholesky({y, gram, config_.regularization, config_.alpha}, weighted(history), x);
+    const auto row = weighted(history);
+    if (row.empty()) return std::vector<float>(static_cast<std::size_t>(factors_), 0.0f);
+    // The Cholesky fold-in of als::solveCholesky, built on a view of Y rather than a copy.
+    const UserSystem system = userSystem(row);
+    const Eigen::VectorXf b = system.history.transpose() * system.confidence;
+    const Eigen::VectorXf x = system.factor.solve(b);
     return std::vector<float>(x.data(), x.data() + x.size());
 }
 
@@ -240,24 +249,67 @@ void Als::score(const UserQuery& query, std::span<float> scores) const {
 }
 
 std::vector<Contribution> Als::explain(const UserQuery& query, int item, int count) const {
+    const int items[] = {item};
+    return std::move(explainItems(query, items, count).front());
+}
+
+std::vector<std::vector<Contribution>> Als::explainItems(const UserQuery& query,
+                                                         std::span<const int> items,
+                                                         int count) const {
     if (factors_ == 0) throw std::runtime_error("als: model is not trained");
-    if (item < 0 || item >= itemCount_) return {};
+    std::vector<std::vector<Contribution>> result(items.size());
+    std::vector<int> targets;  // the known items of `items`, and where their answer goes
+    std::vector<std::size_t> slots;
+    for (std::size_t k = 0; k < items.size(); ++k)
+        if (items[k] >= 0 && items[k] < itemCount_) {
+            targets.push_back(items[k]);
+            slots.push_back(k);
+        }
     const auto row = weighted(query.history);
-    if (row.empty()) return {};
-    const RowMatrixXf y = toMatrix(itemFactors_, itemCount_, factors_);
-    const Eigen::MatrixXf gram =
-        Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
-    Eigen::MatrixXf a;
-    Eigen::VectorXf b;
-    als::normalEquations({y, gram, config_.regularization, config_.alpha}, row, a, b);
-    const Eigen::VectorXf weightedTarget = a.llt().solve(y.row(item).transpose());  // W_u y_i
-    std::vector<Contribution> all;
-    all.reserve(row.size());
-    for (const auto& entry : row) {
-        const float similarity = y.row(entry.item).dot(weightedTarget);
-        all.push_back({entry.item, similarity * (1.0f + config_.alpha * entry.strength)});
+    if (row.empty() || targets.empty()) return result;
+
+    // W_u depends on the history only: factor A_u once and solve for every target together,
+    // s_ij = y_j^T (A_u^-1 y_i). Y is read through a view (a copy is MBs per call).
+    const UserSystem system = userSystem(row);
+    RowMatrixXf targetFactors(static_cast<Eigen::Index>(targets.size()), factors_);
+    const ConstFactors y(itemFactors_.data(), itemCount_, factors_);
+    for (std::size_t t = 0; t < targets.size(); ++t)
+        targetFactors.row(static_cast<Eigen::Index>(t)) = y.row(targets[t]);
+    const Eigen::MatrixXf weightedTargets = system.factor.solve(targetFactors.transpose());
+    const Eigen::MatrixXf similarity = system.history * weightedTargets;  // |row| x targets
+
+    std::vector<Contribution> all(row.size());
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+        for (std::size_t j = 0; j < row.size(); ++j)
+            all[j] = {row[j].item,
+                      similarity(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(t)) *
+                          system.confidence[static_cast<Eigen::Index>(j)]};
+        result[slots[t]] = strongestContributions(all, count);
     }
-    return strongestContributions(std::move(all), count);
+    return result;
+}
+
+Als::UserSystem Als::userSystem(std::span<const WeightedItem> row) const {
+    const ConstFactors y(itemFactors_.data(), itemCount_, factors_);
+    const auto h = static_cast<Eigen::Index>(row.size());
+    UserSystem system;
+    system.history.resize(h, factors_);
+    system.confidence.resize(h);
+    // sum_j (c_j - 1) y_j y_j^T as one rank-|row| update of sqrt(c_j - 1) y_j (c_j - 1 =
+    // alpha f_j >= 0): a blocked, vectorised kernel instead of |row| rank-1 updates.
+    RowMatrixXf scaled(h, factors_);
+    for (Eigen::Index j = 0; j < h; ++j) {
+        const auto& entry = row[static_cast<std::size_t>(j)];
+        const float extra = config_.alpha * entry.strength;
+        system.history.row(j) = y.row(entry.item);
+        system.confidence[j] = 1.0f + extra;
+        scaled.row(j) = std::sqrt(std::max(0.0f, extra)) * system.history.row(j);
+    }
+    Eigen::MatrixXf a = Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
+    a.diagonal().array() += config_.regularization;
+    a.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
+    system.factor.compute(a);  // reads the lower triangle only
+    return system;
 }
 
 void Als::save(std::ostream& out) const {

@@ -50,6 +50,11 @@ public:
     // W_u = (YtY + Y^T (C_u - I) Y + reg I)^-1; the history items with the largest s_ij c_uj.
     std::vector<Contribution> explain(const UserQuery& query, int item,
                                       int count = 3) const override;
+    // The same for several items with one factorisation of the user's system (W_u depends on the
+    // history only): O(|h| k^2 + k^3 + |items| k^2) per call instead of per item.
+    std::vector<std::vector<Contribution>> explainItems(const UserQuery& query,
+                                                        std::span<const int> items,
+                                                        int count = 3) const override;
 
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
@@ -72,7 +77,10 @@ public:
     const std::vector<float>& itemFactors() const { return itemFactors_; }
 
 private:
+    struct UserSystem;
     std::vector<WeightedItem> weighted(std::span<const Event> history) const;
+    // A_u = YtY + reg I + sum_j (c_j - 1) y_j y_j^T of a non-empty weighted history, factored.
+    UserSystem userSystem(std::span<const WeightedItem> row) const;
     void computeGrams();
 
     AlsConfig config_;

@@ -4,6 +4,15 @@
 
 namespace animerec {
 
+std::vector<std::vector<Contribution>> Explainer::explainItems(const UserQuery& query,
+                                                               std::span<const int> items,
+                                                               int count) const {
+    std::vector<std::vector<Contribution>> result;
+    result.reserve(items.size());
+    for (const int item : items) result.push_back(explain(query, item, count));
+    return result;
+}
+
 std::vector<Contribution> strongestContributions(std::vector<Contribution> all, int count) {
     std::erase_if(all, [](const Contribution& c) { return c.weight == 0.0f; });
     const auto stronger = [](const Contribution& a, const Contribution& b) {

@@ -24,6 +24,13 @@ public:
     // Const and thread-safe like Recommender::score().
     virtual std::vector<Contribution> explain(const UserQuery& query, int item,
                                               int count = 3) const = 0;
+    // explain() for several items of one query: result[k] == explain(query, items[k], count).
+    // A served answer explains every recommended item of one request; models whose explanation
+    // has per-query work (ALS factors one k x k system per history) override this to do that
+    // work once. The default calls explain() per item.
+    virtual std::vector<std::vector<Contribution>> explainItems(const UserQuery& query,
+                                                                std::span<const int> items,
+                                                                int count = 3) const;
 };
 
 // The `count` largest contributions of `all`, largest first (ties by lower item index), skipping

@@ -25,6 +25,73 @@ AlsConfig smallConfig(AlsConfig::Solver solver = AlsConfig::Solver::ConjugateGra
     return config;
 }
 
+// Solves a x = b (n x n, row-major) by Gaussian elimination with partial pivoting, in double.
+std::vector<double> solveDense(std::vector<double> a, std::vector<double> b) {
+    const auto n = b.size();
+    for (std::size_t c = 0; c < n; ++c) {
+        std::size_t pivot = c;
+        for (std::size_t r = c + 1; r < n; ++r)
+            if (std::abs(a[r * n + c]) > std::abs(a[pivot * n + c])) pivot = r;
+        for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[pivot * n + k]);
+        std::swap(b[c], b[pivot]);
+        for (std::size_t r = c + 1; r < n; ++r) {
+            const double f = a[r * n + c] / a[c * n + c];
+            for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
+            b[r] -= f * b[c];
+        }
+    }
+    std::vector<double> x(n);
+    for (std::size_t r = n; r-- > 0;) {
+        double sum = b[r];
+        for (std::size_t k = r + 1; k < n; ++k) sum -= a[r * n + k] * x[k];
+        x[r] = sum / a[r * n + r];
+    }
+    return x;
+}
+
+// The explanation as the paper states it, computed the slow way in double: the user's
+// A_u = YtY + reg I + sum_j alpha f_j y_j y_j^T, solved afresh for one target item;
+// contribution of history item j = (y_j . A_u^-1 y_i) c_j. Also returns A_u^-1 sum_j c_j y_j
+// (the fold-in factors) through `foldIn`.
+std::vector<Contribution> slowExplanation(const Als& model, const Dataset& data,
+                                          std::span<const Event> history, int target, int count,
+                                          std::vector<double>* foldIn = nullptr) {
+    const int k = model.factors();
+    const auto& y = model.itemFactors();
+    const auto factor = [&](int item, int f) {
+        return static_cast<double>(y[static_cast<std::size_t>(item) * k + f]);
+    };
+    const auto row = weightedHistory(history, model.itemCount(), episodesByItem(data.catalog),
+                                     model.config().confidence);
+    const auto n = static_cast<std::size_t>(k);
+    std::vector<double> a(n * n, 0.0);
+    for (int item = 0; item < model.itemCount(); ++item)
+        for (int r = 0; r < k; ++r)
+            for (int c = 0; c < k; ++c) a[r * n + c] += factor(item, r) * factor(item, c);
+    for (int r = 0; r < k; ++r) a[r * n + r] += model.config().regularization;
+    std::vector<double> b(n, 0.0);
+    for (const auto& entry : row) {
+        const double extra = model.config().alpha * entry.strength;
+        for (int r = 0; r < k; ++r) {
+            b[r] += (1.0 + extra) * factor(entry.item, r);
+            for (int c = 0; c < k; ++c)
+                a[r * n + c] += extra * factor(entry.item, r) * factor(entry.item, c);
+        }
+    }
+    if (foldIn) *foldIn = solveDense(a, b);
+    std::vector<double> targetFactor(n);
+    for (int f = 0; f < k; ++f) targetFactor[f] = factor(target, f);
+    const auto weighted = solveDense(a, targetFactor);
+    std::vector<Contribution> all;
+    for (const auto& entry : row) {
+        double similarity = 0.0;
+        for (int f = 0; f < k; ++f) similarity += factor(entry.item, f) * weighted[f];
+        all.push_back({entry.item, static_cast<float>(
+                                       similarity * (1.0 + model.config().alpha * entry.strength))});
+    }
+    return strongestContributions(std::move(all), count);
+}
+
 std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
     std::vector<float> scores(static_cast<std::size_t>(items));
     model.score(query, scores);
@@ -158,6 +225,58 @@ private slots:
         }
         QCOMPARE(blockOf(reasons.front().item, split_.train.catalog.size()), 0);
         QVERIFY(model.explain({user, {}}, 5).empty());
+    }
+
+    // One factorisation per request (explainItems) gives what solving per item gave, and the
+    // fold-in reads the same system.
+    void explanationsMatchThePerItemSolve() {
+        Als model(smallConfig());
+        model.fit(split_.train);
+        const auto& train = split_.train.interactions;
+        const std::vector<int> targets{0, 5, 17, train.itemCount() - 1, -1, train.itemCount()};
+        for (const int user : {0, 7, train.userCount() - 1}) {
+            std::vector<Event> history(train.historyOf(user).begin(), train.historyOf(user).end());
+            history.resize(history.size() - 1);  // also an unknown (folded-in) history
+            for (const int asUser : {user, -1}) {
+                const UserQuery query{asUser, history};
+                const auto batch = model.explainItems(query, targets, 4);
+                QCOMPARE(batch.size(), targets.size());
+                for (std::size_t t = 0; t < targets.size(); ++t) {
+                    const auto single = model.explain(query, targets[t], 4);
+                    QCOMPARE(batch[t].size(), single.size());
+                    if (targets[t] < 0 || targets[t] >= train.itemCount()) {
+                        QVERIFY(batch[t].empty());
+                        continue;
+                    }
+                    const auto slow =
+                        slowExplanation(model, split_.train, history, targets[t], 1000);
+                    QCOMPARE(batch[t].size(), std::min<std::size_t>(4, slow.size()));
+                    float scale = 1e-6f;
+                    for (const auto& c : slow) scale = std::max(scale, std::abs(c.weight));
+                    for (std::size_t i = 0; i < batch[t].size(); ++i) {
+                        // Same weights in the same order; items may swap only on near-ties.
+                        QVERIFY2(std::abs(batch[t][i].weight - slow[i].weight) < 1e-3f * scale,
+                                 qPrintable(QString("user %1 item %2 rank %3: %4 vs %5")
+                                                .arg(user).arg(targets[t]).arg(i)
+                                                .arg(batch[t][i].weight).arg(slow[i].weight)));
+                        const auto same = std::find_if(slow.begin(), slow.end(), [&](auto& c) {
+                            return c.item == batch[t][i].item;
+                        });
+                        QVERIFY(same != slow.end());
+                        QVERIFY(std::abs(same->weight - batch[t][i].weight) < 1e-3f * scale);
+                        QCOMPARE(single[i].item, batch[t][i].item);
+                    }
+                }
+            }
+            std::vector<double> expected;
+            slowExplanation(model, split_.train, history, 0, 3, &expected);
+            const auto folded = model.userFactorsFor(history);
+            double norm = 1e-9;
+            for (double v : expected) norm = std::max(norm, std::abs(v));
+            for (std::size_t f = 0; f < expected.size(); ++f)
+                QVERIFY2(std::abs(folded[f] - expected[f]) < 1e-3 * norm,
+                         qPrintable(QString("factor %1: %2 vs %3").arg(f).arg(folded[f]).arg(expected[f])));
+        }
     }
 
     void saveLoadGivesIdenticalScores() {
