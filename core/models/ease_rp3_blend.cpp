@@ -88,21 +88,47 @@ void EaseRp3Blend::score(const UserQuery& query, std::span<float> scores) const 
     blend(query, scores);
 }
 
+namespace {
+
+std::vector<int> distinctHistoryItems(const UserQuery& query) {
+    std::vector<int> history;
+    for (const auto& event : query.history) history.push_back(event.item);
+    std::sort(history.begin(), history.end());
+    history.erase(std::unique(history.begin(), history.end()), history.end());
+    return history;
+}
+
+}  // namespace
+
 std::vector<Contribution> EaseRp3Blend::explain(const UserQuery& query, int item, int count) const {
-    if (item < 0 || item >= rp3_.itemCount()) return {};
+    const int items[] = {item};
+    return explainItems(query, items, count).front();
+}
+
+std::vector<std::vector<Contribution>> EaseRp3Blend::explainItems(const UserQuery& query,
+                                                                  std::span<const int> items,
+                                                                  int count) const {
+    std::vector<std::vector<Contribution>> result(items.size());
+    if (items.empty() || rp3_.itemCount() == 0) return result;
     // The scales depend on the whole score vector of this query, as in score().
     std::vector<float> scratch(static_cast<std::size_t>(rp3_.itemCount()));
     const Standardised scales = blend(query, scratch);
+    const std::vector<int> history = distinctHistoryItems(query);
+    for (std::size_t k = 0; k < items.size(); ++k)
+        result[k] = explainWith(scales, history, items[k], count);
+    return result;
+}
+
+std::vector<Contribution> EaseRp3Blend::explainWith(const Standardised& scales,
+                                                    std::span<const int> history, int item,
+                                                    int count) const {
+    if (item < 0 || item >= rp3_.itemCount()) return {};
     const auto positionOf = [&](int catalogueIndex) {
         return catalogueIndex >= 0 && catalogueIndex < static_cast<int>(easePosition_.size())
                    ? easePosition_[static_cast<std::size_t>(catalogueIndex)]
                    : -1;
     };
     const int target = positionOf(item);
-    std::vector<int> history;
-    for (const auto& event : query.history) history.push_back(event.item);
-    std::sort(history.begin(), history.end());
-    history.erase(std::unique(history.begin(), history.end()), history.end());
     std::vector<Contribution> all;
     for (int source : history) {
         float weight = scales.rp3Scale * rp3_.weight(source, item);

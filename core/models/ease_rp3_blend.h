@@ -46,6 +46,10 @@ public:
     // the same per-query sds as score(); largest first.
     std::vector<Contribution> explain(const UserQuery& query, int item,
                                       int count = 3) const override;
+    // The scales need a whole blended score vector: computed once for all the items.
+    std::vector<std::vector<Contribution>> explainItems(const UserQuery& query,
+                                                        std::span<const int> items,
+                                                        int count = 3) const override;
 
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
@@ -64,6 +68,9 @@ private:
     // Fills `scores` with the blend and returns the scales used.
     Standardised blend(const UserQuery& query, std::span<float> scores) const;
     void indexEaseItems();
+    // explain() for one item with the query's scales and its distinct history items.
+    std::vector<Contribution> explainWith(const Standardised& scales,
+                                          std::span<const int> history, int item, int count) const;
 
     EaseRp3BlendConfig config_;
     Ease ease_;

@@ -226,6 +226,19 @@ private slots:
         QVERIFY2(std::abs(total(10) - total(60) - expected) < 1e-3 * (1.0 + std::abs(expected)),
                  qPrintable(QString("%1 vs %2").arg(total(10) - total(60)).arg(expected)));
         QVERIFY(!blend.explain({3, history}, 10, 3).empty());
+        // Explaining a whole answer at once gives the same reasons as item by item.
+        const std::vector<int> items{10, 60, 3, 1000000};
+        const auto together = blend.explainItems({3, history}, items, 3);
+        QCOMPARE(together.size(), items.size());
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            const auto single = blend.explain({3, history}, items[k], 3);
+            QCOMPARE(together[k].size(), single.size());
+            for (std::size_t r = 0; r < single.size(); ++r) {
+                QCOMPARE(together[k][r].item, single[r].item);
+                QCOMPARE(together[k][r].weight, single[r].weight);
+            }
+        }
+        QVERIFY(together.back().empty());  // an index outside the catalogue has no reasons
     }
 
     void blendModelFileRoundTrip() {
