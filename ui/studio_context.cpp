@@ -22,9 +22,10 @@ StudioContext::StudioContext(const QString& databasePath, QObject* parent)
 
 StudioContext::~StudioContext() {
     service_.reset();  // the service refers to the registry
-    if (QSqlDatabase::contains(connectionName_)) {
-        QSqlDatabase::database(connectionName_, false).close();
-        QSqlDatabase::removeDatabase(connectionName_);
+    for (const QString& name : {connectionName_, connectionName_ + QStringLiteral("-write")}) {
+        if (!QSqlDatabase::contains(name)) continue;
+        QSqlDatabase::database(name, false).close();
+        QSqlDatabase::removeDatabase(name);
     }
 }
 
@@ -32,14 +33,23 @@ QString StudioContext::modelsDirectory() const {
     return QFileInfo(databasePath_).absoluteDir().filePath(QStringLiteral("models"));
 }
 
-QSqlDatabase StudioContext::database() {
-    if (!QSqlDatabase::contains(connectionName_)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName_);
+QSqlDatabase StudioContext::connection(const QString& name) {
+    if (!QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(databasePath_);
+        // The experiment writer and imports write from other connections: wait for their
+        // short transactions instead of failing with "database is locked".
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     }
-    QSqlDatabase db = QSqlDatabase::database(connectionName_, false);
+    QSqlDatabase db = QSqlDatabase::database(name, false);
     if (!db.isOpen() && QFileInfo::exists(databasePath_)) db.open();
     return db;
+}
+
+QSqlDatabase StudioContext::database() { return connection(connectionName_); }
+
+QSqlDatabase StudioContext::writeDatabase() {
+    return connection(connectionName_ + QStringLiteral("-write"));
 }
 
 bool StudioContext::hasData() {
@@ -78,7 +88,8 @@ BackgroundTask* StudioContext::reloadService() {
 }
 
 void StudioContext::notifyDataChanged() {
-    if (QSqlDatabase::contains(connectionName_)) QSqlDatabase::database(connectionName_, false).close();
+    for (const QString& name : {connectionName_, connectionName_ + QStringLiteral("-write")})
+        if (QSqlDatabase::contains(name)) QSqlDatabase::database(name, false).close();
     emit dataChanged();
     reloadService();
 }

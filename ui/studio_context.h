@@ -29,6 +29,10 @@ public:
     QString modelsDirectory() const;
     // The GUI thread's connection (opened on first use; invalid when the file does not exist).
     QSqlDatabase database();
+    // The GUI thread's connection for writes. Separate from database() because the browsing
+    // models keep read statements open (lazy fetching), and an open read snapshot cannot become
+    // a write once another connection (the experiment writer, the embedded server) committed.
+    QSqlDatabase writeDatabase();
     // True when the database holds at least one anime.
     bool hasData();
 
@@ -55,6 +59,8 @@ signals:
     void taskStarted(animerec::ui::BackgroundTask* task);
 
 private:
+    QSqlDatabase connection(const QString& name);
+
     QString databasePath_;
     QString connectionName_;
     std::unique_ptr<service::ModelRegistry> models_;

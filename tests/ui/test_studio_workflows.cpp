@@ -166,8 +166,9 @@ private slots:
             QVERIFY(panel->addTitle(service->dataset().catalog.idAt(item), 8));
         QCOMPARE(panel->list(2)->strategy(), QStringLiteral("collaborative"));
         QCOMPARE(panel->historySize(), 6);
-        // The user and the ratings are in the database.
-        QSqlQuery query(window.context()->database());
+        // The user and the ratings are in the database (read on the write connection: the
+        // browsing connection may still hold the snapshot its lazily fetched tables began).
+        QSqlQuery query(window.context()->writeDatabase());
         QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1").arg(id)));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 6);

@@ -170,13 +170,15 @@ void NewUserPanel::setFavouriteGenres(const QStringList& genres) {
 }
 
 qint64 NewUserPanel::createUser(const QString& name) {
-    QSqlDatabase db = context_->database();
+    QSqlDatabase db = context_->writeDatabase();
     QSqlQuery next(db);
     if (!db.isOpen() || !next.exec(QString::fromLatin1(kNextUserId)) || !next.next()) {
         userLabel_->setText(tr("Cannot create a user: no database (import data first)."));
+        qWarning("new user: %s", qPrintable(next.lastError().text()));
         return 0;
     }
     const qint64 id = next.value(0).toLongLong();
+    next.finish();  // no read left open on the write connection
     QSqlQuery insert(db);
     insert.prepare(QString::fromLatin1(kInsertUser));
     insert.addBindValue(id);
@@ -184,6 +186,7 @@ qint64 NewUserPanel::createUser(const QString& name) {
     insert.addBindValue(joinDate_->date().toString(Qt::ISODate));
     if (!insert.exec()) {
         userLabel_->setText(tr("Cannot create the user: %1").arg(insert.lastError().text()));
+        qWarning("new user: %s", qPrintable(insert.lastError().text()));
         return 0;
     }
     userId_ = id;
@@ -201,7 +204,7 @@ bool NewUserPanel::addTitle(qint64 animeId, int rating) {
     const AnimeRecord* anime = service ? service->anime(animeId) : nullptr;
     if (!anime) return false;
     if (userId_ != 0) {
-        QSqlQuery insert(context_->database());
+        QSqlQuery insert(context_->writeDatabase());
         insert.prepare(QString::fromLatin1(kInsertRating));
         insert.addBindValue(userId_);
         insert.addBindValue(animeId);
