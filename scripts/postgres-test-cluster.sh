@@ -6,6 +6,9 @@
 # Usage: scripts/postgres-test-cluster.sh start STATE_DIR   start (or reuse) and print the URL
 #        scripts/postgres-test-cluster.sh url STATE_DIR     print the URL of a running cluster
 #        scripts/postgres-test-cluster.sh stop STATE_DIR    stop it and delete its files
+#        scripts/postgres-test-cluster.sh restart STATE_DIR [SECONDS]
+#                                   stop the server (every connection breaks), stay down SECONDS
+#                                   (default 0), start it again with the same data and URL
 # STATE_DIR (created) remembers where the cluster lives; `url` is also written to STATE_DIR/url.
 # The URL is postgresql://animerec@/animerec?host=SOCKET_DIR (database "animerec", user
 # "animerec", superuser, so tests may CREATE DATABASE).
@@ -17,7 +20,7 @@ set -euo pipefail
 action="${1:-}"
 state="${2:-}"
 if [ -z "$action" ] || [ -z "$state" ]; then
-  sed -n '2,14p' "$0" >&2
+  sed -n '2,17p' "$0" >&2
   exit 2
 fi
 
@@ -75,6 +78,7 @@ case "$action" in
     fi
     options="-k $cluster -c listen_addresses= -c fsync=off -c full_page_writes=off \
 -c synchronous_commit=off -c wal_level=minimal -c max_wal_senders=0 -c max_connections=50"
+    echo "$options" > "$cluster/options"
     if ! as_owner "$bin/pg_ctl" -D "$cluster/data" -o "$options" -l "$cluster/server.log" \
         -w -t 60 start > /dev/null; then
       cat "$cluster/server.log" >&2 || true
@@ -88,6 +92,18 @@ case "$action" in
     running "$cluster" || fail "no running cluster recorded in $state (run: $0 start $state)"
     url_of "$cluster"
     ;;
+  restart)
+    cluster="$(cluster_of_state)"
+    running "$cluster" || fail "no running cluster recorded in $state (run: $0 start $state)"
+    as_owner "$bin/pg_ctl" -D "$cluster/data" -m fast -w stop > /dev/null || fail "pg_ctl stop failed"
+    sleep "${3:-0}"
+    if ! as_owner "$bin/pg_ctl" -D "$cluster/data" -o "$(cat "$cluster/options")" \
+        -l "$cluster/server.log" -w -t 60 start > /dev/null; then
+      tail -n 20 "$cluster/server.log" >&2 || true
+      fail "pg_ctl start failed"
+    fi
+    echo "postgres-test-cluster: restarted"
+    ;;
   stop)
     cluster="$(cluster_of_state)"
     if [ -n "$cluster" ] && [ -d "$cluster" ]; then
@@ -98,6 +114,6 @@ case "$action" in
     echo "postgres-test-cluster: stopped"
     ;;
   *)
-    fail "unknown action '$action' (start, url or stop)"
+    fail "unknown action '$action' (start, url, restart or stop)"
     ;;
 esac

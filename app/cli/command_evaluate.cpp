@@ -118,7 +118,7 @@ std::optional<LoadedSplit> loadSplit(const QCommandLineParser& parser, QTextStre
 
 int runEvaluate(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     parser.addOption(
         {"anime", "Anime CSV of a user-supplied split (with --train and --test).", "FILE"});

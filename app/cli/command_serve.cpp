@@ -22,6 +22,7 @@
 #include "models/model_io.h"
 #include "service/metrics_registry.h"
 #include "service/model_registry.h"
+#include "service/replica_sync.h"
 #include "service/recommend_service.h"
 #include "service/request_log.h"
 #include "storage/database.h"
@@ -67,13 +68,15 @@ std::shared_ptr<const Dataset> loadDataset(const QCommandLineParser& parser, QTe
     const QString animeCsv = parser.value("anime-csv");
     if (animeCsv.isEmpty()) {
         const QString path = parser.value("db");
-        if (!QFileInfo::exists(path)) {
+        // A PostgreSQL URL is checked by connecting; a SQLite file must exist (open() would
+        // create an empty one).
+        if (!storage::DatabaseLocation::isPostgresUrl(path) && !QFileInfo::exists(path)) {
             err << "serve: " << path << ": no database (run `animerec import` or pass --anime-csv)\n";
             return nullptr;
         }
         storage::Database database(path, QStringLiteral("serve"));
         if (const QSqlError error = database.open(); error.isValid()) {
-            err << "serve: " << path << ": " << error.text() << "\n";
+            err << "serve: " << database.path() << ": " << error.text() << "\n";
             return nullptr;
         }
         return std::make_shared<Dataset>(storage::loadDataset(database));
@@ -95,7 +98,11 @@ int runServe(const QStringList& args) {
     parser.addOptions({
         {"host", "Address to listen on.", "address", "0.0.0.0"},
         {"port", "TCP port (0 = any free port).", "port", "8000"},
-        {"db", "SQLite database with the catalogue and histories.", "path", defaultDatabasePath()},
+        {"db",
+         "Database with the catalogue and histories: a SQLite file or "
+         "postgresql://user:password@host:port/dbname (default: $ANIMEREC_DB). Replicas may "
+         "share one PostgreSQL database.",
+         "location", defaultDatabasePath()},
         {"anime-csv", "Read the catalogue from this CSV instead of the database.", "path"},
         {"interactions-csv", "Interaction CSV (repeatable), with --anime-csv.", "path"},
         {"models-dir", "Directory with *.model files (reloaded on SIGHUP).", "dir", "var/models"},
@@ -109,6 +116,13 @@ int runServe(const QStringList& args) {
         {"cache-entries", "Rendered answers kept until the models change (0 = off).", "count",
          "10000"},
         {"threads", "Event-loop threads accepting connections (0 = one per core).", "count", "0"},
+        {"shared-state",
+         "Take models from the database's model store (published by `animerec train`) and write "
+         "request metrics there: on, off, or auto (= on for PostgreSQL).",
+         "mode", "auto"},
+        {"model-poll-seconds", "With shared state: how often to look for newly published models.",
+         "seconds", "30"},
+        {"replica", "Name of this replica in RequestMetrics (default: $HOSTNAME:port).", "name"},
     });
     if (const auto exitCode = parseOrExit(parser, args, "Serve recommendations over HTTP."))
         return *exitCode;
@@ -117,13 +131,19 @@ int runServe(const QStringList& args) {
     const auto maxBody = integerOption(parser, "max-body-bytes", 1, 1 << 30);
     const auto cacheEntries = integerOption(parser, "cache-entries", 0, 10'000'000);
     const auto threads = integerOption(parser, "threads", 0, 64);
+    const auto modelPoll = integerOption(parser, "model-poll-seconds", 0, 86'400);
     const auto level = service::parseLogLevel(parser.value("log-level"));
     QHostAddress host;
     if (!host.setAddress(parser.value("host"))) {
         err << "serve: --host: '" << parser.value("host") << "' is not an IP address\n";
         return 2;
     }
-    if (!port || !maxBody || !cacheEntries || !threads) return 2;
+    if (!port || !maxBody || !cacheEntries || !threads || !modelPoll) return 2;
+    const QString sharedStateMode = parser.value("shared-state");
+    if (sharedStateMode != "on" && sharedStateMode != "off" && sharedStateMode != "auto") {
+        err << "serve: --shared-state: '" << sharedStateMode << "' is not one of on, off, auto\n";
+        return 2;
+    }
     if (!level) {
         err << "serve: --log-level: '" << parser.value("log-level")
             << "' is not one of debug, info, warning, error, off\n";
@@ -143,17 +163,47 @@ int runServe(const QStringList& args) {
     service::ModelRegistry registry(loadModelFile);
     registry.setCatalogueSize(static_cast<int>(data->catalog.size()));
     service::MetricsRegistry metrics;
-    const auto reload = [&] {
+    // Replicas on one PostgreSQL take their models from the database's model store and write
+    // their request metrics there; the files in `modelsDir` are the local copy being served.
+    const bool fromDatabase = parser.value("anime-csv").isEmpty();
+    const bool sharedState =
+        fromDatabase && (sharedStateMode == "on" ||
+                         (sharedStateMode == "auto" &&
+                          storage::DatabaseLocation::parse(parser.value("db")).backend ==
+                              storage::Backend::Postgres));
+    std::unique_ptr<service::ReplicaSync> replicaSync;
+    const auto loadModels = [&] {
         const service::ReloadReport report = registry.loadDirectory(modelsDir);
         for (const QString& line : report.loaded) log.event(service::LogLevel::Info, "loaded " + line);
         for (const QString& line : report.failed)
             log.event(service::LogLevel::Error, "load failed, previous model kept: " + line);
         return report;
     };
+    // SIGHUP and /admin/reload first fetch what was published since, then load changed files.
+    const auto reload = [&] {
+        if (replicaSync) replicaSync->syncModels();
+        return loadModels();
+    };
+    if (sharedState) {
+        service::ReplicaSync::Options syncOptions;
+        syncOptions.databaseLocation = parser.value("db");
+        syncOptions.modelsDirectory = modelsDir;
+        syncOptions.modelPollSeconds = static_cast<int>(*modelPoll);
+        syncOptions.replicaName = parser.value("replica");
+        if (syncOptions.replicaName.isEmpty())
+            syncOptions.replicaName = qEnvironmentVariable("HOSTNAME", QStringLiteral("animerec")) +
+                                      ":" + QString::number(*port);
+        replicaSync = std::make_unique<service::ReplicaSync>(
+            syncOptions, metrics, log, [&] { metrics.countReload(loadModels().ok()); });
+    }
     const service::ReloadReport first = reload();
     for (const QString& role : first.missing)
         log.event(service::LogLevel::Warning, "no model file for " + role + " in " + modelsDir);
-    service::RecommendService recommendations(data, registry, readTop100(parser.value("top100"), err));
+    // With shared state, top100.json is published with the models.
+    const QString top100 = sharedState && !parser.isSet("top100")
+                               ? modelsDir + QStringLiteral("/top100.json")
+                               : parser.value("top100");
+    service::RecommendService recommendations(data, registry, readTop100(top100, err));
     // Experiments, exposures and feedback live in the database the histories came from.
     std::unique_ptr<experiments::ExperimentService> abTests;
     if (parser.value("anime-csv").isEmpty()) {
@@ -184,6 +234,8 @@ int runServe(const QStringList& args) {
                   .arg(bound)
                   .arg(data->catalog.size())
                   .arg(data->interactions.userCount()));
+
+    if (replicaSync) replicaSync->start();
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         err << "serve: socketpair failed; SIGHUP reload disabled\n";

@@ -22,6 +22,7 @@
 #include "models/popularity.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
+#include "storage/model_store.h"
 
 namespace animerec::cli {
 
@@ -77,7 +78,7 @@ int runTrain(const QStringList& args) {
     if (args.size() > 1 && args.at(1) == QLatin1String("collaborative"))
         return runTrainCollaborative(args);
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     const QString known = QString::fromStdString([] {
         std::string names;
@@ -93,6 +94,9 @@ int runTrain(const QStringList& args) {
                       "Hyper-parameter MODEL.NAME=NUMBER (repeatable), e.g. "
                       "als.factors=128.",
                       "SPEC"});
+    parser.addOption({"publish", "Store the trained files in the database for other replicas "
+                                 "(default: only when --db is PostgreSQL)."});
+    parser.addOption({"no-publish", "Do not store the trained files in the database."});
     if (const auto exit = parseOrExit(parser, args,
                                       "Trains models on the imported dataset and saves versioned "
                                       "model files."))
@@ -149,6 +153,7 @@ int runTrain(const QStringList& args) {
     const QString outDir = parser.value("out-dir");
     const PopularityModel* popularity = nullptr;
     int failures = 0;
+    QStringList written;  // what a publish sends
     for (auto& model : models) {
         const QString name = QString::fromStdString(model->name());
         const QString path = QDir(outDir).filePath(name + ".model");
@@ -169,6 +174,7 @@ int runTrain(const QStringList& args) {
         }
         out << "  " << name.leftJustified(11) << QString::number(timer.elapsed() / 1000.0, 'f', 2)
             << " s  -> " << path << " (" << QFileInfo(path).size() << " bytes)\n";
+        written << path;
         if (auto* p = dynamic_cast<const PopularityModel*>(model.get())) popularity = p;
     }
 
@@ -186,8 +192,24 @@ int runTrain(const QStringList& args) {
             return 1;
         }
         out << "  top-100 by popularity -> " << top100 << "\n";
+        written << top100;
     }
-    return failures == 0 ? 0 : 1;
+    if (failures > 0) return 1;  // replicas keep the last complete set
+
+    const bool publish = !parser.isSet("no-publish") &&
+                         (parser.isSet("publish") || database.backend() == storage::Backend::Postgres);
+    if (publish) {
+        const storage::ModelPublishResult published = storage::publishModelFiles(database, written);
+        if (!published.ok()) {
+            err << "train: files not published to " << database.path() << ": " << published.error
+                << "\n";
+            return 1;
+        }
+        out << "  published to " << database.path() << ": " << published.stored.size()
+            << " file(s), " << published.bytesStored << " bytes (" << published.unchanged.size()
+            << " unchanged)\n";
+    }
+    return 0;
 }
 
 }  // namespace animerec::cli

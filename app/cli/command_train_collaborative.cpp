@@ -24,6 +24,7 @@
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
 #include "storage/evaluation_store.h"
+#include "storage/model_store.h"
 
 namespace animerec::cli {
 
@@ -59,7 +60,7 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     args.removeAt(1);
     args[0] = QStringLiteral("train collaborative");
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite database (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     parser.addOption(
         {"out-dir", "Directory for <family>.model and collaborative.json.", "DIR", "var/models"});
@@ -68,6 +69,9 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     parser.addOption({"tune", "Search each family's default hyper-parameter space first."});
     parser.addOption({"seed", "Seed of the validation split.", "SEED", "42"});
     parser.addOption({"threads", "Evaluation worker threads (0 = all cores).", "N", "0"});
+    parser.addOption({"publish", "Store the model and collaborative.json in the database for "
+                                 "other replicas (default: only when --db is PostgreSQL)."});
+    parser.addOption({"no-publish", "Do not store the trained files in the database."});
     if (const auto exit = parseOrExit(parser, args,
                                       "Chooses the collaborative model (ALS, EASE or EASE + RP3beta) by NDCG@10 "
                                       "on a validation split, trains it on all data and saves it."))
@@ -181,6 +185,19 @@ int runTrainCollaborative(const QStringList& commandArgs) {
         }
         out << "  " << family << " trained in " << QString::number(trainSeconds, 'f', 2) << " s -> "
             << path << "\n  choice -> " << jsonPath << "\n";
+        if (!parser.isSet("no-publish") &&
+            (parser.isSet("publish") || database.backend() == storage::Backend::Postgres)) {
+            // Both in one transaction: a replica never sees a choice without its model.
+            const storage::ModelPublishResult published =
+                storage::publishModelFiles(database, {path, jsonPath});
+            if (!published.ok()) {
+                err << "train collaborative: files not published to " << database.path() << ": "
+                    << published.error << "\n";
+                return 1;
+            }
+            out << "  published to " << database.path() << ": " << published.stored.join(", ")
+                << " (" << published.bytesStored << " bytes)\n";
+        }
 
         // The validation results as an evaluation run, so Studio's history shows the choice.
         EvaluationReport report;

@@ -20,6 +20,8 @@ struct EventWriterOptions {
     int flushIntervalMs = 100;  // a batch is committed at least this often while rows wait
     int maxBatchRows = 2000;    // rows per transaction
     int retryDelayMs = 200;     // after a failed transaction (e.g. the database is locked)
+    int maxRetryDelayMs = 2000;  // the delay doubles per failure up to this (database away)
+    int maxQueuedRows = 200000;  // enqueue() refuses beyond this: memory stays bounded
 };
 
 struct EventWriterStats {
@@ -28,14 +30,19 @@ struct EventWriterStats {
     std::int64_t transactions = 0;
     std::int64_t failedTransactions = 0;
     std::int64_t pending = 0;
+    std::int64_t refused = 0;  // rows enqueue() turned away (queue full)
+    std::int64_t rejected = 0;  // rows the database refused on their own (constraint), logged
+    bool connected = true;     // false from a lost connection until a reconnect succeeds
     QString lastError;
 };
 
 // Writes exposures and feedback from a background thread in batched transactions, so a request
 // only appends to a queue (no disk I/O on the serving thread). Feedback that adds to a history
 // (watch, complete, rate) also becomes a UserAnimeInteractions row (and a Users row for a new
-// user) in the same transaction. A failed transaction is retried with the same rows; the
-// destructor drains the queue, so a clean shutdown loses nothing.
+// user) in the same transaction. A failed transaction is retried with the same rows, with a
+// growing delay and a reconnect when the connection was lost (PostgreSQL restarted); the
+// destructor drains the queue, so a clean shutdown loses nothing. An exposure without an id
+// gets one from the IdBlocks "exposure" sequence in its own transaction.
 class EventWriter {
 public:
     EventWriter(QString databasePath, EventWriterOptions options = {});
@@ -45,8 +52,12 @@ public:
 
     // Opens the writer's own connection on its thread; returns the error text, empty when fine.
     QString start();
-    void enqueue(ExposureRecord exposure);
-    void enqueue(FeedbackRecord feedback);
+    // False (row not taken) when maxQueuedRows rows already wait.
+    bool enqueue(ExposureRecord exposure);
+    bool enqueue(FeedbackRecord feedback);
+    // True unless the connection is lost or the queue is full: what a route that acknowledges
+    // a write checks first. `reason` says why not.
+    bool accepting(QString* reason = nullptr) const;
     // Blocks until every row enqueued before the call is committed (or the writer gave up after
     // `timeoutMs` of failing). Returns false on timeout.
     bool flush(int timeoutMs = 30000);
@@ -54,7 +65,7 @@ public:
 
 private:
     using Row = std::variant<ExposureRecord, FeedbackRecord>;
-    void push(Row row);
+    bool push(Row row);
     void run();
     bool writeBatch(storage::Database& database, const std::deque<Row>& batch);
 

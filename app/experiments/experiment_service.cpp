@@ -2,11 +2,14 @@
 
 #include <QDateTime>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
+#include <QTimer>
 #include <cmath>
 
 #include "data/dataset.h"
 #include "experiments/experiment_store.h"
+#include "experiments/reconnect.h"
 #include "service/recommend_service.h"
 #include "storage/database.h"
 
@@ -16,11 +19,26 @@ namespace {
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
-ExperimentError databaseError(const QSqlError& error) {
-    return {500, QStringLiteral("database"), error.text()};
+// Changes any process makes to the definitions move one of these.
+constexpr const char* kDefinitionsSignature =
+    "SELECT count(*), coalesce(max(updated_at), 0) FROM Experiments";
+
+ExperimentError databaseAway(const QString& reason) {
+    return {503, QStringLiteral("database"), QStringLiteral("database unavailable: ") + reason,
+            kDatabaseRetryAfterSeconds};
 }
 
 }  // namespace
+
+// A failed admin statement: 503 (retry) when the connection was lost, whether or not it could
+// be reopened already; 500 when the database answered with an error of its own.
+ExperimentError ExperimentService::databaseFailure(const QSqlError& error) {
+    QString reason;
+    const ConnectionState state = reconnectIfLost(*database_, &reason);
+    adminConnected_ = state != ConnectionState::Lost;
+    if (state == ConnectionState::Alive) return {500, QStringLiteral("database"), error.text()};
+    return databaseAway(state == ConnectionState::Lost ? reason : error.text());
+}
 
 ExperimentService::ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
                                      EventWriterOptions writerOptions)
@@ -57,8 +75,11 @@ Assignment ExperimentService::defaultAssignment() {
 
 Result<std::shared_ptr<const service::ServedModel>> ExperimentService::modelFor(
     const Assignment& assignment, const service::ModelRegistry& models) {
-    const QString role = service::roleName(assignment.role);
     auto served = models.get(assignment.role, assignment.model);
+    const bool sameVersion =
+        served && (assignment.modelVersion.isEmpty() || served->version == assignment.modelVersion);
+    if (sameVersion) return served;  // every request of a running experiment: no message built
+    const QString role = service::roleName(assignment.role);
     const QString wanted = assignment.model.isEmpty() ? QStringLiteral("the default %1 model").arg(role)
                                                       : QStringLiteral("model %1").arg(assignment.model);
     const QString who = QStringLiteral("variant %1 of experiment %2 needs ")
@@ -66,11 +87,9 @@ Result<std::shared_ptr<const service::ServedModel>> ExperimentService::modelFor(
     if (!served)
         return ExperimentError{503, QStringLiteral("model"),
                                who + wanted + QStringLiteral(" (%1), which is not loaded").arg(role)};
-    if (!assignment.modelVersion.isEmpty() && served->version != assignment.modelVersion)
-        return ExperimentError{503, QStringLiteral("model_version"),
-                               who + wanted + QStringLiteral(" version %1; the server has %2")
-                                                  .arg(assignment.modelVersion, served->version)};
-    return served;
+    return ExperimentError{503, QStringLiteral("model_version"),
+                           who + wanted + QStringLiteral(" version %1; the server has %2")
+                                              .arg(assignment.modelVersion, served->version)};
 }
 
 ExperimentService::~ExperimentService() { writer_.flush(); }
@@ -79,10 +98,64 @@ QString ExperimentService::open() {
     owner_ = QThread::currentThread();
     if (const QSqlError error = database_->open(); error.isValid())
         return database_->path() + QStringLiteral(": ") + error.text();
+    if (const QSqlError error = prepareIdSequence(*database_, QStringLiteral("exposure"),
+                                                  QStringLiteral("Exposures"),
+                                                  QStringLiteral("exposure_id"));
+        error.isValid())
+        return database_->path() + QStringLiteral(": IdBlocks: ") + error.text();
     if (const QString error = writer_.start(); !error.isEmpty()) return error;
-    nextExposureId_ = ExperimentStore(*database_).maxExposureId() + 1;
+    topUpExposureIds();
     refresh();
+    maintenance_ = std::make_unique<QTimer>();
+    maintenance_->setInterval(kMaintenanceIntervalMs);
+    QObject::connect(maintenance_.get(), &QTimer::timeout, [this] { maintain(); });
+    maintenance_->start();
     return {};
+}
+
+void ExperimentService::topUpExposureIds() {
+    refillPending_ = false;
+    if (!database_->isOpen()) return;  // maintain() reopens it
+    while (exposureIds_.needsRefill())
+        if (exposureIds_.refill(database_->connection(), QStringLiteral("exposure")).isValid())
+            return;  // maintain() notices a lost connection and tries again
+}
+
+void ExperimentService::maintain() {
+    if (QThread::currentThread() != owner_) return;
+    QSqlQuery query(database_->connection());
+    if (!database_->isOpen() || !query.exec(QString::fromLatin1(kDefinitionsSignature)) ||
+        !query.next()) {
+        QString reason;
+        const ConnectionState state = reconnectIfLost(*database_, &reason);
+        adminConnected_ = state != ConnectionState::Lost;
+        std::lock_guard lock(mutex_);
+        adminError_ = state == ConnectionState::Lost ? reason : QString();
+        return;  // next tick, on the reopened connection
+    }
+    adminConnected_ = true;
+    const std::pair<qint64, qint64> seen{query.value(0).toLongLong(), query.value(1).toLongLong()};
+    query.finish();
+    bool changed = false;
+    {
+        std::lock_guard lock(mutex_);
+        changed = seen != definitionsSeen_;
+    }
+    if (changed) refresh();
+    topUpExposureIds();
+}
+
+DatabaseHealth ExperimentService::databaseHealth() const {
+    DatabaseHealth health;
+    health.pending = writer_.stats().pending;
+    if (!writer_.accepting(&health.reason)) {
+        health.available = false;
+    } else if (!adminConnected_) {
+        health.available = false;
+        std::lock_guard lock(mutex_);
+        health.reason = QStringLiteral("database connection lost: ") + adminError_;
+    }
+    return health;
 }
 
 void ExperimentService::refresh() {
@@ -90,6 +163,9 @@ void ExperimentService::refresh() {
     if (ExperimentStore(*database_).list(loaded).isValid()) return;  // keep what we have
     std::lock_guard lock(mutex_);
     experiments_ = std::move(loaded);
+    definitionsSeen_ = {static_cast<qint64>(experiments_.size()), 0};
+    for (const ExperimentDefinition& experiment : experiments_)
+        definitionsSeen_.second = std::max(definitionsSeen_.second, experiment.updatedAtMs);
     sinceRefresh_.start();
 }
 
@@ -125,7 +201,13 @@ qint64 ExperimentService::recordExposure(const Assignment& assignment, const QSt
                                          std::optional<qint64> userId, const QString& sessionId,
                                          const service::Recommendation& served) {
     ExposureRecord record;
-    record.exposureId = nextExposureId_.fetch_add(1);
+    // 0 when the database has been away long enough to use up the reserved ids: the writer
+    // numbers the row when it writes it (feedback then cannot name this exposure).
+    bool low = false;
+    record.exposureId = exposureIds_.take(&low);
+    if (low && maintenance_ && !refillPending_.exchange(true))
+        QMetaObject::invokeMethod(maintenance_.get(), [this] { topUpExposureIds(); },
+                                  Qt::QueuedConnection);
     record.experimentId = assignment.experimentId;
     record.variant = assignment.variant;
     record.userId = userId;
@@ -136,13 +218,10 @@ qint64 ExperimentService::recordExposure(const Assignment& assignment, const QSt
     record.items.reserve(served.items.size());
     for (const service::RecommendedItem& item : served.items) record.items.push_back(item.animeId);
     record.servedAtMs = nowMs();
-    if (userId || !sessionId.isEmpty()) {
-        std::lock_guard lock(mutex_);
-        auto& recent = recent_[userId ? userUnit(*userId) : sessionUnit(sessionId)];
-        recent.push_back({record.exposureId, record.experimentId, record.variant, record.items,
-                          record.servedAtMs});
-        if (recent.size() > kRecentExposuresPerUser) recent.pop_front();
-    }
+    if (userId || !sessionId.isEmpty())
+        recent_.add(userId ? userUnit(*userId) : sessionUnit(sessionId),
+                    {record.exposureId, record.experimentId, record.variant, record.items,
+                     record.servedAtMs});
     const qint64 id = record.exposureId;
     writer_.enqueue(std::move(record));
     return id;
@@ -174,6 +253,11 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     if (input.userId.has_value() == !input.sessionId.isEmpty())
         return ExperimentError{422, QStringLiteral("user_id"),
                                QStringLiteral("give either user_id or session_id")};
+    if (QString reason; !writer_.accepting(&reason)) return databaseAway(reason);
+    if (!adminConnected_) {
+        std::lock_guard lock(mutex_);
+        return databaseAway(adminError_);
+    }
     FeedbackRecord record;
     record.userId = input.userId;
     record.sessionId = input.sessionId;
@@ -182,30 +266,28 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     record.value = input.value;
     record.createdAtMs = nowMs();
     FeedbackReceipt receipt;
+    if (const auto attributed = recent_.attribute(
+            input.userId ? userUnit(*input.userId) : sessionUnit(input.sessionId), input.animeId,
+            record.createdAtMs, kAttributionWindowMs)) {
+        record.exposureId = attributed->exposureId;
+        record.experimentId = attributed->experimentId;
+        record.variant = attributed->variant;
+        record.position = attributed->position;
+    }
     {
         std::lock_guard lock(mutex_);
-        const auto found = recent_.find(input.userId ? userUnit(*input.userId)
-                                                     : sessionUnit(input.sessionId));
-        if (found != recent_.end()) {
-            for (auto exposure = found->rbegin(); exposure != found->rend();
-                 ++exposure) {
-                if (record.createdAtMs - exposure->servedAtMs > kAttributionWindowMs) break;
-                const auto at =
-                    std::find(exposure->items.begin(), exposure->items.end(), input.animeId);
-                if (at == exposure->items.end()) continue;
-                record.exposureId = exposure->exposureId;
-                record.experimentId = exposure->experimentId;
-                record.variant = exposure->variant;
-                record.position = static_cast<int>(at - exposure->items.begin()) + 1;
-                break;
-            }
-        }
         for (const ExperimentDefinition& experiment : experiments_)
             if (experiment.id == record.experimentId) receipt.experiment = experiment.name;
     }
     receipt.exposureId = record.exposureId;
     receipt.variant = record.variant;
     receipt.position = record.position;
+    // Queued means acknowledged: it is written even if the database goes away meanwhile.
+    if (!writer_.enqueue(std::move(record))) {
+        QString reason;
+        writer_.accepting(&reason);
+        return databaseAway(reason);
+    }
     if (input.event != FeedbackEvent::Click && item && input.userId) {
         Event event;
         event.item = *item;
@@ -215,7 +297,6 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
         history_->append(*input.userId, event);
         receipt.addedToHistory = true;
     }
-    writer_.enqueue(std::move(record));
     return receipt;
 }
 
@@ -227,7 +308,7 @@ Result<ExperimentDefinition> ExperimentService::define(const QJsonObject& body) 
     ExperimentStore store(*database_);
     QSqlError error;
     const auto existing = store.find(definition.name, &error);
-    if (error.isValid()) return databaseError(error);
+    if (error.isValid()) return databaseFailure(error);
     const qint64 now = nowMs();
     if (existing) {
         if (existing->status != ExperimentStatus::Draft)
@@ -242,7 +323,7 @@ Result<ExperimentDefinition> ExperimentService::define(const QJsonObject& body) 
     }
     definition.updatedAtMs = now;
     if (const QSqlError saveError = store.save(definition); saveError.isValid())
-        return databaseError(saveError);
+        return databaseFailure(saveError);
     refresh();
     return definition;
 }
@@ -268,7 +349,7 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
     ExperimentStore store(*database_);
     QSqlError error;
     auto found = store.find(name, &error);
-    if (error.isValid()) return databaseError(error);
+    if (error.isValid()) return databaseFailure(error);
     if (!found)
         return ExperimentError{404, QStringLiteral("name"),
                                QStringLiteral("no experiment named %1").arg(name)};
@@ -311,7 +392,7 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
     }
     experiment.updatedAtMs = now;
     if (const QSqlError saveError = store.save(experiment); saveError.isValid())
-        return databaseError(saveError);
+        return databaseFailure(saveError);
     refresh();
     return experiment;
 }
@@ -326,7 +407,7 @@ Result<AbReport> ExperimentService::report(const QString& name, ReportOptions op
     ExperimentStore store(*database_);
     QSqlError error;
     const auto experiment = store.find(name, &error);
-    if (error.isValid()) return databaseError(error);
+    if (error.isValid()) return databaseFailure(error);
     if (!experiment)
         return ExperimentError{404, QStringLiteral("experiment"),
                                QStringLiteral("no experiment named %1").arg(name)};
@@ -337,9 +418,9 @@ Result<AbReport> ExperimentService::report(const QString& name, ReportOptions op
     std::vector<ExposureRecord> exposures;
     std::vector<FeedbackRecord> feedback;
     if (const QSqlError e = store.exposuresOf(experiment->id, exposures); e.isValid())
-        return databaseError(e);
+        return databaseFailure(e);
     if (const QSqlError e = store.feedbackOf(experiment->id, feedback); e.isValid())
-        return databaseError(e);
+        return databaseFailure(e);
     if (options.catalogueSize == 0 && data_) options.catalogueSize = data_->catalog.size();
     return buildReport(*experiment, exposures, feedback, options);
 }

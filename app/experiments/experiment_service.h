@@ -16,9 +16,12 @@
 #include "experiments/event_records.h"
 #include "experiments/event_writer.h"
 #include "experiments/experiment.h"
+#include "experiments/id_blocks.h"
+#include "experiments/recent_exposures.h"
 #include "experiments/recent_history.h"
 
 class QThread;
+class QTimer;
 
 namespace animerec {
 struct Dataset;
@@ -37,6 +40,14 @@ struct ExperimentError {
     int status = 422;
     QString field;
     QString message;
+    int retryAfterSeconds = 0;  // > 0 with 503: the database is away, try again later
+};
+
+// Whether writes can be acknowledged now (the database answers and the writer keeps up).
+struct DatabaseHealth {
+    bool available = true;
+    QString reason;  // why not, when !available
+    qint64 pending = 0;  // exposures and feedback waiting to be written
 };
 
 template <typename T>
@@ -79,8 +90,14 @@ struct FeedbackReceipt {
 class ExperimentService {
 public:
     static constexpr int kRecentExposuresPerUser = 16;
+    // Units (users, sessions) whose recent exposures are kept for attribution; the least recently
+    // served are forgotten beyond this (RecentExposures), so a long soak stays flat in memory.
+    static constexpr std::size_t kMaxRecentUnits = 200'000;
     static constexpr qint64 kAttributionWindowMs = 7LL * 24 * 3600 * 1000;
     static constexpr qint64 kRefreshIntervalMs = 2000;  // picks up `animerec ab` changes
+    // maintain() period: other replicas' definition changes show up within about this long.
+    static constexpr int kMaintenanceIntervalMs = 1000;
+    static constexpr qint64 kExposureIdBlock = 1000;  // ids reserved per IdBlocks round trip
     // Share of the lists served outside any experiment that are logged (variant "default");
     // ANIMEREC_DEFAULT_EXPOSURE_SAMPLE overrides it. See README (A/B tests) for the measurement.
     static constexpr double kDefaultExposureSample = 0.01;
@@ -90,8 +107,15 @@ public:
                       EventWriterOptions writerOptions = {});
     ~ExperimentService();
 
-    // Opens the database, loads the definitions and starts the writer. Returns the error text.
+    // Opens the database, loads the definitions, reserves exposure ids and starts the writer;
+    // then runs maintain() every kMaintenanceIntervalMs on this thread's event loop. Returns the
+    // error text.
     QString open();
+    // On the open() thread: reconnects after a lost connection, re-reads the definitions when
+    // another process changed them (a cheap count/max(updated_at) probe) and tops up the
+    // exposure ids.
+    void maintain();
+    DatabaseHealth databaseHealth() const;
 
     // The running experiment covering `route` and the unit's variant; nullopt when none applies
     // (no experiment, paused, or an anonymous request without a session id).
@@ -132,14 +156,9 @@ public:
     void refresh();
 
 private:
-    struct RecentExposure {
-        qint64 exposureId;
-        qint64 experimentId;
-        QString variant;
-        std::vector<qint64> items;
-        qint64 servedAtMs;
-    };
     void refreshIfStale();
+    void topUpExposureIds();
+    ExperimentError databaseFailure(const QSqlError& error);
     std::optional<ExperimentError> checkOverlap(const ExperimentDefinition& starting) const;
 
     std::shared_ptr<const Dataset> data_;
@@ -151,8 +170,14 @@ private:
     mutable std::mutex mutex_;  // guards the fields below
     std::vector<ExperimentDefinition> experiments_;
     QElapsedTimer sinceRefresh_;
-    QHash<QString, std::deque<RecentExposure>> recent_;  // by unit (userUnit, sessionUnit)
-    std::atomic<qint64> nextExposureId_{1};
+    // By unit (userUnit, sessionUnit); has its own lock, so serving does not contend with assign().
+    RecentExposures recent_{kMaxRecentUnits, kRecentExposuresPerUser};
+    IdBlockPool exposureIds_{kExposureIdBlock};
+    std::unique_ptr<QTimer> maintenance_;  // in the open() thread; also the context of refills
+    std::atomic<bool> refillPending_{false};
+    std::atomic<bool> adminConnected_{true};
+    QString adminError_;  // guarded by mutex_
+    std::pair<qint64, qint64> definitionsSeen_{-1, -1};  // count, max(updated_at); by mutex_
     std::atomic<std::uint64_t> served_{0};  // lists offered to sampleDefaultExposure()
     std::atomic<std::uint64_t> samplePeriod_{100};  // log one list in this many (0 = none)
 };

@@ -194,11 +194,22 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
                                         {QStringLiteral("version"), served->version}});
         available.insert(service::roleName(role), families);
     }
-    const bool ready = service_.ready();
-    return ApiReply::json({{QStringLiteral("ready"), ready},
-                           {QStringLiteral("models"), models},
-                           {QStringLiteral("available"), available}},
-                          ready ? 200 : 503);
+    bool ready = service_.ready();
+    QJsonObject body{{QStringLiteral("models"), models}, {QStringLiteral("available"), available}};
+    if (!ready) body.insert(QStringLiteral("reason"), QStringLiteral("no model can answer"));
+    // Feedback and experiment changes need the database; recommendations keep answering.
+    if (experiments_) {
+        const experiments::DatabaseHealth health = experiments_->databaseHealth();
+        body.insert(QStringLiteral("database"),
+                    QJsonObject{{QStringLiteral("available"), health.available},
+                                {QStringLiteral("pending_events"), health.pending}});
+        if (!health.available) {
+            ready = false;
+            body.insert(QStringLiteral("reason"), health.reason);
+        }
+    }
+    body.insert(QStringLiteral("ready"), ready);
+    return ApiReply::json(body, ready ? 200 : 503);
 }
 
 ApiReply ApiEndpoints::top(const QHttpServerRequest&) const {

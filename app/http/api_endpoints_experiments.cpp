@@ -28,7 +28,15 @@ ApiReply refused(const RequestError& error, QJsonObject params = {}) {
 }
 
 ApiReply refusedBy(const experiments::ExperimentError& error, QJsonObject params = {}) {
-    return refused(RequestError{error.status, error.field, error.message}, std::move(params));
+    const RequestError request{error.status, error.field, error.message};
+    if (error.retryAfterSeconds <= 0) return refused(request, std::move(params));
+    // The database is away: tell the client when to try again.
+    QJsonObject body = request.toJson();
+    body.insert(QStringLiteral("retry_after"), error.retryAfterSeconds);
+    ApiReply reply = ApiReply::json(body, error.status);
+    reply.message = error.message;
+    reply.params = std::move(params);
+    return reply;
 }
 
 ApiReply unavailable() {

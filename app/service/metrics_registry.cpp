@@ -1,8 +1,11 @@
 #include "service/metrics_registry.h"
 
+#include <QDateTime>
 #include <QTextStream>
 #include <algorithm>
 #include <tuple>
+
+#include "storage/request_metrics_store.h"
 
 namespace animerec::service {
 
@@ -19,7 +22,9 @@ QString label(const QString& value) {
 
 }  // namespace
 
-MetricsRegistry::MetricsRegistry() { started_.start(); }
+MetricsRegistry::MetricsRegistry() : windowStartMs_(QDateTime::currentMSecsSinceEpoch()) {
+    started_.start();
+}
 
 void MetricsRegistry::observe(const QString& route, const QString& method, int status,
                               const QString& model, double seconds) {
@@ -29,7 +34,58 @@ void MetricsRegistry::observe(const QString& route, const QString& method, int s
     Histogram& histogram = latency_[LatencyKey{route, model}];
     if (bucket != kBuckets.end()) ++histogram.buckets[static_cast<std::size_t>(bucket - kBuckets.begin())];
     ++histogram.count;
+    if (status >= 400) ++histogram.errors;
     histogram.sum += seconds;
+}
+
+std::vector<MetricsRegistry::RouteModelStats> MetricsRegistry::snapshot() const {
+    std::vector<RouteModelStats> stats;
+    std::lock_guard lock(mutex_);
+    stats.reserve(latency_.size());
+    for (const auto& [key, histogram] : latency_) {
+        RouteModelStats row{key.first, key.second, histogram.count, histogram.errors,
+                            histogram.sum, {}};
+        qint64 bounded = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            row.buckets[i] = histogram.buckets[i];
+            bounded += histogram.buckets[i];
+        }
+        row.buckets[kBuckets.size()] = histogram.count - bounded;
+        stats.push_back(std::move(row));
+    }
+    return stats;
+}
+
+QSqlError MetricsRegistry::flushWindow(storage::Database& database, const QString& replica) {
+    std::lock_guard flushLock(flushMutex_);
+    // Windows are keyed by their start: two flushes within a millisecond must not share one.
+    const qint64 now = std::max(QDateTime::currentMSecsSinceEpoch(), windowStartMs_ + 1);
+    const std::vector<RouteModelStats> totals = snapshot();
+    std::vector<storage::RequestMetricsRow> rows;
+    for (const RouteModelStats& total : totals) {
+        const auto previous = flushed_.find(LatencyKey{total.route, total.model});
+        const RouteModelStats zero{};
+        const RouteModelStats& before = previous == flushed_.end() ? zero : previous->second;
+        storage::RequestMetricsRow row;
+        row.route = total.route;
+        row.model = total.model;
+        row.requests = total.requests - before.requests;
+        row.errors = total.errors - before.errors;
+        row.latencySumMs = (total.latencySumSeconds - before.latencySumSeconds) * 1000.0;
+        for (double bound : kBuckets) row.boundsMs.push_back(bound * 1000.0);
+        for (std::size_t i = 0; i < total.buckets.size(); ++i)
+            row.counts.push_back(total.buckets[i] - before.buckets[i]);
+        if (row.requests > 0) rows.push_back(std::move(row));
+    }
+    if (!rows.empty()) {
+        const QSqlError error = storage::writeRequestMetrics(database, replica, windowStartMs_,
+                                                             now - windowStartMs_, rows);
+        if (error.isValid()) return error;
+    }
+    for (const RouteModelStats& total : totals)
+        flushed_[LatencyKey{total.route, total.model}] = total;
+    windowStartMs_ = now;
+    return {};
 }
 
 void MetricsRegistry::countReload(bool ok) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QSqlError>
 #include <QElapsedTimer>
 #include <QString>
 #include <array>
@@ -9,6 +10,10 @@
 #include <mutex>
 #include <utility>
 #include <vector>
+
+namespace animerec::storage {
+class Database;
+}
 
 namespace animerec::service {
 
@@ -39,6 +44,23 @@ public:
 
     QByteArray render(const std::vector<ModelInfo>& models) const;
 
+    // Totals since start for one (route, model) pair.
+    struct RouteModelStats {
+        QString route;
+        QString model;
+        qint64 requests = 0;
+        qint64 errors = 0;  // status >= 400
+        double latencySumSeconds = 0.0;
+        std::array<qint64, kBuckets.size() + 1> buckets{};  // per bucket, last = +Inf
+    };
+    std::vector<RouteModelStats> snapshot() const;
+
+    // Writes what was observed since the previous successful flush (or since start) as one
+    // RequestMetrics window of `replica` (storage/request_metrics_store.h). Call it every N
+    // seconds from the thread that owns `database`; on an error the window is kept and the next
+    // flush covers it too.
+    QSqlError flushWindow(storage::Database& database, const QString& replica);
+
     double uptimeSeconds() const;
     qint64 requestCount(const QString& route, int status) const;
 
@@ -46,6 +68,7 @@ private:
     struct Histogram {
         std::array<qint64, kBuckets.size()> buckets{};
         qint64 count = 0;
+        qint64 errors = 0;
         double sum = 0.0;
     };
     using RequestKey = std::tuple<QString, QString, int>;  // route, method, status
@@ -59,6 +82,9 @@ private:
     qint64 cacheHits_ = 0;
     qint64 cacheMisses_ = 0;
     QElapsedTimer started_;
+    std::mutex flushMutex_;  // one flush at a time; guards the two members below
+    std::map<LatencyKey, RouteModelStats> flushed_;
+    qint64 windowStartMs_ = 0;
 };
 
 }  // namespace animerec::service

@@ -3,4 +3,5 @@ list(APPEND ANIMEREC_APP_SOURCES
   service/recommend_service.cpp
   service/metrics_registry.cpp
   service/request_log.cpp
+  service/replica_sync.cpp
 )

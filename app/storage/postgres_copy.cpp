@@ -99,6 +99,43 @@ void execParams(pg_conn* connection, const std::string& sql,
            PGRES_COMMAND_OK, sql);
 }
 
+void execBytes(pg_conn* connection, const std::string& sql,
+               const std::vector<BytesParameter>& parameters) {
+    std::vector<std::string> texts;  // text-form values must end with a NUL
+    texts.reserve(parameters.size());
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    for (const BytesParameter& parameter : parameters) {
+        if (parameter.binary) {
+            values.push_back(parameter.bytes.data());
+        } else {
+            texts.emplace_back(parameter.bytes);
+            values.push_back(texts.back().c_str());
+        }
+        lengths.push_back(static_cast<int>(parameter.bytes.size()));
+        formats.push_back(parameter.binary ? 1 : 0);
+    }
+    expect(connection,
+           PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.data(), lengths.data(), formats.data(), 0),
+           PGRES_COMMAND_OK, sql);
+}
+
+std::optional<std::string> queryBytes(pg_conn* connection, const std::string& sql,
+                                      const std::vector<std::string>& parameters) {
+    std::vector<const char*> values;
+    for (const std::string& parameter : parameters) values.push_back(parameter.c_str());
+    const Result result =
+        expect(connection,
+               PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                            values.data(), nullptr, nullptr, 1),
+               PGRES_TUPLES_OK, sql);
+    if (PQntuples(result.get()) == 0 || PQgetisnull(result.get(), 0, 0)) return std::nullopt;
+    return std::string(PQgetvalue(result.get(), 0, 0),
+                       static_cast<std::size_t>(PQgetlength(result.get(), 0, 0)));
+}
+
 void execCancellable(pg_conn* connection, const std::string& sql,
                      const std::function<bool()>& keepGoing) {
     if (!PQsendQuery(connection, sql.c_str())) fail(connection, "SQL failed (" + firstLine(sql) + ")");
@@ -269,6 +306,10 @@ bool available() { return false; }
 void exec(pg_conn*, const std::string&) { unavailable(); }
 std::optional<std::int64_t> queryInt(pg_conn*, const std::string&) { unavailable(); }
 void execParams(pg_conn*, const std::string&, const std::vector<std::optional<std::string>>&) {
+    unavailable();
+}
+void execBytes(pg_conn*, const std::string&, const std::vector<BytesParameter>&) { unavailable(); }
+std::optional<std::string> queryBytes(pg_conn*, const std::string&, const std::vector<std::string>&) {
     unavailable();
 }
 void execCancellable(pg_conn*, const std::string&, const std::function<bool()>&) { unavailable(); }

@@ -25,6 +25,19 @@ std::optional<std::int64_t> queryInt(pg_conn* connection, const std::string& sql
 // Runs `sql` with `$1..$n` parameters in text form (nullopt = NULL).
 void execParams(pg_conn* connection, const std::string& sql,
                 const std::vector<std::optional<std::string>>& parameters);
+// One parameter of execBytes: text form (NUL-free text), or binary form (the raw bytes of a
+// bytea: no escaping, half the size of the hex text form).
+struct BytesParameter {
+    std::string_view bytes;
+    bool binary = false;
+};
+// Runs a statement that returns no rows with `$1..$n` parameters.
+void execBytes(pg_conn* connection, const std::string& sql,
+               const std::vector<BytesParameter>& parameters);
+// Runs a query with `$1..$n` text parameters; returns the first column of the first row in
+// binary form (a bytea's raw bytes), nullopt when there is no row or the value is NULL.
+std::optional<std::string> queryBytes(pg_conn* connection, const std::string& sql,
+                                      const std::vector<std::string>& parameters);
 // Runs a long statement (CREATE INDEX, ADD CONSTRAINT) while calling `keepGoing` about every
 // 100 ms; when it returns false the server is asked to cancel and OperationCancelled is thrown.
 void execCancellable(pg_conn* connection, const std::string& sql,

@@ -2,6 +2,7 @@
 // COPY, with the interaction keys, indexes and foreign keys dropped during the load and built
 // once at the end (as pg_restore does), all in one transaction on the QPSQL connection's own
 // libpq handle. DDL is transactional in PostgreSQL, so a rollback restores them too.
+#include <algorithm>
 #include <stdexcept>
 
 #include "data/anime_record.h"
@@ -26,13 +27,18 @@ constexpr const char* kPrepare[] = {
         DROP CONSTRAINT IF EXISTS useranimeinteractions_pkey)",
 };
 
+// FREEZE (allowed because the tables were truncated in this transaction): rows are written
+// frozen and the pages all-visible, so the index builds and every later scan skip the per-row
+// visibility work, and autovacuum has nothing to freeze afterwards. Other sessions cannot see
+// the tables before the commit anyway: TRUNCATE holds them exclusively.
 constexpr const char* kCopyAnime = R"(
-    COPY Anime (anime_id, title, genre, type, episodes, rating, members) FROM STDIN)";
+    COPY Anime (anime_id, title, genre, type, episodes, rating, members) FROM STDIN
+    WITH (FREEZE))";
 constexpr const char* kCopyInteractions = R"(
     COPY UserAnimeInteractions
         (interaction_id, user_id, anime_id, rating, status, watched_episodes, timestamp)
-    FROM STDIN)";
-constexpr const char* kCopyUsers = R"(COPY Users (user_id, name) FROM STDIN)";
+    FROM STDIN WITH (FREEZE))";
+constexpr const char* kCopyUsers = R"(COPY Users (user_id, name) FROM STDIN WITH (FREEZE))";
 
 constexpr const char* kAddPrimaryKey = R"(
     ALTER TABLE UserAnimeInteractions ADD CONSTRAINT useranimeinteractions_pkey
@@ -46,8 +52,16 @@ constexpr const char* kAddForeignKeys = R"(
             FOREIGN KEY (user_id) REFERENCES Users(user_id) NOT VALID,
         ADD CONSTRAINT useranimeinteractions_anime_id_fkey
             FOREIGN KEY (anime_id) REFERENCES Anime(anime_id) NOT VALID)";
-// Index sorts of tens of millions of rows stay in memory instead of spilling to disk.
-constexpr const char* kSortMemory = R"(SET LOCAL maintenance_work_mem = '512MB')";
+// Index sorts stay in memory instead of spilling to disk: about 200 bytes per row cover the
+// sort tuples of the leader and the parallel workers (which split the budget between them).
+// At 10M rows 2 GB instead of 512 MB halves the anime index build (bench/README.md). It is a
+// ceiling, not an allocation, and the setting ends with the transaction.
+std::string sortMemorySetting(std::int64_t rows) {
+    constexpr std::int64_t kMinMb = 64;
+    constexpr std::int64_t kMaxMb = 2048;
+    const std::int64_t mb = std::clamp<std::int64_t>(rows / 5000, kMinMb, kMaxMb);
+    return "SET LOCAL maintenance_work_mem = '" + std::to_string(mb) + "MB'";
+}
 
 class PostgresDatasetWriter final : public DatasetWriter {
 public:
@@ -106,7 +120,7 @@ public:
         const Progress stage{"build indexes", 0, 0, {}};
         reportProgress(progress, stage);
         const auto keepGoing = [&] { return !progress || progress(stage); };
-        pg::exec(connection_, kSortMemory);
+        pg::exec(connection_, sortMemorySetting(interactionId_));
         pg::execCancellable(connection_, kAddPrimaryKey, keepGoing);
         for (const char* statement : schema::kCreateIndexes)
             pg::execCancellable(connection_, dialect_.ddl(statement).toStdString(), keepGoing);

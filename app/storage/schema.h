@@ -100,6 +100,44 @@ inline constexpr const char* kCreateFeedback = R"(
         session_id TEXT
     ))";
 
+// Model files shared by every replica (app/storage/model_store.h): one row per file name, its
+// bytes in ModelFileChunks rows of at most kModelChunkBytes (a 1.2 GB EASE model never has to
+// sit in one value, nor in memory twice). version is the SHA-256 of the whole file (hex): a sync
+// refuses a file whose bytes do not hash to it.
+inline constexpr const char* kCreateModelFiles = R"(
+    CREATE TABLE IF NOT EXISTS ModelFiles (
+        name TEXT NOT NULL PRIMARY KEY,
+        version TEXT NOT NULL,
+        size {BIGINT} NOT NULL,
+        chunks INTEGER NOT NULL,
+        modified_at {BIGINT} NOT NULL,
+        published_at {BIGINT} NOT NULL
+    ))";
+inline constexpr const char* kCreateModelFileChunks = R"(
+    CREATE TABLE IF NOT EXISTS ModelFileChunks (
+        name TEXT NOT NULL,
+        chunk INTEGER NOT NULL,
+        bytes {BLOB} NOT NULL,
+        PRIMARY KEY (name, chunk)
+    ))";
+
+// Request counters of each serving replica per time window (app/storage/request_metrics_store.h).
+// latency_buckets: JSON object, bucket upper bound in ms ("+Inf" last) -> requests in it (not
+// cumulative).
+inline constexpr const char* kCreateRequestMetrics = R"(
+    CREATE TABLE IF NOT EXISTS RequestMetrics (
+        replica TEXT NOT NULL,
+        route TEXT NOT NULL,
+        model TEXT NOT NULL,
+        window_start {BIGINT} NOT NULL,
+        window_ms {BIGINT} NOT NULL,
+        requests {BIGINT} NOT NULL,
+        errors {BIGINT} NOT NULL,
+        latency_sum_ms {DOUBLE} NOT NULL,
+        latency_buckets TEXT NOT NULL,
+        PRIMARY KEY (replica, route, model, window_start)
+    ))";
+
 // Columns added after a table's first release: open() adds each one an older database lacks.
 struct AddedColumn {
     const char* table;
@@ -112,7 +150,8 @@ inline constexpr AddedColumn kAddedColumns[] = {{"Feedback", "session_id", "TEXT
 inline constexpr const char* kCreateTables[] = {kCreateAnime,       kCreateUsers,
                                                 kCreateInteractions, kCreateImportRuns,
                                                 kCreateExperiments, kCreateExposures,
-                                                kCreateFeedback};
+                                                kCreateFeedback,    kCreateModelFiles,
+                                                kCreateModelFileChunks, kCreateRequestMetrics};
 
 // A user's history in file order (recommend, training) and an anime's audience (item stats).
 inline constexpr const char* kCreateUserIndex = R"(

@@ -8,4 +8,6 @@ list(APPEND ANIMEREC_APP_SOURCES
   storage/postgres_dataset_writer.cpp
   storage/postgres_copy.cpp
   storage/dataset_loader.cpp
+  storage/model_store.cpp
+  storage/request_metrics_store.cpp
 )

@@ -20,12 +20,17 @@ QString SqlDialect::doubleType() const {
     return isPostgres() ? QStringLiteral("DOUBLE PRECISION") : QStringLiteral("REAL");
 }
 
+QString SqlDialect::blob() const {
+    return isPostgres() ? QStringLiteral("BYTEA") : QStringLiteral("BLOB");
+}
+
 QString SqlDialect::ddl(const char* statement) const {
     QString sql = QString::fromUtf8(statement);
     sql.replace(QLatin1String("{ID}"), identityKey());
     sql.replace(QLatin1String("{KEY}"), bigintKey());
     sql.replace(QLatin1String("{BIGINT}"), bigint());
     sql.replace(QLatin1String("{DOUBLE}"), doubleType());
+    sql.replace(QLatin1String("{BLOB}"), blob());
     return sql;
 }
 

@@ -27,9 +27,11 @@ public:
     QString bigint() const;
     // IEEE double: SQLite's REAL is 8 bytes, PostgreSQL's REAL only 4.
     QString doubleType() const;
+    // Binary strings: BLOB vs BYTEA.
+    QString blob() const;
 
     // Expands a DDL template: {ID} -> identityKey(), {KEY} -> bigintKey(), {BIGINT} -> bigint(),
-    // {DOUBLE} -> doubleType(). Plain INTEGER/TEXT stay as written (32-bit is enough for them).
+    // {DOUBLE} -> doubleType(), {BLOB} -> blob(). Plain INTEGER/TEXT stay as written (32-bit is enough for them).
     // For SQLite the result is the classic schema text, so existing files match it.
     QString ddl(const char* statement) const;
 

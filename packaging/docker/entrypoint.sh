@@ -1,11 +1,23 @@
 #!/bin/sh
-# Container start: on first start (nothing on the volume) generate the demo dataset, import and
-# train; then serve. Everything is configured by environment variables (see Dockerfile.headless).
+# Container start. Everything is configured by environment variables (see Dockerfile.headless).
+#   ANIMEREC_DB unset (SQLite on the volume): on first start generate the demo dataset (or import
+#     ANIMEREC_ANIME_CSV / ANIMEREC_INTERACTIONS_CSV), train, then serve. One replica only.
+#   ANIMEREC_DB=postgresql://...: replicas share the database. ANIMEREC_ROLE=init (a one-shot
+#     job) imports and trains once, when the database holds no catalogue yet; ANIMEREC_ROLE=serve
+#     (the default) only serves, so replicas never import. `train` publishes the models to the
+#     database's model store; each replica copies them into its own $dir/models at start, on
+#     reload and every 30 s (`serve --shared-state auto`), so replicas need no shared volume.
 set -eu
 dir="${ANIMEREC_DATA_DIR:-/var/lib/animerec}"
-db="$dir/animerec.sqlite"
+db="${ANIMEREC_DB:-$dir/animerec.sqlite}"
+role="${ANIMEREC_ROLE:-}"
 mkdir -p "$dir/models"
-if [ ! -f "$db" ]; then
+case "$db" in
+  postgres://*|postgresql://*) shared=1 ;;
+  *) shared=0 ;;
+esac
+
+import_and_train() {
   if [ -n "${ANIMEREC_ANIME_CSV:-}" ] && [ -n "${ANIMEREC_INTERACTIONS_CSV:-}" ]; then
     animerec import --anime "$ANIMEREC_ANIME_CSV" --interactions "$ANIMEREC_INTERACTIONS_CSV" --db "$db"
   else
@@ -13,9 +25,24 @@ if [ ! -f "$db" ]; then
       --seed "${ANIMEREC_SEED:-42}" --out "$dir/data"
     animerec import --anime "$dir/data/anime.csv" --interactions "$dir/data/animelist.csv" --db "$db"
   fi
-fi
-if [ ! -f "$dir/models/popularity.model" ]; then
-  animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/top100.json"
+  animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+}
+
+if [ "$shared" = 1 ]; then
+  if [ "$role" = init ]; then
+    # The probe trains popularity without publishing it: it succeeds only when the database
+    # already holds a catalogue.
+    if animerec train --db "$db" --models popularity --out-dir "$dir/probe" --top100 "" --no-publish >/dev/null 2>&1; then
+      echo "animerec init: the database already holds a catalogue; not importing again"
+      animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+    else
+      import_and_train
+    fi
+    exit 0
+  fi
+else
+  [ -f "$db" ] || import_and_train
+  [ -f "$dir/models/popularity.model" ] || animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
 fi
 exec animerec serve --host 0.0.0.0 --port "${ANIMEREC_PORT:-8000}" --db "$db" \
-  --models-dir "$dir/models" --top100 "$dir/top100.json"
+  --models-dir "$dir/models" --top100 "$dir/models/top100.json"

@@ -71,6 +71,21 @@ public:
         return url.toString();
     }
 
+    // Stores the anime ids of `catalog` in `database`'s Anime table (title = the id), so rows
+    // that reference them satisfy PostgreSQL's foreign keys as after a real import. Returns the
+    // database's error text, empty on success.
+    template <typename CatalogType>
+    static QString storeCatalogIds(const QSqlDatabase& database, const CatalogType& catalog) {
+        QSqlQuery insert(database);
+        insert.prepare(QStringLiteral("INSERT INTO Anime (anime_id, title) VALUES (?, ?)"));
+        for (int item = 0; item < static_cast<int>(catalog.size()); ++item) {
+            insert.bindValue(0, static_cast<qint64>(catalog.idAt(item)));
+            insert.bindValue(1, QString::number(catalog.idAt(item)));
+            if (!insert.exec()) return insert.lastError().text();
+        }
+        return {};
+    }
+
     // How many of the import's secondary indexes exist.
     QString interactionIndexCountSql() const {
         return postgres_ ? QStringLiteral("SELECT count(*) FROM pg_indexes "

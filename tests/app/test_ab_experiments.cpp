@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 
+#include "storage_test_backend.h"
 #include "experiments/ab_report.h"
 #include "experiments/experiment_service.h"
 #include "experiments/experiment_store.h"
@@ -105,6 +106,7 @@ private:
     }
 
     QTemporaryDir dir_;
+    testing::StorageTestBackend backend_;  // SQLite, or PostgreSQL under the `postgres` fixture
     std::shared_ptr<Dataset> data_;
     std::unique_ptr<service::ModelRegistry> registry_;
     std::unique_ptr<service::RecommendService> service_;
@@ -123,9 +125,14 @@ void TestAbExperiments::initTestCase() {
                        "fixed-v1");
     registry_->install(ModelRole::Session, std::make_shared<NextItemSession>(), "next-v1");
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
-    experiments_ = std::make_unique<ExperimentService>(dir_.filePath("ab.sqlite"), data_);
+    QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
+    qInfo("backend: %s", qPrintable(backend_.name()));
+    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QString stored = testing::StorageTestBackend::storeCatalogIds(
+        experiments_->database().connection(), data_->catalog);
+    QVERIFY2(stored.isEmpty(), qPrintable(stored));
     service_->setRecentHistory(experiments_->recentHistory());
     metrics_ = std::make_unique<service::MetricsRegistry>();
     log_ = std::make_unique<service::RequestLog>(
@@ -375,7 +382,7 @@ void TestAbExperiments::feedbackChangesRecommendationsAtOnce() {
         call("POST", "/recommend_session_based", R"({"user_id":4242})").json();
     QCOMPARE(fresh.value("items").toArray().first().toObject().value("anime_id").toInt(), 103);
     // ... and rows in the user's history in the database.
-    QVERIFY(experiments_->flush());
+    QVERIFY2(experiments_->flush(), qPrintable(experiments_->writerStats().lastError));
     QCOMPARE(countRows(experiments_->database(),
                        "SELECT count(*) FROM UserAnimeInteractions WHERE user_id = 4242 AND "
                        "anime_id = 102 AND status = 2"),
@@ -398,7 +405,7 @@ void TestAbExperiments::exposuresAndFeedbackSurviveConcurrentLoad() {
     QCOMPARE(variant == "session" ? one.value("model").toString() : QString("fixed"),
              one.value("model").toString());
     experiments::ExperimentStore store(experiments_->database());
-    QVERIFY(experiments_->flush());
+    QVERIFY2(experiments_->flush(), qPrintable(experiments_->writerStats().lastError));
     const qint64 exposuresBefore = store.exposureCount();
     const qint64 feedbackBefore = store.feedbackCount();
 
@@ -432,7 +439,7 @@ void TestAbExperiments::exposuresAndFeedbackSurviveConcurrentLoad() {
         }
     }
     QCOMPARE(served + accepted, qint64(kRounds * kPerRound));
-    QVERIFY(experiments_->flush());
+    QVERIFY2(experiments_->flush(), qPrintable(experiments_->writerStats().lastError));
     QCOMPARE(store.exposureCount() - exposuresBefore, served);
     QCOMPARE(store.feedbackCount() - feedbackBefore, accepted);
     const auto stats = experiments_->writerStats();

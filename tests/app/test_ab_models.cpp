@@ -12,6 +12,7 @@
 #include <istream>
 #include <map>
 
+#include "storage_test_backend.h"
 #include "experiments/experiment_service.h"
 #include "experiments/experiment_store.h"
 #include "http/api_server.h"
@@ -144,6 +145,7 @@ private:
     }
 
     QTemporaryDir dir_;
+    testing::StorageTestBackend backend_;  // SQLite, or PostgreSQL under the `postgres` fixture
     std::shared_ptr<Dataset> data_;
     std::unique_ptr<service::ModelRegistry> registry_;
     std::unique_ptr<service::RecommendService> service_;
@@ -163,9 +165,14 @@ void TestAbModels::initTestCase() {
                        false);
     registry_->install(ModelRole::Session, std::make_shared<NextItemSession>(), "next-v1");
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
-    experiments_ = std::make_unique<ExperimentService>(dir_.filePath("ab.sqlite"), data_);
+    QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
+    qInfo("backend: %s", qPrintable(backend_.name()));
+    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QString stored = testing::StorageTestBackend::storeCatalogIds(
+        experiments_->database().connection(), data_->catalog);
+    QVERIFY2(stored.isEmpty(), qPrintable(stored));
     experiments_->setDefaultExposureSample(0.0);
     service_->setRecentHistory(experiments_->recentHistory());
     metrics_ = std::make_unique<service::MetricsRegistry>();
