@@ -197,17 +197,21 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
     bool ready = service_.ready();
     QJsonObject body{{QStringLiteral("models"), models}, {QStringLiteral("available"), available}};
     if (!ready) body.insert(QStringLiteral("reason"), QStringLiteral("no model can answer"));
-    // Feedback and experiment changes need the database; recommendations keep answering.
+    // Feedback and experiment changes need the database; recommendations keep answering from
+    // memory. So a replica without its database stays ready (a load balancer that dropped every
+    // replica during a database restart would stop the lists too) and says it is degraded.
+    bool degraded = false;
     if (experiments_) {
         const experiments::DatabaseHealth health = experiments_->databaseHealth();
         body.insert(QStringLiteral("database"),
                     QJsonObject{{QStringLiteral("available"), health.available},
                                 {QStringLiteral("pending_events"), health.pending}});
         if (!health.available) {
-            ready = false;
-            body.insert(QStringLiteral("reason"), health.reason);
+            degraded = true;
+            if (ready) body.insert(QStringLiteral("reason"), health.reason);
         }
     }
+    body.insert(QStringLiteral("degraded"), degraded);
     body.insert(QStringLiteral("ready"), ready);
     return ApiReply::json(body, ready ? 200 : 503);
 }
