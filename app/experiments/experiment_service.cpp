@@ -162,6 +162,10 @@ void ExperimentService::refresh() {
     std::vector<ExperimentDefinition> loaded;
     if (ExperimentStore(*database_).list(loaded).isValid()) return;  // keep what we have
     std::lock_guard lock(mutex_);
+    // Definitions are never deleted (a stopped experiment stays for its report), so fewer rows
+    // than we hold means a read cut short by a dying connection (seen while PostgreSQL
+    // restarts): keep serving the running experiments rather than dropping them.
+    if (loaded.size() < experiments_.size()) return;
     experiments_ = std::move(loaded);
     definitionsSeen_ = {static_cast<qint64>(experiments_.size()), 0};
     for (const ExperimentDefinition& experiment : experiments_)

@@ -86,6 +86,8 @@ QSqlError ExperimentStore::list(std::vector<ExperimentDefinition>& experiments) 
         return query.lastError();
     experiments.clear();
     while (query.next()) experiments.push_back(definitionOf(query));
+    // A connection that breaks mid-read ends the rows early: report it, not a shorter list.
+    if (query.lastError().isValid()) return query.lastError();
     return {};
 }
 

@@ -167,7 +167,7 @@ void TestAbModels::initTestCase() {
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
     qInfo("backend: %s", qPrintable(backend_.name()));
-    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab.sqlite"), data_);
+    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab_models.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString stored = testing::StorageTestBackend::storeCatalogIds(
