@@ -150,8 +150,8 @@ ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& o
     return reply;
 }
 
-template <typename Compute>
-ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, Compute&& compute) const {
+ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, const Compute& compute,
+                              const experiments::Assignment* assignment) const {
     const quint64 generation = service_.models().generation();
     if (cache_.enabled()) {
         if (auto entry = cache_.find(key, generation)) {
@@ -165,7 +165,7 @@ ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, Compute
         }
         metrics_.countCache(false);
     }
-    ApiReply reply = render(compute(), std::move(params));
+    ApiReply reply = render(compute(), std::move(params), assignment);
     if (reply.status == 200 && cache_.enabled())
         cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
     return reply;

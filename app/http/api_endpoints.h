@@ -55,8 +55,11 @@ public:
                               const QHttpServerRequest& request) const;
 
 private:
-    template <typename Compute>
-    ApiReply cached(const QByteArray& key, QJsonObject params, Compute&& compute) const;
+    // The route's answer for `key` from the response cache, else computed, rendered (with the
+    // experiment block of `assignment`, when given) and cached.
+    using Compute = std::function<service::Outcome<service::Recommendation>()>;
+    ApiReply cached(const QByteArray& key, QJsonObject params, const Compute& compute,
+                    const experiments::Assignment* assignment = nullptr) const;
     ApiReply render(const service::Outcome<service::Recommendation>& outcome, QJsonObject params,
                     const experiments::Assignment* assignment = nullptr) const;
     // The answer of the running experiment covering `route`, when the unit is in one.

@@ -115,28 +115,6 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
         }
         return reply;
     };
-    // The route's response cache, also for the answers logged here (this file cannot use the
-    // template in api_endpoints.cpp).
-    const auto fromCache = [&](const QByteArray& key, const QJsonObject& replyParams,
-                               const experiments::Assignment* shown, const auto& compute) {
-        const quint64 generation = service_.models().generation();
-        if (cache_.enabled()) {
-            if (auto entry = cache_.find(key, generation)) {
-                metrics_.countCache(true);
-                ApiReply reply;
-                reply.body = std::move(entry->body);
-                reply.model = std::move(entry->model);
-                reply.modelVersion = std::move(entry->modelVersion);
-                reply.params = replyParams;
-                return reply;
-            }
-            metrics_.countCache(false);
-        }
-        ApiReply reply = render(compute(), replyParams, shown);
-        if (reply.status == 200 && cache_.enabled())
-            cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
-        return reply;
-    };
     const auto assignment = experiments_->assign(route, userId, sessionId);
     if (!assignment) {
         if (!experiments_->sampleDefaultExposure()) return std::nullopt;
@@ -149,7 +127,7 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
         // The same key as the route's own answer: a sampled list shares its cache entry.
         const QByteArray key = (collaborative ? "collaborative:" : "session:") + userKey(*userId) +
                                ':' + QByteArray::number(topN);
-        return logged(defaultAssignment, fromCache(key, params, nullptr, [&] {
+        return logged(defaultAssignment, cached(key, params, [&] {
                           return service_.forUser(role, *userId, topN);
                       }));
     }
@@ -170,9 +148,13 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
                            assignment->variant.toUtf8() + ':' + pinned->family.toUtf8() + '@' +
                            pinned->version.toUtf8() + ':' + route.toUtf8() + ':' +
                            userKey(*userId) + ':' + QByteArray::number(topN);
-    return logged(*assignment, fromCache(key, withVariant, &*assignment, [&] {
-                      return service_.forUser(assignment->role, *userId, topN, pinned);
-                  }));
+    return logged(*assignment, cached(
+                                   key, withVariant,
+                                   [&] {
+                                       return service_.forUser(assignment->role, *userId, topN,
+                                                               pinned);
+                                   },
+                                   &*assignment));
 }
 
 ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {

@@ -35,6 +35,14 @@ std::pair<double, double> moments(std::span<const float> values) {
     return {mean, std::sqrt(std::max(0.0, squares / n - mean * mean))};
 }
 
+std::vector<int> distinctHistoryItems(const UserQuery& query) {
+    std::vector<int> history;
+    for (const auto& event : query.history) history.push_back(event.item);
+    std::sort(history.begin(), history.end());
+    history.erase(std::unique(history.begin(), history.end()), history.end());
+    return history;
+}
+
 }  // namespace
 
 EaseRp3Blend::EaseRp3Blend(EaseRp3BlendConfig config)
@@ -87,18 +95,6 @@ EaseRp3Blend::Standardised EaseRp3Blend::blend(const UserQuery& query,
 void EaseRp3Blend::score(const UserQuery& query, std::span<float> scores) const {
     blend(query, scores);
 }
-
-namespace {
-
-std::vector<int> distinctHistoryItems(const UserQuery& query) {
-    std::vector<int> history;
-    for (const auto& event : query.history) history.push_back(event.item);
-    std::sort(history.begin(), history.end());
-    history.erase(std::unique(history.begin(), history.end()), history.end());
-    return history;
-}
-
-}  // namespace
 
 std::vector<Contribution> EaseRp3Blend::explain(const UserQuery& query, int item, int count) const {
     const int items[] = {item};
