@@ -54,12 +54,12 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
-wait_for() {  # url, seconds
+wait_for() {  # url, seconds, path (a 2xx answer there means ready)
   for _ in $(seq 1 $(( $2 * 10 ))); do
-    curl -fsS "$1/health" >/dev/null 2>&1 && return 0
+    curl -fsS "$1$3" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "http_bench: $1 did not come up"; return 1
+  echo "http_bench: $1$3 did not answer"; return 1
 }
 
 qt_url="http://127.0.0.1:$qt_port"
@@ -69,13 +69,14 @@ start_qt() {
   "$bin" serve --host 127.0.0.1 --port "$qt_port" --quiet --log-file "$work/requests.jsonl" \
     $serve_args >"$work/serve.log" 2>&1 &
   server_pid=$!
-  wait_for "$qt_url" 300 || { cat "$work/serve.log"; exit 1; }
+  # /ready: models loaded and the first answers precomputed (serve --warm-users).
+  wait_for "$qt_url" 300 /ready || { cat "$work/serve.log"; exit 1; }
 }
 start_reference() {  # workers
   "$python" "$reference" serve --lists "$work/lists.json" --port "$py_port" --workers "$1" \
     >"$work/reference.log" 2>&1 &
   server_pid=$!
-  wait_for "$py_url" 120 || { cat "$work/reference.log"; exit 1; }
+  wait_for "$py_url" 120 /health || { cat "$work/reference.log"; exit 1; }
 }
 
 # Every anime and user id the served data holds, from the same source `serve` reads.
@@ -89,8 +90,9 @@ done
 [ ${#id_args[@]} -gt 0 ] || id_args=(--db var/animerec.sqlite)
 "$python" "$reference" ids "${id_args[@]}" --out "$work/ids.json"
 
-# The reference answers from lists taken from the Qt server; the Qt server is then restarted so
-# its answer cache starts as cold as the reference's process.
+# The reference answers from lists taken from the Qt server; the Qt server is then restarted, so
+# its answer cache holds only what it precomputes itself before reporting ready (the default
+# answers of its most active users and of every anime, `serve --warm-users`).
 start_qt
 echo "http_bench: precomputing the reference's lists from the Qt server ..."
 "$python" "$reference" precompute --from "$qt_url" --out "$work/lists.json" --ids "$work/ids.json"

@@ -113,8 +113,12 @@ int runServe(const QStringList& args) {
         {"log-level", "debug, info, warning, error or off.", "level", "info"},
         {"quiet", "Do not copy the request log to stderr."},
         {"max-body-bytes", "Larger request bodies get 413.", "bytes", "65536"},
-        {"cache-entries", "Rendered answers kept until the models change (0 = off).", "count",
-         "10000"},
+        {"cache-mb", "Memory for rendered answers, kept until the models change (0 = no cache).",
+         "MiB", "256"},
+        {"warm-users",
+         "Compute the answers of this many most active users (and of every anime) before "
+         "reporting ready, and again after each reload, within half the cache (0 = off).",
+         "count", "100000"},
         {"threads", "Event-loop threads accepting connections (0 = one per core).", "count", "0"},
         {"shared-state",
          "Take models from the database's model store (published by `animerec train`) and write "
@@ -129,7 +133,8 @@ int runServe(const QStringList& args) {
     QTextStream err(stderr);
     const auto port = integerOption(parser, "port", 0, 65535);
     const auto maxBody = integerOption(parser, "max-body-bytes", 1, 1 << 30);
-    const auto cacheEntries = integerOption(parser, "cache-entries", 0, 10'000'000);
+    const auto cacheMegabytes = integerOption(parser, "cache-mb", 0, 1 << 20);
+    const auto warmUsers = integerOption(parser, "warm-users", 0, 100'000'000);
     const auto threads = integerOption(parser, "threads", 0, 64);
     const auto modelPoll = integerOption(parser, "model-poll-seconds", 0, 86'400);
     const auto level = service::parseLogLevel(parser.value("log-level"));
@@ -138,7 +143,7 @@ int runServe(const QStringList& args) {
         err << "serve: --host: '" << parser.value("host") << "' is not an IP address\n";
         return 2;
     }
-    if (!port || !maxBody || !cacheEntries || !threads || !modelPoll) return 2;
+    if (!port || !maxBody || !cacheMegabytes || !warmUsers || !threads || !modelPoll) return 2;
     const QString sharedStateMode = parser.value("shared-state");
     if (sharedStateMode != "on" && sharedStateMode != "off" && sharedStateMode != "auto") {
         err << "serve: --shared-state: '" << sharedStateMode << "' is not one of on, off, auto\n";
@@ -218,7 +223,8 @@ int runServe(const QStringList& args) {
 
     http::ApiOptions options;
     options.maxBodyBytes = *maxBody;
-    options.cacheEntries = static_cast<int>(*cacheEntries);
+    options.cacheBytes = *cacheMegabytes << 20;
+    options.warmUsers = static_cast<int>(*warmUsers);
     options.threads = *threads > 0 ? static_cast<int>(*threads) : QThread::idealThreadCount();
     options.adminToken = qgetenv("ANIMEREC_ADMIN_TOKEN");
     options.experiments = abTests.get();

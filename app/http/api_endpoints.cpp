@@ -8,6 +8,7 @@
 #include "data/dataset.h"
 #include "experiments/experiment_service.h"
 #include "experiments/recent_history.h"
+#include "http/cache_warmer.h"
 #include "http/openapi_document.h"
 #include "service/metrics_registry.h"
 #include "service/recommend_service.h"
@@ -22,7 +23,6 @@ const QStringList kSessionFields{QStringLiteral("user_id"), QStringLiteral("hist
 constexpr qsizetype kMaxSessionIdLength = 128;
 const QStringList kCollaborativeFields{QStringLiteral("user_id"), QStringLiteral("top_n")};
 constexpr std::int64_t kMaxId = std::int64_t{1} << 53;
-constexpr int kDefaultTopN = 10;
 
 QString text(const std::string& value) { return QString::fromStdString(value); }
 
@@ -95,9 +95,9 @@ ApiReply ApiReply::error(const RequestError& error) {
 
 ApiEndpoints::ApiEndpoints(const service::RecommendService& service,
                            service::MetricsRegistry& metrics, ReloadFunction reload,
-                           QByteArray adminToken, int cacheEntries)
+                           QByteArray adminToken, qint64 cacheBytes)
     : service_(service), metrics_(metrics), reload_(std::move(reload)),
-      adminToken_(std::move(adminToken)), cache_(cacheEntries) {
+      adminToken_(std::move(adminToken)), cache_(cacheBytes) {
     const Catalog& catalog = service_.dataset().catalog;
     itemPrefix_.reserve(static_cast<std::size_t>(catalog.size()));
     for (const AnimeRecord& record : catalog.items())
@@ -171,6 +171,43 @@ ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, const C
     return reply;
 }
 
+bool ApiEndpoints::warm(WarmRoute route, std::int64_t id, qint64 fillLimitBytes) const {
+    if (!cache_.enabled() || cache_.bytes() >= fillLimitBytes) return false;
+    const quint64 generation = service_.models().generation();
+    QByteArray key;
+    Compute compute;
+    switch (route) {
+        case WarmRoute::Collaborative:
+            key = collaborativeKey(id, kDefaultTopN);
+            compute = [&] { return service_.collaborative(id, kDefaultTopN); };
+            break;
+        case WarmRoute::Session:
+            key = sessionKey(id, kDefaultTopN);
+            compute = [&] { return service_.sessionBased(id, kDefaultTopN); };
+            break;
+        case WarmRoute::Content:
+            key = contentKey(id, kDefaultTopN);
+            compute = [&] { return service_.contentBased(id, kDefaultTopN); };
+            break;
+    }
+    if (cache_.contains(key, generation)) return true;
+    const ApiReply reply = render(compute(), {});
+    if (reply.status == 200) cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
+    return true;
+}
+
+QByteArray ApiEndpoints::collaborativeKey(std::int64_t userId, std::int64_t topN) const {
+    return "collaborative:" + userKey(userId) + ':' + QByteArray::number(topN);
+}
+
+QByteArray ApiEndpoints::sessionKey(std::int64_t userId, std::int64_t topN) const {
+    return "session:" + userKey(userId) + ':' + QByteArray::number(topN);
+}
+
+QByteArray ApiEndpoints::contentKey(std::int64_t animeId, std::int64_t topN) {
+    return "content:" + QByteArray::number(animeId) + ':' + QByteArray::number(topN);
+}
+
 ApiReply ApiEndpoints::health(const QHttpServerRequest&) const {
     return ApiReply::json({{QStringLiteral("status"), QStringLiteral("ok")},
                            {QStringLiteral("uptime_seconds"), metrics_.uptimeSeconds()}});
@@ -197,6 +234,24 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
     bool ready = service_.ready();
     QJsonObject body{{QStringLiteral("models"), models}, {QStringLiteral("available"), available}};
     if (!ready) body.insert(QStringLiteral("reason"), QStringLiteral("no model can answer"));
+    // Traffic waits for the first warm-up, as for a server that precomputes its lists: until then
+    // the first request for each user would score while others queue behind it.
+    if (warmer_) {
+        const CacheWarmer::Progress warmUp = warmer_->progress();
+        body.insert(QStringLiteral("warm_up"),
+                    QJsonObject{{QStringLiteral("done"), warmUp.done},
+                                {QStringLiteral("total"), warmUp.total},
+                                {QStringLiteral("cached_bytes"), cache_.bytes()},
+                                {QStringLiteral("finished"), warmUp.firstPassFinished},
+                                {QStringLiteral("passes"), warmUp.passes}});
+        if (ready && !warmUp.firstPassFinished) {
+            ready = false;
+            body.insert(QStringLiteral("reason"),
+                        QStringLiteral("warming the answer cache: %1 of %2 answers")
+                            .arg(warmUp.done)
+                            .arg(warmUp.total));
+        }
+    }
     // Feedback and experiment changes need the database; recommendations keep answering from
     // memory. So a replica without its database stays ready (a load balancer that dropped every
     // replica during a database restart would stop the lists too) and says it is degraded.
@@ -259,7 +314,7 @@ ApiReply ApiEndpoints::recommendContentBased(const QHttpServerRequest& request) 
     const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
                                    service::RecommendService::kMaxTopN, kDefaultTopN);
     if (!topN) return refused(topN.error, *body);
-    return cached("content:" + QByteArray::number(*animeId) + ':' + QByteArray::number(*topN), *body,
+    return cached(contentKey(*animeId, *topN), *body,
                   [&] { return service_.contentBased(*animeId, static_cast<int>(*topN)); });
 }
 
@@ -290,8 +345,7 @@ ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) 
         if (!userId) return refused(userId.error, *body);
         if (auto reply = fromExperiment(route, *userId, {}, {}, static_cast<int>(*topN), *body))
             return std::move(*reply);
-        return cached("session:" + userKey(*userId) + ':' + QByteArray::number(*topN),
-                      *body, [&] { return service_.sessionBased(*userId, static_cast<int>(*topN)); });
+        return cached(sessionKey(*userId, *topN), *body, [&] { return service_.sessionBased(*userId, static_cast<int>(*topN)); });
     }
     const auto history = integerArrayField(*body, QStringLiteral("history"), 0, kMaxId,
                                            service::RecommendService::kMaxHistory);
@@ -317,8 +371,7 @@ ApiReply ApiEndpoints::recommendCollaborative(const QHttpServerRequest& request)
     if (auto reply = fromExperiment(QStringLiteral("/recommend_collaborative"), *userId, {}, {},
                                     static_cast<int>(*topN), *body))
         return std::move(*reply);
-    return cached("collaborative:" + userKey(*userId) + ':' + QByteArray::number(*topN),
-                  *body, [&] { return service_.collaborative(*userId, static_cast<int>(*topN)); });
+    return cached(collaborativeKey(*userId, *topN), *body, [&] { return service_.collaborative(*userId, static_cast<int>(*topN)); });
 }
 
 std::optional<ApiReply> ApiEndpoints::refuseAdmin(const QHttpServerRequest& request) const {

@@ -24,15 +24,19 @@ struct Assignment;
 
 namespace animerec::http {
 
+class CacheWarmer;
+
 // The body of every route: parses the request with the json_request helpers, asks the
 // RecommendService, and renders JSON. Knows nothing about sockets, timing or logging (ApiServer).
 class ApiEndpoints {
 public:
     using ReloadFunction = std::function<service::ReloadReport()>;
 
-    // `cacheEntries` answers are kept (0 disables the cache).
+    static constexpr int kDefaultTopN = 10;
+
+    // Rendered answers are cached within `cacheBytes` (0 disables the cache).
     ApiEndpoints(const service::RecommendService& service, service::MetricsRegistry& metrics,
-                 ReloadFunction reload, QByteArray adminToken, int cacheEntries);
+                 ReloadFunction reload, QByteArray adminToken, qint64 cacheBytes);
 
     ApiReply health(const QHttpServerRequest& request) const;
     ApiReply ready(const QHttpServerRequest& request) const;
@@ -54,6 +58,16 @@ public:
     ApiReply experimentAction(const QString& name, const QString& action,
                               const QHttpServerRequest& request) const;
 
+    // Answers computed ahead of requests (CacheWarmer): puts the default answer (top_n 10) for
+    // `id` (a user for the collaborative and session routes, an anime for content) into the cache
+    // unless it is there, counting neither hit nor miss. Returns false, doing nothing, once the
+    // cache holds `fillLimitBytes`: the rest of the budget stays for what requests bring.
+    enum class WarmRoute { Collaborative, Session, Content };
+    bool warm(WarmRoute route, std::int64_t id, qint64 fillLimitBytes) const;
+    qint64 cacheCapacityBytes() const { return cache_.capacityBytes(); }
+    // While its first pass runs, GET /ready answers 503 and says how far it got.
+    void setWarmer(const CacheWarmer* warmer) { warmer_ = warmer; }
+
 private:
     // The route's answer for `key` from the response cache, else computed, rendered (with the
     // experiment block of `assignment`, when given) and cached.
@@ -69,6 +83,10 @@ private:
                                            const QJsonObject& params) const;
     std::optional<ApiReply> refuseAdmin(const QHttpServerRequest& request) const;
     QByteArray userKey(std::int64_t userId) const;  // cache key part that changes with feedback
+    // Cache keys of the plain (no experiment) answers.
+    QByteArray collaborativeKey(std::int64_t userId, std::int64_t topN) const;
+    QByteArray sessionKey(std::int64_t userId, std::int64_t topN) const;
+    static QByteArray contentKey(std::int64_t animeId, std::int64_t topN);
 
     const service::RecommendService& service_;
     service::MetricsRegistry& metrics_;
@@ -79,6 +97,7 @@ private:
     std::vector<QByteArray> itemPrefix_;
     mutable ResponseCache cache_;
     experiments::ExperimentService* experiments_ = nullptr;
+    const CacheWarmer* warmer_ = nullptr;
 };
 
 }  // namespace animerec::http

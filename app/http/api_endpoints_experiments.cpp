@@ -125,8 +125,8 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
             return logged(defaultAssignment,
                           render(service_.forSession(role, history, topN), params));
         // The same key as the route's own answer: a sampled list shares its cache entry.
-        const QByteArray key = (collaborative ? "collaborative:" : "session:") + userKey(*userId) +
-                               ':' + QByteArray::number(topN);
+        const QByteArray key =
+            collaborative ? collaborativeKey(*userId, topN) : sessionKey(*userId, topN);
         return logged(defaultAssignment, cached(key, params, [&] {
                           return service_.forUser(role, *userId, topN);
                       }));

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/cache_warmer.h"
 #include "service/metrics_registry.h"
 #include "service/request_log.h"
 
@@ -137,11 +138,17 @@ QHttpServerResponse toResponse(ApiReply&& reply) {
 ApiServer::ApiServer(const service::RecommendService& service, service::MetricsRegistry& metrics,
                      service::RequestLog& log, ApiEndpoints::ReloadFunction reload,
                      ApiOptions options)
-    : endpoints_(service, metrics, std::move(reload), options.adminToken, options.cacheEntries),
+    : endpoints_(service, metrics, std::move(reload), options.adminToken, options.cacheBytes),
       metrics_(metrics),
       log_(log),
       options_(std::move(options)) {
     endpoints_.setExperiments(options_.experiments);
+    if (options_.warmUsers > 0 && options_.cacheBytes > 0) {
+        warmer_ = std::make_unique<CacheWarmer>(endpoints_, service,
+                                                CacheWarmer::Options{options_.warmUsers, 0});
+        endpoints_.setWarmer(warmer_.get());
+        warmer_->start();
+    }
     registerRoutes(server_);
 }
 

@@ -19,7 +19,10 @@ namespace animerec::http {
 struct ApiOptions {
     qint64 maxBodyBytes = 64 * 1024;  // larger bodies get 413
     QByteArray adminToken;            // empty: POST /admin/reload answers 403
-    int cacheEntries = 10000;         // rendered answers kept per model generation; 0 = no cache
+    qint64 cacheBytes = qint64{256} << 20;  // rendered answers kept per model generation; 0 = no cache
+    // Answers of this many most active users (and of the catalogue) computed ahead of requests;
+    // 0 = none. GET /ready waits for the first pass (CacheWarmer).
+    int warmUsers = 0;
     // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the server.
     experiments::ExperimentService* experiments = nullptr;
     // Event loops accepting connections: 1 = the thread that owns the ApiServer only; N > 1 adds
@@ -59,6 +62,7 @@ private:
     quint16 listenShared(const QHostAddress& address, quint16 port);
 
     ApiEndpoints endpoints_;
+    std::unique_ptr<CacheWarmer> warmer_;  // after endpoints_: stops before they go
     service::MetricsRegistry& metrics_;
     service::RequestLog& log_;
     ApiOptions options_;

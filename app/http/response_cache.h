@@ -8,7 +8,8 @@
 
 namespace animerec::http {
 
-// Rendered answers by request key ("collaborative:5:10"), least recently used first out.
+// Rendered answers by request key ("collaborative:5:10"), least recently used first out, within a
+// budget of bytes (an answer of 100 items weighs ten of 10).
 // Answers depend only on the request and the served models (the cold-start policy does not explore
 // by default), so each entry is tagged with ModelRegistry::generation() and the cache empties itself
 // when the generation moves on: a reload never serves a stale list. Thread-safe.
@@ -20,13 +21,19 @@ public:
         QString modelVersion;
     };
 
-    explicit ResponseCache(int capacity) : cache_(capacity) {}
+    explicit ResponseCache(qint64 capacityBytes) : cache_(capacityBytes) {}
 
     std::optional<Entry> find(const QByteArray& key, quint64 generation) {
         std::lock_guard lock(mutex_);
         if (generation != generation_) return std::nullopt;
         const Entry* entry = cache_.object(key);
         return entry ? std::optional<Entry>(*entry) : std::nullopt;
+    }
+
+    // Without touching the entry's place in the least-recently-used order.
+    bool contains(const QByteArray& key, quint64 generation) {
+        std::lock_guard lock(mutex_);
+        return generation == generation_ && cache_.contains(key);
     }
 
     void insert(const QByteArray& key, quint64 generation, Entry entry) {
@@ -37,12 +44,24 @@ public:
             cache_.clear();
             generation_ = generation;
         }
-        cache_.insert(key, new Entry(std::move(entry)));
+        const qsizetype cost = kEntryOverheadBytes + key.size() + entry.body.size() +
+                               2 * (entry.model.size() + entry.modelVersion.size());
+        cache_.insert(key, new Entry(std::move(entry)), cost);
     }
 
     bool enabled() const { return cache_.maxCost() > 0; }
+    qint64 capacityBytes() const { return cache_.maxCost(); }
+    qint64 bytes() {
+        std::lock_guard lock(mutex_);
+        return cache_.totalCost();
+    }
+    qint64 entries() {
+        std::lock_guard lock(mutex_);
+        return cache_.size();
+    }
 
 private:
+    static constexpr qsizetype kEntryOverheadBytes = 128;  // hash node, Entry, array headers
     std::mutex mutex_;
     QCache<QByteArray, Entry> cache_;
     quint64 generation_ = 0;

@@ -2,6 +2,7 @@ list(APPEND ANIMEREC_APP_SOURCES
   http/json_request.cpp
   http/api_endpoints.cpp
   http/api_server.cpp
+  http/cache_warmer.cpp
   http/api_endpoints_experiments.cpp
 )
 # GET /openapi.json serves openapi.json verbatim; it is compiled in so the binary is self-contained.

@@ -1,11 +1,10 @@
 #include "service/request_log.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <cmath>
 #include <cstdio>
+
+#include "service/json_line_writer.h"
 
 namespace animerec::service {
 
@@ -58,34 +57,56 @@ void RequestLog::record(const RequestLogEntry& entry) {
                            : entry.status >= 400 ? LogLevel::Warning
                                                  : LogLevel::Info;
     if (level < options_.level) return;
-    QJsonObject line{{QStringLiteral("method"), entry.method},
-                     {QStringLiteral("route"), entry.route},
-                     {QStringLiteral("params"), entry.params},
-                     {QStringLiteral("status"), entry.status},
-                     {QStringLiteral("latency_ms"), std::round(entry.latencyMs * 1000.0) / 1000.0},
-                     {QStringLiteral("model"), entry.model},
-                     {QStringLiteral("model_version"), entry.modelVersion}};
-    if (!entry.message.isEmpty()) line.insert(QStringLiteral("message"), entry.message);
-    write(level, std::move(line));
+    QByteArray line = lineStart(level);
+    line += ",\"method\":";
+    json_line::appendString(line, entry.method);
+    line += ",\"route\":";
+    json_line::appendString(line, entry.route);
+    line += ",\"params\":";
+    json_line::appendValue(line, entry.params);
+    line += ",\"status\":";
+    json_line::appendNumber(line, entry.status);
+    line += ",\"latency_ms\":";
+    json_line::appendFixed(line, entry.latencyMs, 3);
+    line += ",\"model\":";
+    json_line::appendString(line, entry.model);
+    line += ",\"model_version\":";
+    json_line::appendString(line, entry.modelVersion);
+    if (!entry.message.isEmpty()) {
+        line += ",\"message\":";
+        json_line::appendString(line, entry.message);
+    }
+    line += "}\n";
+    write(line);
 }
 
 void RequestLog::event(LogLevel level, const QString& message) {
     if (level < options_.level) return;
-    write(level, QJsonObject{{QStringLiteral("event"), message}});
+    QByteArray line = lineStart(level);
+    line += ",\"event\":";
+    json_line::appendString(line, message);
+    line += "}\n";
+    write(line);
 }
 
-void RequestLog::write(LogLevel level, QJsonObject line) {
-    line.insert(QStringLiteral("time"),
-                QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    line.insert(QStringLiteral("level"), QLatin1String(levelName(level)));
-    QByteArray text = QJsonDocument(line).toJson(QJsonDocument::Compact);
-    text.append('\n');
+QByteArray RequestLog::lineStart(LogLevel level) {
+    QByteArray line;
+    line.reserve(320);
+    line += "{\"time\":";
+    json_line::appendUtcNow(line);
+    line += ",\"level\":\"";
+    line += levelName(level);
+    line += '"';
+    return line;
+}
+
+void RequestLog::write(const QByteArray& line) {
     std::lock_guard lock(mutex_);
-    if (options_.toStderr) std::fwrite(text.constData(), 1, static_cast<std::size_t>(text.size()), stderr);
+    if (options_.toStderr) std::fwrite(line.constData(), 1, static_cast<std::size_t>(line.size()), stderr);
     if (!file_.isOpen()) return;
-    if (fileBytes_ > 0 && fileBytes_ + text.size() > options_.maxFileBytes) rotate();
+    if (fileBytes_ > 0 && fileBytes_ + line.size() > options_.maxFileBytes) rotate();
     if (!file_.isOpen()) return;
-    fileBytes_ += file_.write(text);
+    fileBytes_ += file_.write(line);
     if (sinceFlush_.elapsed() > 1000) {
         file_.flush();
         sinceFlush_.restart();

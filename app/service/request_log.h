@@ -34,8 +34,8 @@ struct RequestLogEntry {
     QString message;     // error text for 4xx/5xx
 };
 
-// One JSON object per line (time, route, params, status, latency, model, version) to a
-// size-rotated file and to stderr. Thread-safe. File writes are buffered and flushed at most
+// One JSON object per line (time, level, method, route, params, status, latency, model, version)
+// to a size-rotated file and to stderr. Thread-safe. File writes are buffered and flushed at most
 // once a second (and on destruction), so logging costs no syscall per request.
 class RequestLog {
 public:
@@ -56,7 +56,8 @@ public:
     QString fileError() const { return fileError_; }
 
 private:
-    void write(LogLevel level, QJsonObject line);
+    static QByteArray lineStart(LogLevel level);  // {"time":...,"level":...
+    void write(const QByteArray& line);
     void rotate();
 
     RequestLogOptions options_;

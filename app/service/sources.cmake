@@ -2,6 +2,7 @@ list(APPEND ANIMEREC_APP_SOURCES
   service/model_registry.cpp
   service/recommend_service.cpp
   service/metrics_registry.cpp
+  service/json_line_writer.cpp
   service/request_log.cpp
   service/replica_sync.cpp
 )

@@ -181,7 +181,7 @@ void TestAbModels::initTestCase() {
     http::ApiOptions options;
     options.adminToken = "s3cret";
     options.experiments = experiments_.get();
-    options.cacheEntries = 1000;  // experiment answers must still be logged every time
+    options.cacheBytes = 4 << 20;  // experiment answers must still be logged every time
     server_ = std::make_unique<http::ApiServer>(*service_, *metrics_, *log_, nullptr, options);
     port_ = server_->listen(QHostAddress::LocalHost, 0);
     QVERIFY(port_ != 0);

@@ -50,6 +50,7 @@ private slots:
     void registryPrefersTheChosenFamily();
     void requestLogRotates();
     void notReadyWithoutModels();
+    void warmUpPrecomputesAnswersBeforeReady();
 
 private:
     HttpReply post(const QByteArray& path, const QByteArray& body) {
@@ -499,7 +500,7 @@ void TestHttpService::workerThreadsShareThePort() {
     http::ApiOptions options;
     options.threads = 3;
     options.adminToken = "t";
-    options.cacheEntries = 0;  // every request scores, so the recorder sees every thread
+    options.cacheBytes = 0;  // every request scores, so the recorder sees every thread
     http::ApiServer server(service, metrics, log, [&] {
         reloadThreads.insert(QThread::currentThread());
         return service::ReloadReport{};
@@ -603,6 +604,100 @@ void TestHttpService::notReadyWithoutModels() {
     QCOMPARE(reply.json().value("model").toString(), QString("interaction_counts"));
     QVERIFY(!ids(reply.json()).contains(100));
     QCOMPARE(request(port, "POST", "/admin/reload").status, 403);
+}
+
+namespace {
+// Scores like FixedCollaborative once opened; until then every call waits (a slow model).
+class GatedCollaborative final : public Recommender {
+public:
+    std::string name() const override { return "gated"; }
+    void fit(const Dataset&, const ProgressCallback&) override {}
+    void score(const UserQuery&, std::span<float> scores) const override {
+        while (!open_.load()) QThread::msleep(1);
+        ++calls_;
+        for (std::size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>(i);
+    }
+    void save(std::ostream&) const override {}
+    void load(std::istream&) override {}
+    void open() { open_ = true; }
+    int calls() const { return calls_.load(); }
+
+private:
+    std::atomic<bool> open_{false};
+    mutable std::atomic<int> calls_{0};
+};
+}  // namespace
+
+// serve --warm-users: /ready waits until the default answers of the known users and anime are
+// computed; they then come from the cache, identical to freshly computed ones; a reload warms
+// the new models' answers.
+void TestHttpService::warmUpPrecomputesAnswersBeforeReady() {
+    auto gated = std::make_shared<GatedCollaborative>();
+    service::ModelRegistry registry;
+    registry.install(ModelRole::Content, content_, "content-v1");
+    registry.install(ModelRole::Collaborative, gated, "gated-v1");
+    registry.install(ModelRole::Session, std::make_shared<NextItemSession>(), "next-v1");
+    service::RecommendService service(data_, registry);
+    service::MetricsRegistry metrics;
+    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
+    http::ApiOptions options;
+    options.warmUsers = 1000;
+    http::ApiServer warmed(service, metrics, log, {}, options);
+    const quint16 port = warmed.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port != 0);
+    options.warmUsers = 0;
+    options.cacheBytes = 0;
+    service::MetricsRegistry plainMetrics;
+    http::ApiServer plain(service, plainMetrics, log, {}, options);
+    const quint16 plainPort = plain.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(plainPort != 0);
+
+    const HttpReply warming = request(port, "GET", "/ready");
+    QCOMPARE(warming.status, 503);
+    QVERIFY2(warming.json().value("reason").toString().startsWith("warming the answer cache"),
+             warming.body.constData());
+    QCOMPARE(warming.json().value("warm_up").toObject().value("finished").toBool(), false);
+    gated->open();
+    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 10000);
+    const QJsonObject warmUp = request(port, "GET", "/ready").json().value("warm_up").toObject();
+    const int users = data_->interactions.userCount();
+    // Two routes per user and one per anime.
+    QCOMPARE(warmUp.value("total").toInteger(), qint64(2 * users + data_->catalog.size()));
+    QCOMPARE(warmUp.value("done").toInteger(), warmUp.value("total").toInteger());
+    QVERIFY(warmUp.value("cached_bytes").toInteger() > 0);
+    QCOMPARE(gated->calls(), users);
+
+    const auto cacheCount = [&](const char* result) {
+        const QString text = QString::fromUtf8(request(port, "GET", "/metrics").body);
+        const QString prefix = QString("animerec_response_cache_total{result=\"%1\"} ").arg(result);
+        return text.mid(text.indexOf(prefix) + prefix.size()).section('\n', 0, 0).toLongLong();
+    };
+    QCOMPARE(cacheCount("miss"), qint64(0));
+    for (int user = 0; user < users; ++user) {
+        const QByteArray body = QByteArray(R"({"user_id": )") +
+                                QByteArray::number(qint64(data_->interactions.userIdAt(user))) + "}";
+        for (const QByteArray route : {QByteArray("/recommend_collaborative"), QByteArray("/recommend_session_based")}) {
+            const HttpReply cached = request(port, "POST", route, body);
+            QCOMPARE(cached.status, 200);
+            QCOMPARE(cached.body, request(plainPort, "POST", route, body).body);
+        }
+    }
+    const QByteArray content = R"({"anime_id": 105})";
+    QCOMPARE(request(port, "POST", "/recommend_content_based", content).body,
+             request(plainPort, "POST", "/recommend_content_based", content).body);
+    QCOMPARE(cacheCount("hit"), qint64(2 * users + 1));
+    QCOMPARE(cacheCount("miss"), qint64(0));
+    QCOMPARE(gated->calls(), 2 * users);  // the plain server's requests only
+
+    // A new model generation empties the cache; the warmer computes the new answers unasked.
+    registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(), "fixed-v2");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 10000);
+    QCOMPARE(request(port, "GET", "/ready").status, 200);
+    const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 2})");
+    QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
+    QCOMPARE(cacheCount("hit"), qint64(2 * users + 2));
+    QCOMPARE(cacheCount("miss"), qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestHttpService)
