@@ -9,8 +9,8 @@ packages=(
   libsqlite3-dev sqlite3 libgl1-mesa-dev xvfb xauth
   # PostgreSQL backend: libpq for COPY; the server for the throwaway test cluster and benchmark
   libpq-dev postgresql
-  # tests and benchmarks: the container test, the import and HTTP benchmarks
-  docker.io debootstrap curl python3 time wrk
+  # tests and benchmarks: the container and compose tests, the import and HTTP benchmarks
+  docker.io docker-compose debootstrap curl python3 time wrk
 )
 
 missing=()

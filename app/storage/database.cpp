@@ -100,6 +100,8 @@ QSqlError Database::createSchema() {
         if (!query.exec(sql.ddl(statement))) return fail(query.lastError());
     for (const char* statement : schema::kCreateIndexes)
         if (!query.exec(sql.ddl(statement))) return fail(query.lastError());
+    for (const char* statement : schema::kDropRetiredIndexes)
+        if (!query.exec(QString::fromLatin1(statement))) return fail(query.lastError());
     for (const schema::AddedColumn& added : schema::kAddedColumns) {
         // QPSQL reports unquoted identifiers folded to lower case.
         const QString table = QString::fromLatin1(added.table);

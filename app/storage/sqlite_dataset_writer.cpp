@@ -1,6 +1,6 @@
 // DatasetWriter for SQLite: prepared statements through the driver's sqlite3 handle, interaction
 // rows bound kInteractionsPerInsert to a statement, the user index kept live while rows come in
-// user order (appends are cheaper than a sort afterwards), the anime index built at the end.
+// user order (appends are cheaper than a sort afterwards), else built once at the end.
 #include <sqlite3.h>
 
 #include <array>
@@ -156,7 +156,6 @@ public:
     void begin() override {
         exec(db_, "BEGIN IMMEDIATE");
         for (const char* statement : schema::kClearDataset) exec(db_, statement);
-        exec(db_, schema::kDropAnimeIndex);
         exec(db_, schema::kCreateUserIndex);  // empty now; kept while rows come in user order
     }
 

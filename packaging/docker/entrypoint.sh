@@ -17,6 +17,14 @@ case "$db" in
   *) shared=0 ;;
 esac
 
+# The same families as scripts/run.sh: without a collaborative and a session model those routes
+# would only serve the count-based fallback.
+train_models() {
+  animerec train --db "$db" --models "${ANIMEREC_MODELS:-popularity,content,als,ease,sasrec}" \
+    --param "sasrec.epochs=${ANIMEREC_SASREC_EPOCHS:-5}" \
+    --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+}
+
 import_and_train() {
   if [ -n "${ANIMEREC_ANIME_CSV:-}" ] && [ -n "${ANIMEREC_INTERACTIONS_CSV:-}" ]; then
     animerec import --anime "$ANIMEREC_ANIME_CSV" --interactions "$ANIMEREC_INTERACTIONS_CSV" --db "$db"
@@ -25,7 +33,7 @@ import_and_train() {
       --seed "${ANIMEREC_SEED:-42}" --out "$dir/data"
     animerec import --anime "$dir/data/anime.csv" --interactions "$dir/data/animelist.csv" --db "$db"
   fi
-  animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+  train_models
 }
 
 if [ "$shared" = 1 ]; then
@@ -34,7 +42,7 @@ if [ "$shared" = 1 ]; then
     # already holds a catalogue.
     if animerec train --db "$db" --models popularity --out-dir "$dir/probe" --top100 "" --no-publish >/dev/null 2>&1; then
       echo "animerec init: the database already holds a catalogue; not importing again"
-      animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+      train_models
     else
       import_and_train
     fi
@@ -42,7 +50,7 @@ if [ "$shared" = 1 ]; then
   fi
 else
   [ -f "$db" ] || import_and_train
-  [ -f "$dir/models/popularity.model" ] || animerec train --db "$db" --out-dir "$dir/models" --top100 "$dir/models/top100.json"
+  [ -f "$dir/models/popularity.model" ] || train_models
 fi
 exec animerec serve --host 0.0.0.0 --port "${ANIMEREC_PORT:-8000}" --db "$db" \
   --models-dir "$dir/models" --top100 "$dir/models/top100.json"

@@ -68,5 +68,12 @@ check POST /recommend_collaborative 200 strategy '{"user_id": 987654321}'
 check POST /recommend_content_based 404 error '{"anime_id": 987654321}'
 check POST /recommend_content_based 400 error '{"anime_id": 1, "top_n" = 10}'
 check GET /metrics 200 ""
-echo "$((13 - failures)) passed, $failures failed"
+# Every role has a trained model (not the count-based fallback).
+models="$(curl -fsS "$base/ready" | python3 -c 'import json, sys; m = json.load(sys.stdin)["models"]; print(" ".join(r + "=" + (m[r]["model"] if m[r] else "none") for r in sorted(m)))')"
+if echo "$models" | grep -q "=none"; then
+  echo "FAIL /ready: a role has no model: $models"; failures=$((failures + 1))
+else
+  echo "ok   models: $models"
+fi
+echo "$((14 - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
