@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "storage/database.h"
+#include "studio_database.h"
 #include "storage/evaluation_store.h"
 
 namespace animerec::ui {
@@ -35,14 +36,14 @@ constexpr const char* kSelectLatest = R"(
 // does not exist or cannot be opened (the error goes to *error when given).
 bool withDatabase(const QString& path, const std::function<void(storage::Database&)>& work,
                   QString* error = nullptr) {
-    if (!QFileInfo::exists(path)) {
-        if (error) *error = path + QStringLiteral(": no such database");
+    if (!databaseExists(path)) {
+        if (error) *error = databaseDisplayName(path) + QStringLiteral(": no such database");
         return false;
     }
     storage::Database database(path, QStringLiteral("studio-history-") +
                                          QUuid::createUuid().toString(QUuid::WithoutBraces));
     if (const QSqlError opened = database.open(); opened.isValid()) {
-        if (error) *error = path + QStringLiteral(": ") + opened.text();
+        if (error) *error = database.path() + QStringLiteral(": ") + opened.text();
         return false;
     }
     work(database);

@@ -17,8 +17,9 @@ int main(int argc, char* argv[]) {
     QCommandLineParser parser;
     parser.setApplicationDescription("AnimeRec Studio: browse data, compare models, run evaluations.");
     parser.addHelpOption();
-    const QCommandLineOption databaseOption("db", "SQLite database to open.", "path",
-                                            qEnvironmentVariable("ANIMEREC_DB", "var/animerec.sqlite"));
+    const QCommandLineOption databaseOption(
+        "db", "Database to open: a SQLite file or postgresql://user:password@host:port/dbname.",
+        "location", qEnvironmentVariable("ANIMEREC_DB", "var/animerec.sqlite"));
     const QCommandLineOption screenshotOption(
         "screenshot", "Render every panel to DIR/<panel>.png and exit (use QT_QPA_PLATFORM=offscreen).", "dir");
     parser.addOption(databaseOption);

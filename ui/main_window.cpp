@@ -31,6 +31,7 @@
 #include "storage/database.h"
 #include "storage/importer.h"
 #include "studio_context.h"
+#include "studio_database.h"
 
 namespace animerec::ui {
 
@@ -41,7 +42,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
       panels_(new QStackedWidget(this)),
       progress_(new QProgressBar(this)),
       cancel_(new QPushButton(tr("Cancel"), this)) {
-    setWindowTitle(tr("AnimeRec Studio — %1").arg(databasePath));
+    setWindowTitle(tr("AnimeRec Studio — %1").arg(databaseDisplayName(databasePath)));
     sidebar_->setFixedWidth(150);
     sidebar_->setIconSize(QSize(20, 20));
     auto* central = new QWidget(this);
@@ -88,7 +89,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     cancel_->hide();
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_);
-    statusBar()->showMessage(tr("Database: %1").arg(databasePath));
+    statusBar()->showMessage(tr("Database: %1").arg(databaseDisplayName(databasePath)));
 
     connect(sidebar_, &QListWidget::currentRowChanged, panels_, &QStackedWidget::setCurrentIndex);
     sidebar_->setCurrentRow(0);
@@ -120,7 +121,7 @@ void MainWindow::openImportDialog() {
 
 BackgroundTask* MainWindow::generateDemoData() {
     const QString databasePath = context_->databasePath();
-    const QString directory = QFileInfo(databasePath).absoluteDir().filePath(QStringLiteral("demo-data"));
+    const QString directory = QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("demo-data"));
     auto* task = BackgroundTask::start(
         tr("Generate demo data"),
         [databasePath, directory](const ProgressCallback& progress) {
@@ -129,7 +130,7 @@ BackgroundTask* MainWindow::generateDemoData() {
             storage::Database database(databasePath, QStringLiteral("studio-generate-") +
                                                          QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(databasePath.toStdString() + ": " + error.text().toStdString());
+                throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
             storage::ImportOptions options;
             options.animePath = QDir(directory).filePath(QStringLiteral("anime.csv"));
             options.interactionsPath = QDir(directory).filePath(QStringLiteral("animelist.csv"));

@@ -11,6 +11,9 @@
 #include "service/recommend_service.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
+#include "storage/model_store.h"
+#include "studio_database.h"
+#include "train_tasks.h"
 
 namespace animerec::ui {
 
@@ -29,20 +32,19 @@ StudioContext::~StudioContext() {
     }
 }
 
-QString StudioContext::modelsDirectory() const {
-    return QFileInfo(databasePath_).absoluteDir().filePath(QStringLiteral("models"));
-}
+QString StudioContext::modelsDirectory() const { return defaultModelsDirectory(databasePath_); }
 
 QSqlDatabase StudioContext::connection(const QString& name) {
     if (!QSqlDatabase::contains(name)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(databasePath_);
+        QSqlDatabase db =
+            storage::addQtConnection(storage::DatabaseLocation::parse(databasePath_), name);
         // The experiment writer and imports write from other connections: wait for their
         // short transactions instead of failing with "database is locked".
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!isPostgresLocation(databasePath_))
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     }
     QSqlDatabase db = QSqlDatabase::database(name, false);
-    if (!db.isOpen() && QFileInfo::exists(databasePath_)) db.open();
+    if (!db.isOpen() && databaseExists(databasePath_)) db.open();
     return db;
 }
 
@@ -72,8 +74,16 @@ BackgroundTask* StudioContext::reloadService() {
             storage::Database database(path, QStringLiteral("studio-load-") +
                                                  QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(path.toStdString() + ": " + error.text().toStdString());
+                throw std::runtime_error(database.path().toStdString() + ": " +
+                                         error.text().toStdString());
             *loaded = std::make_shared<const Dataset>(storage::loadDataset(database, progress));
+            // On PostgreSQL, the models the server replicas serve: those published to the
+            // database's model store (by `animerec train` or Studio's Train panel).
+            if (database.backend() == storage::Backend::Postgres) {
+                const storage::ModelSyncResult synced = storage::syncModelDirectory(database, modelsDir);
+                if (!synced.error.isEmpty())
+                    throw std::runtime_error("model store: " + synced.error.toStdString());
+            }
             if (QDir(modelsDir).exists()) *report = registry->loadDirectory(modelsDir);
         },
         this);

@@ -5,21 +5,22 @@
 #include <stdexcept>
 
 #include "storage/database.h"
+#include "studio_database.h"
 #include "storage/dataset_loader.h"
 
 namespace animerec::ui {
 
 Dataset loadStudioDataset(const QString& databasePath, const ProgressCallback& progress) {
     // storage::Database creates missing files; a Studio task must not invent an empty database.
-    if (!QFileInfo::exists(databasePath))
+    if (!databaseExists(databasePath))
         throw std::runtime_error(
-            (databasePath + QStringLiteral(": no such database")).toStdString());
+            (databaseDisplayName(databasePath) + QStringLiteral(": no such database")).toStdString());
     storage::Database database(
         databasePath,
         QStringLiteral("studio-load-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
     if (const QSqlError error = database.open(); error.isValid())
         throw std::runtime_error(
-            (databasePath + QStringLiteral(": ") + error.text()).toStdString());
+            (database.path() + QStringLiteral(": ") + error.text()).toStdString());
     return storage::loadDataset(database, progress);
 }
 

@@ -4,19 +4,24 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSqlError>
+#include <QUuid>
 #include <stdexcept>
 
 #include "eval/evaluator.h"
 #include "eval/split.h"
 #include "evaluation_history.h"
 #include "models/model_io.h"
+#include "storage/database.h"
+#include "storage/model_store.h"
+#include "studio_database.h"
 #include "studio_dataset.h"
 #include "studio_tasks.h"
 
 namespace animerec::ui {
 
 QString defaultModelsDirectory(const QString& databasePath) {
-    return QFileInfo(databasePath).absoluteDir().filePath(QStringLiteral("models"));
+    return QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("models"));
 }
 
 QString modelFilePath(const QString& modelsDirectory, const QString& family) {
@@ -187,6 +192,18 @@ TrainOutcome runTraining(const QString& databasePath, const TrainSettings& setti
             (settings.modelsDirectory + QStringLiteral(": cannot create directory")).toStdString());
     outcome.path = modelFilePath(settings.modelsDirectory, settings.family);
     saveModelFile(outcome.path.toStdString(), *model);
+    // On PostgreSQL the server replicas take their models from the database's model store, as
+    // after `animerec train`.
+    if (isPostgresLocation(databasePath)) {
+        storage::Database database(databasePath, QStringLiteral("studio-publish-") +
+                                                     QUuid::createUuid().toString(QUuid::WithoutBraces));
+        if (const QSqlError error = database.open(); error.isValid())
+            throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
+        const storage::ModelPublishResult published = storage::publishModelFiles(database, {outcome.path});
+        if (!published.ok())
+            throw std::runtime_error("saved " + outcome.path.toStdString() +
+                                     " but could not publish it: " + published.error.toStdString());
+    }
     return outcome;
 }
 

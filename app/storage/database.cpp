@@ -21,6 +21,22 @@ constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7410093201)";
 Database::Database(QString location, QString connectionName)
     : location_(DatabaseLocation::parse(location)), name_(std::move(connectionName)) {}
 
+QSqlDatabase addQtConnection(const DatabaseLocation& location, const QString& connectionName) {
+    if (location.backend == Backend::Sqlite) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+        db.setDatabaseName(location.text);
+        return db;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setHostName(location.host);
+    if (location.port > 0) db.setPort(location.port);
+    db.setUserName(location.user);
+    db.setPassword(location.password);
+    db.setDatabaseName(location.databaseName);
+    db.setConnectOptions(location.connectOptions);
+    return db;
+}
+
 Database::~Database() { close(); }
 
 void Database::close() {
@@ -47,8 +63,7 @@ QSqlError Database::openSqlite() {
     if (!QDir().mkpath(file.absolutePath()))
         return QSqlError(QStringLiteral("cannot create directory %1").arg(file.absolutePath()),
                          {}, QSqlError::ConnectionError);
-    db_ = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name_);
-    db_.setDatabaseName(location_.text);
+    db_ = addQtConnection(location_, name_);
     if (!db_.open()) return db_.lastError();
 
     QSqlQuery query(db_);
@@ -68,13 +83,7 @@ QSqlError Database::openPostgres() {
         return QSqlError(QStringLiteral("the Qt PostgreSQL driver (QPSQL) is not installed "
                                         "(Debian: libqt6sql6-psql)"),
                          {}, QSqlError::ConnectionError);
-    db_ = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name_);
-    db_.setHostName(location_.host);
-    if (location_.port > 0) db_.setPort(location_.port);
-    db_.setUserName(location_.user);
-    db_.setPassword(location_.password);
-    db_.setDatabaseName(location_.databaseName);
-    db_.setConnectOptions(location_.connectOptions);
+    db_ = addQtConnection(location_, name_);
     // libpq's messages name the host and socket but never the password.
     if (!db_.open()) return db_.lastError();
     QSqlQuery query(db_);

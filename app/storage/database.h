@@ -12,6 +12,11 @@ struct pg_conn;  // libpq's PGconn
 
 namespace animerec::storage {
 
+// Registers a Qt connection named `connectionName` for `location` (QSQLITE for a file, QPSQL with
+// the URL's host, port, user, password, database and options), not yet opened. Database uses it;
+// so does Studio for its long-lived browsing connections.
+QSqlDatabase addQtConnection(const DatabaseLocation& location, const QString& connectionName);
+
 // One named connection to the AnimeRec database: a SQLite file (QSQLITE) or a PostgreSQL
 // database given as `postgresql://user:password@host:port/dbname` (QPSQL). Each thread that
 // talks to the database needs its own Database (Qt connections are per thread), so give each a

@@ -21,7 +21,7 @@ constexpr auto kCatalogQuery = R"(
     SELECT anime_id AS "ID", title AS "Title", genre AS "Genres", type AS "Type",
            episodes AS "Episodes", rating AS "Rating", members AS "Members"
     FROM Anime
-    WHERE (? = '' OR title LIKE '%' || ? || '%')
+    WHERE (? = '' OR lower(title) LIKE '%' || lower(?) || '%')
       AND (? = '' OR (', ' || genre || ',') LIKE '%, ' || ? || ',%')
       AND (? = '' OR type = ?)
     ORDER BY members DESC

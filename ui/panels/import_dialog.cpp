@@ -154,7 +154,7 @@ BackgroundTask* ImportDialog::startImport() {
             storage::Database database(databasePath, QStringLiteral("studio-import-") +
                                                          QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(databasePath.toStdString() + ": " + error.text().toStdString());
+                throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
             *summary = storage::importDataset(database, options, progress);
         },
         this);

@@ -2,6 +2,7 @@
 
 #include <QCompleter>
 #include <QDateEdit>
+#include <QDateTime>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -38,7 +39,7 @@ constexpr auto kInsertUser = R"(INSERT INTO Users(user_id, name, join_date) VALU
 constexpr auto kNextUserId = R"(SELECT COALESCE(MAX(user_id), 0) + 1 FROM Users)";
 constexpr auto kInsertRating = R"(
     INSERT INTO UserAnimeInteractions(user_id, anime_id, rating, status, watched_episodes, timestamp)
-    VALUES (?, ?, ?, 2, (SELECT episodes FROM Anime WHERE anime_id = ?), strftime('%s', 'now')))";
+    VALUES (?, ?, ?, 2, (SELECT episodes FROM Anime WHERE anime_id = ?), ?))";
 
 }  // namespace
 
@@ -210,6 +211,7 @@ bool NewUserPanel::addTitle(qint64 animeId, int rating) {
         insert.addBindValue(animeId);
         insert.addBindValue(rating);
         insert.addBindValue(animeId);
+        insert.addBindValue(QDateTime::currentSecsSinceEpoch());
         if (!insert.exec()) {
             userLabel_->setText(tr("Could not store the rating: %1").arg(insert.lastError().text()));
             return false;

@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlQueryModel>
 #include <QTableView>
@@ -21,7 +22,7 @@ constexpr auto kUsersQuery = R"(
     SELECT u.user_id AS "User", COALESCE(u.name, '') AS "Name",
            (SELECT COUNT(*) FROM UserAnimeInteractions i WHERE i.user_id = u.user_id) AS "Titles"
     FROM Users u
-    WHERE (? = '' OR CAST(u.user_id AS TEXT) = ? OR u.name LIKE '%' || ? || '%')
+    WHERE (? = '' OR CAST(u.user_id AS TEXT) = ? OR lower(u.name) LIKE '%' || lower(?) || '%')
     ORDER BY u.user_id
     LIMIT 2000)";
 
@@ -31,7 +32,8 @@ constexpr auto kHistoryQuery = R"(
            CASE i.status WHEN 1 THEN 'Watching' WHEN 2 THEN 'Completed' WHEN 3 THEN 'On-Hold'
                          WHEN 4 THEN 'Dropped' WHEN 6 THEN 'Plan to Watch' ELSE '' END AS "Status",
            CASE WHEN i.watched_episodes IS NULL THEN '' ELSE
-                i.watched_episodes || ' / ' || COALESCE(a.episodes, '?') END AS "Episodes"
+                CAST(i.watched_episodes AS TEXT) || ' / ' ||
+                COALESCE(CAST(a.episodes AS TEXT), '?') END AS "Episodes"
     FROM UserAnimeInteractions i JOIN Anime a ON a.anime_id = i.anime_id
     WHERE i.user_id = ?
     ORDER BY COALESCE(i.timestamp, i.interaction_id), i.interaction_id)";
@@ -113,9 +115,14 @@ void UserBrowser::loadHistory(qint64 userId) {
     QSqlQuery query(context_->database());
     query.prepare(QString::fromLatin1(kHistoryQuery));
     query.addBindValue(userId);
-    query.exec();
+    const bool ok = query.exec();
+    const QString error = ok ? QString() : query.lastError().text();
     historyModel_->setQuery(std::move(query));
     while (historyModel_->canFetchMore()) historyModel_->fetchMore();
+    if (!ok) {
+        historyTitle_->setText(tr("User %1: the history could not be read: %2").arg(userId).arg(error));
+        return;
+    }
     historyTitle_->setText(tr("User %1: %n title(s) in sequence order", nullptr, historyModel_->rowCount()).arg(userId));
     history_->resizeColumnsToContents();
     history_->setColumnWidth(1, std::min(history_->columnWidth(1), 340));
