@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include "storage/database.h"
 #include "storage/database_location.h"
 
 namespace animerec::testing {
@@ -35,13 +36,7 @@ public:
             return;
         }
         const storage::DatabaseLocation location = storage::DatabaseLocation::parse(baseUrl_);
-        admin_ = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("test-admin"));
-        admin_.setHostName(location.host);
-        if (location.port > 0) admin_.setPort(location.port);
-        admin_.setUserName(location.user);
-        admin_.setPassword(location.password);
-        admin_.setDatabaseName(location.databaseName);
-        admin_.setConnectOptions(location.connectOptions);
+        admin_ = storage::addQtConnection(location, QStringLiteral("test-admin"));
         if (!admin_.open())
             error_ = QStringLiteral("cannot reach the PostgreSQL test server %1: %2")
                          .arg(location.displayName, admin_.lastError().text());
