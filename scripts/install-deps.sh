@@ -12,6 +12,10 @@ packages=(
   # tests and benchmarks: the container and compose tests, the import and HTTP benchmarks
   docker.io docker-compose debootstrap curl python3 time wrk
 )
+# The Kubernetes manifest check runs pinned npm packages on Node.js. A machine that ships its own
+# Node.js (npm inside) keeps it: Debian's npm package would conflict with it.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -53,4 +53,5 @@ else
   [ -f "$dir/models/popularity.model" ] || train_models
 fi
 exec animerec serve --host 0.0.0.0 --port "${ANIMEREC_PORT:-8000}" --db "$db" \
+  --log-level "${ANIMEREC_LOG_LEVEL:-info}" \
   --models-dir "$dir/models" --top100 "$dir/models/top100.json"
