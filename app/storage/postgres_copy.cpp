@@ -9,6 +9,10 @@
 #include <poll.h>
 
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <memory>
 #endif
 
@@ -160,10 +164,78 @@ void execCancellable(pg_conn* connection, const std::string& sql,
                                  (result ? PQresultErrorMessage(result.get()) : "no result"));
 }
 
+// The thread that hands filled chunks to libpq. At most kQueued chunks wait, so memory stays at
+// a few MB whatever the file size. After a failed send it keeps taking chunks (and drops them)
+// so the caller never blocks; the caller sees the failure at its next send() or at finish().
+struct CopyIn::Sender {
+    static constexpr std::size_t kQueued = 4;
+
+    explicit Sender(pg_conn* connection) : connection(connection), thread([this] { run(); }) {}
+    ~Sender() { stop(); }
+
+    // Takes `chunk` (left empty, with its capacity from a spare buffer when there is one).
+    void push(std::string& chunk) {
+        std::unique_lock lock(mutex);
+        roomAvailable.wait(lock, [this] { return queue.size() < kQueued; });
+        queue.push_back(std::move(chunk));
+        chunk.clear();
+        if (!spare.empty()) {
+            chunk = std::move(spare.back());
+            spare.pop_back();
+        }
+        chunkAvailable.notify_one();
+    }
+    // Sends what is queued, then ends the thread; returns the first send error (empty if none).
+    std::string stop() {
+        {
+            std::lock_guard lock(mutex);
+            closing = true;
+        }
+        chunkAvailable.notify_one();
+        if (thread.joinable()) thread.join();
+        return error;
+    }
+    bool failed() {
+        std::lock_guard lock(mutex);
+        return !error.empty();
+    }
+
+    void run() {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            chunkAvailable.wait(lock, [this] { return closing || !queue.empty(); });
+            if (queue.empty()) return;  // closing and everything sent
+            std::string chunk = std::move(queue.front());
+            queue.pop_front();
+            roomAvailable.notify_one();
+            const bool sending = error.empty();
+            lock.unlock();
+            std::string problem;
+            if (sending && PQputCopyData(connection, chunk.data(), static_cast<int>(chunk.size())) != 1)
+                problem = PQerrorMessage(connection);
+            chunk.clear();
+            lock.lock();
+            if (!problem.empty() && error.empty()) error = "COPY failed: " + problem;
+            if (spare.size() < kQueued) spare.push_back(std::move(chunk));
+        }
+    }
+
+    pg_conn* connection;
+    std::mutex mutex;
+    std::condition_variable chunkAvailable;
+    std::condition_variable roomAvailable;
+    std::deque<std::string> queue;
+    std::vector<std::string> spare;
+    bool closing = false;
+    std::string error;
+    std::thread thread;  // last: starts once the members above exist
+};
+
 CopyIn::CopyIn(pg_conn* connection, const std::string& copySql) : connection_(connection) {
     expect(connection, PQexec(connection, copySql.c_str()), PGRES_COPY_IN, copySql);
     open_ = true;
     buffer_.reserve(kChunk + 4096);
+    sender_ = std::make_unique<Sender>(connection_);
 }
 
 CopyIn::~CopyIn() { abort(); }
@@ -203,14 +275,19 @@ void CopyIn::null() {
 
 void CopyIn::send() {
     if (buffer_.empty()) return;
-    if (PQputCopyData(connection_, buffer_.data(), static_cast<int>(buffer_.size())) != 1)
-        fail(connection_, "COPY failed");
-    buffer_.clear();
+    if (sender_->failed()) throw std::runtime_error(sender_->stop());
+    sender_->push(buffer_);
+    if (buffer_.capacity() < kChunk) buffer_.reserve(kChunk + 4096);
 }
 
 std::int64_t CopyIn::finish() {
     send();
     open_ = false;
+    if (const std::string error = sender_->stop(); !error.empty()) {
+        PQputCopyEnd(connection_, "import aborted");
+        drain(connection_);
+        throw std::runtime_error(error);
+    }
     if (PQputCopyEnd(connection_, nullptr) != 1) fail(connection_, "COPY failed");
     Result result(PQgetResult(connection_));
     const bool ok = result && PQresultStatus(result.get()) == PGRES_COMMAND_OK;
@@ -224,6 +301,7 @@ std::int64_t CopyIn::finish() {
 void CopyIn::abort() noexcept {
     if (!open_) return;
     open_ = false;
+    if (sender_) sender_->stop();  // the connection is ours again once the sender is done
     PQputCopyEnd(connection_, "import aborted");
     drain(connection_);
 }
@@ -313,6 +391,7 @@ std::optional<std::string> queryBytes(pg_conn*, const std::string&, const std::v
     unavailable();
 }
 void execCancellable(pg_conn*, const std::string&, const std::function<bool()>&) { unavailable(); }
+struct CopyIn::Sender {};
 CopyIn::CopyIn(pg_conn* connection, const std::string&) : connection_(connection) { unavailable(); }
 CopyIn::~CopyIn() = default;
 void CopyIn::integer(std::int64_t) {}
