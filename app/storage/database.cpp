@@ -109,6 +109,8 @@ QSqlError Database::createSchema() {
         if (!query.exec(sql.ddl(statement))) return fail(query.lastError());
     for (const char* statement : schema::kCreateIndexes)
         if (!query.exec(sql.ddl(statement))) return fail(query.lastError());
+    if (sql.separateHistoryIndex() && !query.exec(sql.ddl(schema::kCreateUserIndex)))
+        return fail(query.lastError());
     for (const char* statement : schema::kDropRetiredIndexes)
         if (!query.exec(QString::fromLatin1(statement))) return fail(query.lastError());
     for (const schema::AddedColumn& added : schema::kAddedColumns) {

@@ -39,9 +39,11 @@ constexpr const char* kCopyInteractions = R"(
     FROM STDIN WITH (FREEZE))";
 constexpr const char* kCopyUsers = R"(COPY Users (user_id, name) FROM STDIN WITH (FREEZE))";
 
+// The only B-tree on the table (SqlDialect::eventKey). A database created before it had a key on
+// interaction_id and an index on (user_id, interaction_id): kPrepare drops both.
 constexpr const char* kAddPrimaryKey = R"(
     ALTER TABLE UserAnimeInteractions ADD CONSTRAINT useranimeinteractions_pkey
-        PRIMARY KEY (interaction_id))";
+        PRIMARY KEY (user_id, interaction_id))";
 // NOT VALID: enforced for every later insert, but the loaded rows are not re-checked by a join
 // over the whole table (a third of the index build time): the import already accepted only
 // rows whose anime_id is in the anime file, and Users is built from the rows' own user ids.

@@ -28,13 +28,13 @@ inline constexpr const char* kCreateUsers = R"(
 
 inline constexpr const char* kCreateInteractions = R"(
     CREATE TABLE IF NOT EXISTS UserAnimeInteractions (
-        interaction_id {ID},
+        interaction_id {EVENT_ID},
         user_id {BIGINT} NOT NULL REFERENCES Users(user_id),
         anime_id {BIGINT} NOT NULL REFERENCES Anime(anime_id),
         rating INTEGER,
         status INTEGER,
         watched_episodes INTEGER,
-        timestamp {BIGINT}
+        timestamp {BIGINT}{EVENT_KEY}
     ))";
 
 // One row per successful import (a failed import rolls back, so it leaves no row either).
@@ -153,7 +153,8 @@ inline constexpr const char* kCreateTables[] = {kCreateAnime,       kCreateUsers
                                                 kCreateFeedback,    kCreateModelFiles,
                                                 kCreateModelFileChunks, kCreateRequestMetrics};
 
-// A user's history in file order (recommend, training). No index on anime_id: no query looks
+// A user's history in file order (recommend, training); SQLite only (SqlDialect::eventKey: on
+// PostgreSQL the primary key is this index). No index on anime_id: no query looks
 // interactions up by anime (statistics come from the loaded dataset), anime are never deleted one
 // by one, and at 10M rows its build was a third of the import's index time.
 inline constexpr const char* kCreateUserIndex = R"(
@@ -163,8 +164,8 @@ inline constexpr const char* kCreateExposureIndex = R"(
     CREATE INDEX IF NOT EXISTS idx_exposures_experiment ON Exposures(experiment_id, served_at))";
 inline constexpr const char* kCreateFeedbackIndex = R"(
     CREATE INDEX IF NOT EXISTS idx_feedback_experiment ON Feedback(experiment_id))";
-inline constexpr const char* kCreateIndexes[] = {kCreateUserIndex, kCreateExposureIndex,
-                                                 kCreateFeedbackIndex};
+// Every backend; kCreateUserIndex comes on top where SqlDialect::separateHistoryIndex().
+inline constexpr const char* kCreateIndexes[] = {kCreateExposureIndex, kCreateFeedbackIndex};
 
 inline constexpr const char* kDropUserIndex = R"(DROP INDEX IF EXISTS idx_interactions_user)";
 // Indexes of earlier releases that open() removes from an older database.

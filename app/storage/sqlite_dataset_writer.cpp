@@ -208,6 +208,7 @@ public:
         IndexBuildContext context{&progress};
         sqlite3_progress_handler(db_, 4'000'000, onSqliteProgress, &context);
         try {
+            exec(db_, schema::kCreateUserIndex);
             for (const char* statement : schema::kCreateIndexes) exec(db_, statement);
         } catch (const std::runtime_error&) {
             sqlite3_progress_handler(db_, 0, nullptr, nullptr);

@@ -81,7 +81,8 @@ public:
         return {};
     }
 
-    // How many of the import's secondary indexes exist.
+    // How many of the import's secondary indexes exist (PostgreSQL has none: its primary key is
+    // the per-user index).
     QString interactionIndexCountSql() const {
         return postgres_ ? QStringLiteral("SELECT count(*) FROM pg_indexes "
                                           "WHERE indexname LIKE 'idx_interactions_%'")
