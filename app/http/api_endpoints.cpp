@@ -172,8 +172,9 @@ ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, const C
 }
 
 bool ApiEndpoints::warm(WarmRoute route, std::int64_t id, qint64 fillLimitBytes) const {
-    if (!cache_.enabled() || cache_.bytes() >= fillLimitBytes) return false;
+    if (!cache_.enabled()) return false;
     const quint64 generation = service_.models().generation();
+    if (cache_.bytesOf(generation) >= fillLimitBytes) return false;
     QByteArray key;
     Compute compute;
     switch (route) {

@@ -145,7 +145,7 @@ ApiServer::ApiServer(const service::RecommendService& service, service::MetricsR
     endpoints_.setExperiments(options_.experiments);
     if (options_.warmUsers > 0 && options_.cacheBytes > 0) {
         warmer_ = std::make_unique<CacheWarmer>(endpoints_, service,
-                                                CacheWarmer::Options{options_.warmUsers, 0});
+                                                CacheWarmer::Options{options_.warmUsers, options_.warmThreads});
         endpoints_.setWarmer(warmer_.get());
         warmer_->start();
     }

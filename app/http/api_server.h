@@ -23,6 +23,7 @@ struct ApiOptions {
     // Answers of this many most active users (and of the catalogue) computed ahead of requests;
     // 0 = none. GET /ready waits for the first pass (CacheWarmer).
     int warmUsers = 0;
+    int warmThreads = 0;  // threads of the first warm-up pass; 0 = one per core
     // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the server.
     experiments::ExperimentService* experiments = nullptr;
     // Event loops accepting connections: 1 = the thread that owns the ApiServer only; N > 1 adds

@@ -55,6 +55,12 @@ public:
         std::lock_guard lock(mutex_);
         return cache_.totalCost();
     }
+    // What answers of `generation` occupy: 0 for a newer generation, whose first insert will
+    // empty the cache (its entries are still those of the models before the reload).
+    qint64 bytesOf(quint64 generation) {
+        std::lock_guard lock(mutex_);
+        return generation > generation_ ? 0 : cache_.totalCost();
+    }
     qint64 entries() {
         std::lock_guard lock(mutex_);
         return cache_.size();

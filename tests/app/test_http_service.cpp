@@ -51,6 +51,7 @@ private slots:
     void requestLogRotates();
     void notReadyWithoutModels();
     void warmUpPrecomputesAnswersBeforeReady();
+    void warmUpStopsAtHalfTheCacheAndRestartsAfterAReload();
 
 private:
     HttpReply post(const QByteArray& path, const QByteArray& body) {
@@ -698,6 +699,49 @@ void TestHttpService::warmUpPrecomputesAnswersBeforeReady() {
     QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
     QCOMPARE(cacheCount("hit"), qint64(2 * users + 2));
     QCOMPARE(cacheCount("miss"), qint64(0));
+}
+
+// The warm-up fills at most half the cache budget, most active users first; a reload's pass starts
+// from an empty cache again (the previous models' answers do not count against it).
+void TestHttpService::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
+    service::ModelRegistry registry;
+    registry.install(ModelRole::Content, content_, "content-v1");
+    registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(), "fixed-v1");
+    registry.install(ModelRole::Session, std::make_shared<NextItemSession>(), "next-v1");
+    service::RecommendService service(data_, registry);
+    service::MetricsRegistry metrics;
+    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
+    http::ApiOptions options;
+    options.warmUsers = 1000;
+    options.cacheBytes = 8 * 1024;  // half of it holds about 5 answers of ~800 bytes, not all 22
+    options.warmThreads = 1;        // the answers warmed are then exactly the first ones
+    http::ApiServer server(service, metrics, log, {}, options);
+    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 10000);
+    const QJsonObject first = request(port, "GET", "/ready").json().value("warm_up").toObject();
+    QVERIFY2(first.value("cached_bytes").toInteger() >= options.cacheBytes / 2, "the warm-up stopped early");
+    QVERIFY2(first.value("cached_bytes").toInteger() < options.cacheBytes, "the warm-up overfilled the cache");
+
+    // The most active user (user 4: 7 titles) is warmed first; the shortest history (user 5,
+    // jobs 9 and 10 of 22) is not.
+    const auto hits = [&] {
+        const QString text = QString::fromUtf8(request(port, "GET", "/metrics").body);
+        const QString prefix = "animerec_response_cache_total{result=\"hit\"} ";
+        return text.mid(text.indexOf(prefix) + prefix.size()).section('\n', 0, 0).toLongLong();
+    };
+    const qint64 before = hits();
+    QCOMPARE(request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})").status, 200);
+    QCOMPARE(hits(), before + 1);
+    QCOMPARE(request(port, "POST", "/recommend_collaborative", R"({"user_id": 5})").status, 200);
+    QCOMPARE(hits(), before + 1);
+
+    registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>("fixed_again"), "fixed-v2");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 10000);
+    const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})");
+    QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
+    QCOMPARE(hits(), before + 2);
 }
 
 QTEST_GUILESS_MAIN(TestHttpService)
