@@ -11,13 +11,11 @@
 //   top-k     topK(10) excluding the history
 //   explain   Explainer::explainItems for the 10 items; for ALS also the per-item solve the
 //             model used before (a copy of Y and one Cholesky per item) as the reference
-//   json      the answer's body as ApiEndpoints::render builds it
+//   json      the answer's body, rendered by the server's own RecommendationJson
 //   service   RecommendService::collaborative / sessionBased end to end (everything but JSON)
 //
 // Usage: bench_serving_path [ease|als|sasrec ...] [--users N] [--models DIR]
 #include <QByteArray>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 #include <Eigen/Cholesky>
 #include <algorithm>
@@ -31,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "http/recommendation_json.h"
 #include "models/als.h"
 #include "models/als_solver.h"
 #include "models/content_based.h"
@@ -90,37 +89,6 @@ std::vector<Contribution> perItemAlsExplain(const Als& model, const Eigen::Matri
     return strongestContributions(std::move(all), 3);
 }
 
-QByteArray jsonString(const QString& value) {
-    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
-}
-
-// ApiEndpoints::render's body for a Recommendation (its per-item prefixes built once here).
-QByteArray renderBody(const service::Recommendation& result, const std::vector<QByteArray>& prefix) {
-    QByteArray body;
-    body.reserve(128 + static_cast<qsizetype>(result.items.size()) * 160);
-    body += "{\"model\":" + jsonString(result.model) + ",\"model_version\":" +
-            jsonString(result.modelVersion) + ",\"strategy\":" + jsonString(result.strategy) +
-            ",\"items\":[";
-    for (const auto& item : result.items) {
-        if (&item != result.items.data()) body += ',';
-        body += prefix[static_cast<std::size_t>(item.item)];
-        body += QByteArray::number(double(item.score), 'g', 7);
-        body += ",\"rank\":" + QByteArray::number(item.rank);
-        if (!item.because.empty()) {
-            body += ",\"because\":[";
-            for (std::size_t i = 0; i < item.because.size(); ++i) {
-                if (i > 0) body += ',';
-                body += QByteArray::number(static_cast<qlonglong>(item.because[i]));
-            }
-            body += ']';
-        }
-        body += '}';
-    }
-    body += "]}";
-    return body;
-}
-
 std::shared_ptr<const Recommender> fitOrLoad(const std::string& name, const Dataset& data,
                                              const std::filesystem::path& directory) {
     const auto path = directory / (name + ".model");
@@ -166,11 +134,7 @@ int main(int argc, char** argv) {
     registry.install(service::ModelRole::Popularity, fitOrLoad("popularity", *data, directory), "bench");
     registry.install(service::ModelRole::Content, fitOrLoad("content", *data, directory), "bench");
 
-    std::vector<QByteArray> prefix;
-    for (const AnimeRecord& record : data->catalog.items())
-        prefix.push_back("{\"anime_id\":" + QByteArray::number(static_cast<qint64>(record.animeId)) +
-                         ",\"title\":" + jsonString(QString::fromStdString(record.title)) +
-                         ",\"score\":");
+    const http::RecommendationJson renderer(data->catalog);  // the body every route sends
 
     // Distinct users in a fixed random order.
     std::vector<std::int64_t> users;
@@ -240,7 +204,7 @@ int main(int argc, char** argv) {
                 return 1;
             }
             start = Clock::now();
-            const QByteArray body = renderBody(*answer, prefix);
+            const QByteArray body = renderer.render(*answer);
             json.add(start);
             if (body.isEmpty()) return 1;
         }

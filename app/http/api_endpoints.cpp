@@ -3,7 +3,6 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <cmath>
 
 #include "data/dataset.h"
 #include "experiments/experiment_service.h"
@@ -38,16 +37,6 @@ QJsonObject animeJson(const AnimeRecord& record) {
             {QStringLiteral("rating"), record.rating ? QJsonValue(*record.rating) : QJsonValue()},
             {QStringLiteral("members"),
              record.members ? QJsonValue(static_cast<qint64>(*record.members)) : QJsonValue()}};
-}
-
-// A JSON string literal, quotes included.
-QByteArray jsonString(const QString& value) {
-    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
-}
-
-QByteArray number(double value) {
-    return std::isfinite(value) ? QByteArray::number(value, 'g', 7) : QByteArray("0");
 }
 
 ApiReply refused(const RequestError& error, QJsonObject params = {}) {
@@ -97,15 +86,7 @@ ApiEndpoints::ApiEndpoints(const service::RecommendService& service,
                            service::MetricsRegistry& metrics, ReloadFunction reload,
                            QByteArray adminToken, qint64 cacheBytes)
     : service_(service), metrics_(metrics), reload_(std::move(reload)),
-      adminToken_(std::move(adminToken)), cache_(cacheBytes) {
-    const Catalog& catalog = service_.dataset().catalog;
-    itemPrefix_.reserve(static_cast<std::size_t>(catalog.size()));
-    for (const AnimeRecord& record : catalog.items())
-        itemPrefix_.push_back("{\"anime_id\":" + QByteArray::number(static_cast<qint64>(record.animeId)) +
-                              ",\"title\":" + jsonString(text(record.title)) +
-                              ",\"genre\":" + jsonString(text(joinGenres(record.genres))) +
-                              ",\"type\":" + jsonString(text(record.type)) + ",\"score\":");
-}
+      adminToken_(std::move(adminToken)), json_(service_.dataset().catalog), cache_(cacheBytes) {}
 
 ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& outcome,
                               QJsonObject params, const experiments::Assignment* assignment) const {
@@ -117,33 +98,7 @@ ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& o
     }
     const auto& result = std::get<service::Recommendation>(outcome);
     ApiReply reply;
-    QByteArray& body = reply.body;
-    body.reserve(128 + static_cast<qsizetype>(result.items.size()) * 160);
-    body += '{';
-    if (assignment)
-        body += "\"experiment\":{\"name\":" + jsonString(assignment->experiment) +
-                ",\"variant\":" + jsonString(assignment->variant) + "},";
-    body += "\"model\":" + jsonString(result.model) +
-            ",\"model_version\":" + jsonString(result.modelVersion) +
-            ",\"strategy\":" + jsonString(result.strategy) + ",\"items\":[";
-    for (const service::RecommendedItem& item : result.items) {
-        if (&item != result.items.data()) body += ',';
-        body += itemPrefix_[static_cast<std::size_t>(item.item)];
-        body += number(item.score);
-        body += ",\"rank\":";
-        body += QByteArray::number(item.rank);
-        if (!item.because.empty()) {
-            // "because you watched": the user's own titles that contributed most.
-            body += ",\"because\":[";
-            for (std::size_t i = 0; i < item.because.size(); ++i) {
-                if (i > 0) body += ',';
-                body += QByteArray::number(static_cast<qlonglong>(item.because[i]));
-            }
-            body += ']';
-        }
-        body += '}';
-    }
-    body += "]}";
+    reply.body = json_.render(result, assignment);
     reply.model = result.model;
     reply.modelVersion = result.modelVersion;
     reply.params = std::move(params);
@@ -242,7 +197,7 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
         body.insert(QStringLiteral("warm_up"),
                     QJsonObject{{QStringLiteral("done"), warmUp.done},
                                 {QStringLiteral("total"), warmUp.total},
-                                {QStringLiteral("cached_bytes"), cache_.bytes()},
+                                {QStringLiteral("cached_bytes"), cache_.bytesOf(service_.models().generation())},
                                 {QStringLiteral("finished"), warmUp.firstPassFinished},
                                 {QStringLiteral("passes"), warmUp.passes}});
         if (ready && !warmUp.firstPassFinished) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/api_reply.h"
+#include "http/recommendation_json.h"
 #include "http/response_cache.h"
 #include "service/model_registry.h"
 #include "service/recommend_service.h"
@@ -92,9 +93,7 @@ private:
     service::MetricsRegistry& metrics_;
     ReloadFunction reload_;
     QByteArray adminToken_;
-    // Per catalogue item, the constant start of its JSON ({"anime_id":..,"title":..,..,"score":),
-    // escaped once at startup so answering costs no per-item string conversion.
-    std::vector<QByteArray> itemPrefix_;
+    RecommendationJson json_;
     mutable ResponseCache cache_;
     experiments::ExperimentService* experiments_ = nullptr;
     const CacheWarmer* warmer_ = nullptr;

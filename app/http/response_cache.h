@@ -51,19 +51,11 @@ public:
 
     bool enabled() const { return cache_.maxCost() > 0; }
     qint64 capacityBytes() const { return cache_.maxCost(); }
-    qint64 bytes() {
-        std::lock_guard lock(mutex_);
-        return cache_.totalCost();
-    }
     // What answers of `generation` occupy: 0 for a newer generation, whose first insert will
     // empty the cache (its entries are still those of the models before the reload).
     qint64 bytesOf(quint64 generation) {
         std::lock_guard lock(mutex_);
         return generation > generation_ ? 0 : cache_.totalCost();
-    }
-    qint64 entries() {
-        std::lock_guard lock(mutex_);
-        return cache_.size();
     }
 
 private:

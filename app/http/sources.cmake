@@ -1,6 +1,7 @@
 list(APPEND ANIMEREC_APP_SOURCES
   http/json_request.cpp
   http/api_endpoints.cpp
+  http/recommendation_json.cpp
   http/api_server.cpp
   http/cache_warmer.cpp
   http/api_endpoints_experiments.cpp

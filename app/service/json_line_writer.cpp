@@ -20,6 +20,8 @@ void appendEscapedUtf8(QByteArray& out, const QByteArray& utf8) {
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
             default:
                 if (byte < 0x20) {
                     out += "\\u00";

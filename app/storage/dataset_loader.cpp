@@ -132,14 +132,10 @@ Dataset loadDataset(Database& database, const ProgressCallback& progress) {
 
     Progress report{"load interactions", 0, 0, {}};
     QSqlQuery maxId(database.connection());
-    // The progress total. On PostgreSQL max(interaction_id) would scan the table (no index
-    // starts with it); the identity sequence's last value is the same number.
-    const QString lastId =
-        database.backend() == Backend::Postgres
-            ? QStringLiteral("SELECT last_value FROM pg_sequences WHERE schemaname = current_schema() "
-                             "AND sequencename = 'useranimeinteractions_interaction_id_seq'")
-            : QStringLiteral("SELECT max(interaction_id) FROM UserAnimeInteractions");
-    if (maxId.exec(lastId) && maxId.next())
+    // The progress total.
+    const char* lastId = database.backend() == Backend::Postgres ? schema::kLastInteractionIdPostgres
+                                                                 : schema::kMaxInteractionId;
+    if (maxId.exec(QString::fromLatin1(lastId)) && maxId.next())
         report.total = maxId.value(0).toLongLong();
     maxId.finish();
 

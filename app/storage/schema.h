@@ -200,6 +200,11 @@ inline constexpr int kInteractionsPerInsert = 16;
 
 inline constexpr const char* kMaxInteractionId = R"(
     SELECT coalesce(max(interaction_id), 0) FROM UserAnimeInteractions)";
+// The same number on PostgreSQL without scanning the table (no index starts with
+// interaction_id there): the identity sequence's last value.
+inline constexpr const char* kLastInteractionIdPostgres = R"(
+    SELECT last_value FROM pg_sequences WHERE schemaname = current_schema()
+        AND sequencename = 'useranimeinteractions_interaction_id_seq')";
 
 inline constexpr const char* kInsertImportRun = R"(
     INSERT INTO ImportRuns (started_at, anime_file, interactions_file, anime_rows, users,

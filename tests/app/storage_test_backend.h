@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUrl>
+#include <memory>
 
 #include "storage/database.h"
 #include "storage/database_location.h"
@@ -64,6 +65,16 @@ public:
         url.setPassword(QStringLiteral("never-printed"));
         url.setPath(QStringLiteral("/") + database);
         return url.toString();
+    }
+
+    // freshLocation(dir, name) opened as connection `connectionName` (schema created); a failure
+    // ends the test run with the database's message.
+    std::unique_ptr<storage::Database> openFresh(const QTemporaryDir& dir, const QString& name,
+                                                 const QString& connectionName) {
+        auto db = std::make_unique<storage::Database>(freshLocation(dir, name), connectionName);
+        const QSqlError error = db->open();
+        if (error.isValid()) qFatal("open failed: %s", qPrintable(error.text()));
+        return db;
     }
 
     // Stores the anime ids of `catalog` in `database`'s Anime table (title = the id), so rows

@@ -113,11 +113,7 @@ private:
     QString cliLocation_;
 
     std::unique_ptr<Database> openDb(const QString& name) {
-        auto db = std::make_unique<Database>(backend_.freshLocation(dir_, name),
-                                             QString("test%1").arg(++connections_));
-        const QSqlError error = db->open();
-        if (error.isValid()) qFatal("open failed: %s", qPrintable(error.text()));
-        return db;
+        return backend_.openFresh(dir_, name, QString("test%1").arg(++connections_));
     }
 
     qint64 indexCount(const Database& db) { return scalar(db, backend_.interactionIndexCountSql()); }

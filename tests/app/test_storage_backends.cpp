@@ -25,11 +25,7 @@ private:
     int connections_ = 0;
 
     std::unique_ptr<Database> openDb(const QString& name) {
-        auto db = std::make_unique<Database>(backend_.freshLocation(dir_, name),
-                                             QString("backends%1").arg(++connections_));
-        const QSqlError error = db->open();
-        if (error.isValid()) qFatal("open failed: %s", qPrintable(error.text()));
-        return db;
+        return backend_.openFresh(dir_, name, QString("backends%1").arg(++connections_));
     }
 
 private slots:
