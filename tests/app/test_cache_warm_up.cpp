@@ -32,6 +32,15 @@ private:
     std::shared_ptr<ContentBasedModel> content_;
 };
 
+namespace {
+// animerec_response_cache_total{result="hit"|"miss"} from the server's /metrics.
+qint64 cacheLookups(quint16 port, const char* result) {
+    const QString text = QString::fromUtf8(request(port, "GET", "/metrics").body);
+    const QString prefix = QString("animerec_response_cache_total{result=\"%1\"} ").arg(result);
+    return text.mid(text.indexOf(prefix) + prefix.size()).section('\n', 0, 0).toLongLong();
+}
+}  // namespace
+
 void TestCacheWarmUp::initTestCase() {
     data_ = makeDataset();
     content_ = std::make_shared<ContentBasedModel>();
@@ -99,11 +108,7 @@ void TestCacheWarmUp::warmUpPrecomputesAnswersBeforeReady() {
     QVERIFY(warmUp.value("cached_bytes").toInteger() > 0);
     QCOMPARE(gated->calls(), users);
 
-    const auto cacheCount = [&](const char* result) {
-        const QString text = QString::fromUtf8(request(port, "GET", "/metrics").body);
-        const QString prefix = QString("animerec_response_cache_total{result=\"%1\"} ").arg(result);
-        return text.mid(text.indexOf(prefix) + prefix.size()).section('\n', 0, 0).toLongLong();
-    };
+    const auto cacheCount = [&](const char* result) { return cacheLookups(port, result); };
     QCOMPARE(cacheCount("miss"), qint64(0));
     for (int user = 0; user < users; ++user) {
         const QByteArray body = QByteArray(R"({"user_id": )") +
@@ -156,11 +161,7 @@ void TestCacheWarmUp::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
 
     // The most active user (user 4: 7 titles) is warmed first; the shortest history (user 5,
     // jobs 9 and 10 of 22) is not.
-    const auto hits = [&] {
-        const QString text = QString::fromUtf8(request(port, "GET", "/metrics").body);
-        const QString prefix = "animerec_response_cache_total{result=\"hit\"} ";
-        return text.mid(text.indexOf(prefix) + prefix.size()).section('\n', 0, 0).toLongLong();
-    };
+    const auto hits = [&] { return cacheLookups(port, "hit"); };
     const qint64 before = hits();
     QCOMPARE(request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})").status, 200);
     QCOMPARE(hits(), before + 1);
