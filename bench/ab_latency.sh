@@ -14,6 +14,7 @@
 # Needs: wrk curl sqlite3 (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh test  # wrk and curl: only the test set installs them
 
 duration="${BENCH_DURATION:-10}"
 connections="${BENCH_CONNECTIONS:-64}"

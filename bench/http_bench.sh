@@ -18,6 +18,7 @@
 # Needs: wrk curl python3-fastapi python3-uvicorn python3-uvloop python3-httptools (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh test  # wrk, curl and python3: only the test set installs them
 
 duration="${BENCH_DURATION:-10}"
 connections="${BENCH_CONNECTIONS:-64}"

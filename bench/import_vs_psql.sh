@@ -15,6 +15,7 @@
 # dropped and created on it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh test  # /usr/bin/time and PostgreSQL: only the test set installs them
 
 bin="${ANIMEREC_BIN:-${ANIMEREC_BUILD_DIR:-build}/bin/animerec}"
 timer=/usr/bin/time

@@ -9,6 +9,7 @@
 # default a fresh temporary one, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh test  # /usr/bin/time: only the test set installs it
 
 bin="${ANIMEREC_BIN:-${ANIMEREC_BUILD_DIR:-build}/bin/animerec}"
 timer=/usr/bin/time

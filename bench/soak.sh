@@ -8,6 +8,7 @@
 #   BENCH_CONNECTIONS (default 16), SOAK_INTERVAL (seconds between samples, default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh test  # wrk and curl: only the test set installs them
 
 seconds="${1:-600}"
 bin="${ANIMEREC_BIN:-${ANIMEREC_BUILD_DIR:-build}/bin/animerec}"

@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages AnimeRec needs. Idempotent: only missing packages are installed.
+# Installs the Debian 12 packages AnimeRec needs for one purpose. Idempotent: only missing packages
+# are installed (apt-get through sudo when not root).
+#
+# Usage: scripts/install-deps.sh [run|test]
+#   run   (default) what building and running need: scripts/run.sh
+#   test  the run set plus the tools only tests and benchmarks use: scripts/test.sh, bench/*.sh
+# The split keeps the main command from pulling in Docker, a PostgreSQL server and Node.js, which
+# only the tests use.
 set -euo pipefail
 
-packages=(
+purpose="${1:-run}"
+
+# Building and running: compiler, CMake, Qt 6 (the PostgreSQL driver and libpq are needed at
+# configure time), Eigen, SQLite, QCustomPlot for Studio, and Xvfb for Studio without a display
+# (screenshots, offscreen runs).
+run_packages=(
   build-essential cmake ccache pkg-config
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools
   libqt6sql6-sqlite libqt6sql6-psql libqcustomplot-dev libeigen3-dev
-  libsqlite3-dev sqlite3 libgl1-mesa-dev xvfb xauth
-  # PostgreSQL backend: libpq for COPY; the server for the throwaway test cluster and benchmark
-  libpq-dev postgresql
-  # tests and benchmarks: the container and compose tests, the import and HTTP benchmarks
-  docker.io docker-compose debootstrap curl python3 time wrk
+  libsqlite3-dev sqlite3 libgl1-mesa-dev libpq-dev xvfb xauth
 )
-# The Kubernetes manifest check runs pinned npm packages on Node.js. A machine that ships its own
-# Node.js (npm inside) keeps it: Debian's npm package would conflict with it.
-command -v node >/dev/null || packages+=(nodejs)
-command -v npm >/dev/null || packages+=(npm)
+
+# Tests and benchmarks only: the PostgreSQL server for the throwaway test cluster, the container
+# and compose tests (debootstrap makes their base image), the import and HTTP benchmarks.
+test_packages=(postgresql debootstrap curl python3 time wrk)
+# A machine with its own Docker engine (a hosted CI runner has Docker's docker-ce) keeps it:
+# Debian's docker.io would conflict with it. Likewise a docker-compose command already there.
+command -v docker >/dev/null || test_packages+=(docker.io)
+command -v docker-compose >/dev/null || test_packages+=(docker-compose)
+# The Kubernetes manifest and CI workflow checks run pinned npm packages on Node.js. A machine that
+# ships its own Node.js (npm inside) keeps it: Debian's npm package would conflict with it.
+command -v node >/dev/null || test_packages+=(nodejs)
+command -v npm >/dev/null || test_packages+=(npm)
+
+case "$purpose" in
+  run) packages=("${run_packages[@]}") ;;
+  test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: scripts/install-deps.sh [run|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -25,11 +47,11 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
+  echo "install-deps ($purpose): all ${#packages[@]} packages present"
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps ($purpose): installing ${missing[*]}"
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive

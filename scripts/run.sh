@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh run
 scripts/build.sh
 
 bin="${ANIMEREC_BUILD_DIR:-build}/bin"
