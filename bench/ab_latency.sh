@@ -21,7 +21,7 @@ connections="${BENCH_CONNECTIONS:-64}"
 port=18491
 url="http://127.0.0.1:$port"
 bin="${ANIMEREC_BIN:-build/bin/animerec}"
-real="$(cd .. && pwd)/shared/data/real/cooperunion"
+real="$PWD/data/sample"  # the real CooperUnion sample shipped in the repository
 token=ab-bench-token
 for tool in wrk curl sqlite3; do
   command -v "$tool" >/dev/null || { echo "ab_latency: '$tool' not found (apt-get install $tool)"; exit 2; }

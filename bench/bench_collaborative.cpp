@@ -178,15 +178,12 @@ ModelParameters tuneBlendOnValidation(const Dataset& train) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string dir = ANIMEREC_REAL_DATA_DIR;
     std::vector<std::string> models;
     std::map<std::string, double> overrides;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (const auto eq = arg.find('='); eq != std::string::npos)
             overrides[arg.substr(0, eq)] = std::stod(arg.substr(eq + 1));
-        else if (arg.find('/') != std::string::npos)
-            dir = arg;
         else
             models.push_back(arg);
     }

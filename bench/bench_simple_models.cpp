@@ -121,7 +121,7 @@ double micros(F&& work) {
 
 int main(int argc, char** argv) {
     const int queries = argc > 1 ? std::max(10, std::atoi(argv[1])) : 1000;
-    const std::string dir = std::string(ANIMEREC_REAL_DATA_DIR) + "/cooperunion/";
+    const std::string dir = std::string(ANIMEREC_SAMPLE_DATA_DIR) + "/";
     const Dataset data = loadCsvDataset(
         dir + "anime.csv",
         {dir + "rating_random5000users_part1.csv", dir + "rating_random5000users_part2.csv"});

@@ -28,7 +28,7 @@ qt_port=18481
 py_port=18482
 python=/usr/bin/python3  # Debian's interpreter: the one the python3-* packages install into
 reference=bench/reference_fastapi_server.py
-real="$(cd .. && pwd)/shared/data/real/cooperunion"
+real="$PWD/data/sample"  # the real CooperUnion sample shipped in the repository
 if [ -f var/animerec.sqlite ]; then
   default_args="--db var/animerec.sqlite --models-dir var/models --top100 var/top100.json"
 else

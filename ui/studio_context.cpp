@@ -88,6 +88,7 @@ BackgroundTask* StudioContext::reloadService() {
         },
         this);
     connect(task, &BackgroundTask::finished, this, [this, loaded, report] {
+        dataset_ = *loaded;
         service_ = std::make_shared<const service::RecommendService>(*loaded, *models_);
         lastReload_ = *report;
         emit serviceChanged();
@@ -109,6 +110,9 @@ QString StudioContext::modelSummary() const {
     if (!lastReload_.loaded.isEmpty()) parts << tr("loaded %1").arg(lastReload_.loaded.join(QStringLiteral("; ")));
     if (!lastReload_.missing.isEmpty()) parts << tr("no model for %1").arg(lastReload_.missing.join(QStringLiteral(", ")));
     if (!lastReload_.failed.isEmpty()) parts << tr("FAILED %1").arg(lastReload_.failed.join(QStringLiteral("; ")));
+    if (const auto served = models_->get(service::ModelRole::Collaborative))
+        parts << tr("collaborative: %1, %2")
+                     .arg(served->family, models_->reason(service::ModelRole::Collaborative));
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -7,6 +7,9 @@
 
 #include "service/model_registry.h"
 
+namespace animerec {
+struct Dataset;
+}
 namespace animerec::service {
 class RecommendService;
 }  // namespace animerec::service
@@ -38,6 +41,8 @@ public:
 
     // The service answering Compare / New user / the embedded server; null until loaded.
     std::shared_ptr<const service::RecommendService> service() const { return service_; }
+    // The dataset the service answers from; null until loaded.
+    std::shared_ptr<const Dataset> dataset() const { return dataset_; }
     service::ModelRegistry& models() { return *models_; }
     // Reloads the dataset and the model files in the background, then emits serviceChanged.
     // Returns the task (also announced through taskStarted), or null when there is no data.
@@ -65,6 +70,7 @@ private:
     QString connectionName_;
     std::unique_ptr<service::ModelRegistry> models_;
     std::shared_ptr<const service::RecommendService> service_;
+    std::shared_ptr<const Dataset> dataset_;
     service::ReloadReport lastReload_;
 };
 

@@ -19,6 +19,7 @@
 #include "data/csv_dataset.h"
 #include "experiments/experiment_service.h"
 #include "http/api_server.h"
+#include "http/serve_settings.h"
 #include "models/model_io.h"
 #include "service/metrics_registry.h"
 #include "service/model_registry.h"
@@ -94,10 +95,12 @@ std::shared_ptr<const Dataset> loadDataset(const QCommandLineParser& parser, QTe
 }  // namespace
 
 int runServe(const QStringList& args) {
+    const http::ServeSettings defaults;
+    const auto number = [](auto value) { return QString::number(value); };
     QCommandLineParser parser;
     parser.addOptions({
-        {"host", "Address to listen on.", "address", "0.0.0.0"},
-        {"port", "TCP port (0 = any free port).", "port", "8000"},
+        {"host", "Address to listen on.", "address", defaults.host.toString()},
+        {"port", "TCP port (0 = any free port).", "port", number(defaults.port)},
         {"db",
          "Database with the catalogue and histories: a SQLite file or "
          "postgresql://user:password@host:port/dbname (default: $ANIMEREC_DB). Replicas may "
@@ -109,17 +112,18 @@ int runServe(const QStringList& args) {
         {"top100", "Precomputed top list used when no popularity model is loaded.", "path",
          "var/top100.json"},
         {"log-file", "Request log (JSON lines, rotated at 16 MiB, 5 kept); empty = none.", "path",
-         "var/log/requests.jsonl"},
+         defaults.logFile},
         {"log-level", "debug, info, warning, error or off.", "level", "info"},
         {"quiet", "Do not copy the request log to stderr."},
-        {"max-body-bytes", "Larger request bodies get 413.", "bytes", "65536"},
+        {"max-body-bytes", "Larger request bodies get 413.", "bytes", number(defaults.maxBodyBytes)},
         {"cache-mb", "Memory for rendered answers, kept until the models change (0 = no cache).",
-         "MiB", "256"},
+         "MiB", number(defaults.cacheMegabytes)},
         {"warm-users",
          "Compute the answers of this many most active users (and of every anime) before "
          "reporting ready, and again after each reload, within half the cache (0 = off).",
-         "count", "100000"},
-        {"threads", "Event-loop threads accepting connections (0 = one per core).", "count", "0"},
+         "count", number(defaults.warmUsers)},
+        {"threads", "Event-loop threads accepting connections (0 = one per core).", "count",
+         number(defaults.threads)},
         {"shared-state",
          "Take models from the database's model store (published by `animerec train`) and write "
          "request metrics there: on, off, or auto (= on for PostgreSQL).",
@@ -127,6 +131,14 @@ int runServe(const QStringList& args) {
         {"model-poll-seconds", "With shared state: how often to look for newly published models.",
          "seconds", "30"},
         {"replica", "Name of this replica in RequestMetrics (default: $HOSTNAME:port).", "name"},
+        {"explore-share",
+         "Share of a new user's list (no usable history) sampled from the popular titles below "
+         "the top instead of the top itself, so they get shown (0 = none, 1 = all); the answer's "
+         "strategy then ends in +exploration.",
+         "share", number(defaults.exploreShare)},
+        {"explore-pool", "How deep into the popular list exploration samples.", "count",
+         number(defaults.explorePool)},
+        {"no-experiments", "No A/B tests or feedback (those routes answer 503)."},
     });
     if (const auto exitCode = parseOrExit(parser, args, "Serve recommendations over HTTP."))
         return *exitCode;
@@ -137,13 +149,17 @@ int runServe(const QStringList& args) {
     const auto warmUsers = integerOption(parser, "warm-users", 0, 100'000'000);
     const auto threads = integerOption(parser, "threads", 0, 64);
     const auto modelPoll = integerOption(parser, "model-poll-seconds", 0, 86'400);
+    const auto exploreShare = realOption(parser, "explore-share", 0.0, 1.0);
+    const auto explorePool = integerOption(parser, "explore-pool", 1, 100'000);
     const auto level = service::parseLogLevel(parser.value("log-level"));
     QHostAddress host;
     if (!host.setAddress(parser.value("host"))) {
         err << "serve: --host: '" << parser.value("host") << "' is not an IP address\n";
         return 2;
     }
-    if (!port || !maxBody || !cacheMegabytes || !warmUsers || !threads || !modelPoll) return 2;
+    if (!port || !maxBody || !cacheMegabytes || !warmUsers || !threads || !modelPoll ||
+        !exploreShare || !explorePool)
+        return 2;
     const QString sharedStateMode = parser.value("shared-state");
     if (sharedStateMode != "on" && sharedStateMode != "off" && sharedStateMode != "auto") {
         err << "serve: --shared-state: '" << sharedStateMode << "' is not one of on, off, auto\n";
@@ -154,12 +170,21 @@ int runServe(const QStringList& args) {
             << "' is not one of debug, info, warning, error, off\n";
         return 2;
     }
+    http::ServeSettings settings;
+    settings.host = host;
+    settings.port = static_cast<quint16>(*port);
+    settings.logFile = parser.value("log-file");
+    settings.logLevel = *level;
+    settings.logToStderr = !parser.isSet("quiet");
+    settings.maxBodyBytes = *maxBody;
+    settings.cacheMegabytes = *cacheMegabytes;
+    settings.warmUsers = static_cast<int>(*warmUsers);
+    settings.threads = static_cast<int>(*threads);
+    settings.exploreShare = *exploreShare;
+    settings.explorePool = static_cast<int>(*explorePool);
+    settings.experiments = !parser.isSet("no-experiments");
 
-    service::RequestLogOptions logOptions;
-    logOptions.filePath = parser.value("log-file");
-    logOptions.level = *level;
-    logOptions.toStderr = !parser.isSet("quiet");
-    service::RequestLog log(logOptions);
+    service::RequestLog log(http::requestLogOptions(settings));
     if (!log.fileError().isEmpty()) err << "serve: request log: " << log.fileError() << "\n";
 
     const auto data = loadDataset(parser, err);
@@ -209,9 +234,10 @@ int runServe(const QStringList& args) {
                                ? modelsDir + QStringLiteral("/top100.json")
                                : parser.value("top100");
     service::RecommendService recommendations(data, registry, readTop100(top100, err));
+    recommendations.setColdStart(http::coldStartConfig(settings));
     // Experiments, exposures and feedback live in the database the histories came from.
     std::unique_ptr<experiments::ExperimentService> abTests;
-    if (parser.value("anime-csv").isEmpty()) {
+    if (settings.experiments && parser.value("anime-csv").isEmpty()) {
         abTests = std::make_unique<experiments::ExperimentService>(parser.value("db"), data);
         if (const QString error = abTests->open(); !error.isEmpty()) {
             log.event(service::LogLevel::Error, "experiments and feedback disabled: " + error);
@@ -221,15 +247,9 @@ int runServe(const QStringList& args) {
         }
     }
 
-    http::ApiOptions options;
-    options.maxBodyBytes = *maxBody;
-    options.cacheBytes = *cacheMegabytes << 20;
-    options.warmUsers = static_cast<int>(*warmUsers);
-    options.threads = *threads > 0 ? static_cast<int>(*threads) : QThread::idealThreadCount();
-    options.adminToken = qgetenv("ANIMEREC_ADMIN_TOKEN");
-    options.experiments = abTests.get();
-    http::ApiServer server(recommendations, metrics, log, reload, options);
-    const quint16 bound = server.listen(host, static_cast<quint16>(*port));
+    http::ApiServer server(recommendations, metrics, log, reload,
+                           http::apiOptions(settings, abTests.get()));
+    const quint16 bound = server.listen(settings.host, settings.port);
     if (bound == 0) {
         err << "serve: cannot listen on " << host.toString() << ":" << *port << "\n";
         return 1;

@@ -1,17 +1,12 @@
 // `animerec train collaborative [--tune]`: chooses the model that serves /recommend_collaborative.
-// ALS, EASE and the EASE + RP3beta blend (defaults, or each family's default search with --tune)
-// compete on a validation split carved from the imported data; the winner by NDCG@10 is refitted
-// on all of it and saved with collaborative.json, which names it for `serve` and Studio, and the
-// validation results are stored as an evaluation run for Studio's history.
+// Every collaborative family (defaults, or each family's default search with --tune) competes on a
+// validation split carved from the imported data; the winner by NDCG@10 is refitted on all of it
+// and saved with collaborative.json (jobs/collaborative_choice.h), which names it for `serve` and
+// Studio, and the validation results are stored as an evaluation run for Studio's history.
 #include <QCommandLineParser>
-#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
 #include <QTextStream>
 #include <limits>
 
@@ -19,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "eval/model_selection.h"
+#include "jobs/collaborative_choice.h"
 #include "models/model_factory.h"
 #include "models/model_io.h"
 #include "storage/database.h"
@@ -27,32 +23,6 @@
 #include "storage/model_store.h"
 
 namespace animerec::cli {
-
-namespace {
-
-QJsonObject toJson(const std::map<std::string, double>& values) {
-    QJsonObject object;
-    for (const auto& [name, value] : values) object.insert(QString::fromStdString(name), value);
-    return object;
-}
-
-// The headline validation metrics (no per-K curves, no confidence bounds).
-QJsonObject validationMetrics(const ModelReport& report) {
-    std::map<std::string, double> kept;
-    for (const auto& [name, value] : report.metrics)
-        if (name.find("_ci_") == std::string::npos) kept[name] = value;
-    return toJson(kept);
-}
-
-QString writeChoice(const QString& path, const QJsonObject& choice) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return file.errorString();
-    file.write(QJsonDocument(choice).toJson(QJsonDocument::Indented));
-    if (!file.commit()) return file.errorString();
-    return {};
-}
-
-}  // namespace
 
 int runTrainCollaborative(const QStringList& commandArgs) {
     // "train collaborative --tune" parses as the command "train collaborative" with its options.
@@ -65,7 +35,8 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     parser.addOption(
         {"out-dir", "Directory for <family>.model and collaborative.json.", "DIR", "var/models"});
     parser.addOption(
-        {"families", "Comma-separated families that compete.", "LIST", "als,ease,ease_rp3"});
+        {"families", "Comma-separated families that compete (default: every collaborative family).",
+         "LIST", ""});
     parser.addOption({"tune", "Search each family's default hyper-parameter space first."});
     parser.addOption({"seed", "Seed of the validation split.", "SEED", "42"});
     parser.addOption({"threads", "Evaluation worker threads (0 = all cores).", "N", "0"});
@@ -73,7 +44,7 @@ int runTrainCollaborative(const QStringList& commandArgs) {
                                  "other replicas (default: only when --db is PostgreSQL)."});
     parser.addOption({"no-publish", "Do not store the trained files in the database."});
     if (const auto exit = parseOrExit(parser, args,
-                                      "Chooses the collaborative model (ALS, EASE or EASE + RP3beta) by NDCG@10 "
+                                      "Chooses the collaborative model (ALS, MF, EASE, RP3beta, EASE + RP3beta) by NDCG@10 "
                                       "on a validation split, trains it on all data and saves it."))
         return *exit;
 
@@ -89,8 +60,11 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     options.threads = int(*threads);
     for (const QString& name : parser.value("families").split(',', Qt::SkipEmptyParts))
         options.families.push_back(name.trimmed().toStdString());
+    if (!parser.isSet("families")) options.families = modelNamesOfKind(ModelKind::Collaborative);
     try {
-        for (const auto& family : options.families) createRecommender(family);
+        for (const auto& family : options.families)
+            if (kindOfModel(family) != ModelKind::Collaborative)
+                throw std::invalid_argument("'" + family + "' is not a collaborative family");
     } catch (const std::invalid_argument& error) {
         err << "train collaborative: " << error.what() << "\n";
         return 2;
@@ -127,12 +101,7 @@ int runTrainCollaborative(const QStringList& commandArgs) {
             choice = chooseModel(data, options, bar.callback());
             bar.finish();
         }
-        for (const auto& candidate : choice.candidates)
-            out << "  " << QString::fromStdString(candidate.family).leftJustified(6)
-                << " validation ndcg@10 " << QString::number(candidate.score, 'f', 4)
-                << "  recall@10 "
-                << QString::number(candidate.validation.metrics.at("recall@10"), 'f', 4) << "  "
-                << QString::fromStdString(describeParameters(candidate.parameters)) << "\n";
+        for (const QString& line : jobs::choiceTable(choice)) out << line << "\n";
         const SelectionCandidate& best = choice.best();
         out << "chosen: " << QString::fromStdString(best.family) << "\n";
         out.flush();
@@ -155,34 +124,15 @@ int runTrainCollaborative(const QStringList& commandArgs) {
         // The model file first: collaborative.json must never name a file that is not there.
         saveModelFile(path.toStdString(), *model);
 
-        QJsonArray candidates;
-        for (const auto& candidate : choice.candidates)
-            candidates.append(
-                QJsonObject{{"model", QString::fromStdString(candidate.family)},
-                            {"parameters", toJson(candidate.parameters)},
-                            {"validation", validationMetrics(candidate.validation)},
-                            {"validation_train_seconds", candidate.validation.trainSeconds},
-                            {"trials", static_cast<int>(candidate.trials.size())}});
-        QJsonObject protocol;
-        for (const auto& [key, value] : choice.protocol)
-            protocol.insert(QString::fromStdString(key), QString::fromStdString(value));
-        const QJsonObject document{
-            {"model", family},
-            {"parameters", toJson(best.parameters)},
-            {"validation", validationMetrics(best.validation)},
-            {"metric", QString::fromStdString(best.metric)},
-            {"train_seconds", trainSeconds},
-            {"selection_seconds", double(total.nsecsElapsed()) / 1e9 - trainSeconds},
-            {"tuned", options.tune},
-            {"validation_protocol", protocol},
-            {"candidates", candidates},
-            {"file", QFileInfo(path).fileName()},
-            {"trained_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
-        const QString jsonPath = QDir(outDir).filePath("collaborative.json");
-        if (const QString error = writeChoice(jsonPath, document); !error.isEmpty()) {
+        const QString jsonPath = QDir(outDir).filePath(jobs::kCollaborativeChoiceFile);
+        const double seconds = double(total.nsecsElapsed()) / 1e9;
+        const QJsonObject document = jobs::choiceDocument(
+            choice, QFileInfo(path).fileName(), options.tune, {trainSeconds, seconds - trainSeconds});
+        if (const QString error = jobs::writeChoiceDocument(jsonPath, document); !error.isEmpty()) {
             err << "train collaborative: cannot write " << jsonPath << ": " << error << "\n";
             return 1;
         }
+        out << "  " << jobs::choiceReason(choice) << "\n";
         out << "  " << family << " trained in " << QString::number(trainSeconds, 'f', 2) << " s -> "
             << path << "\n  choice -> " << jsonPath << "\n";
         if (!parser.isSet("no-publish") &&
@@ -200,16 +150,7 @@ int runTrainCollaborative(const QStringList& commandArgs) {
         }
 
         // The validation results as an evaluation run, so Studio's history shows the choice.
-        EvaluationReport report;
-        report.protocol = choice.protocol;
-        report.protocol.push_back({"chosen_collaborative", best.family});
-        report.ks = {10};
-        for (const auto& candidate : choice.candidates) {
-            ModelReport row = candidate.validation;
-            row.model = candidate.family;
-            row.parameters = candidate.parameters;
-            report.models.push_back(std::move(row));
-        }
+        const EvaluationReport report = jobs::choiceReport(choice);
         if (const QSqlError error =
                 storage::EvaluationStore(database).saveRun(report, *seed, 10, nullptr);
             error.isValid())

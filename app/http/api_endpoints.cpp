@@ -18,9 +18,12 @@ namespace {
 
 const QStringList kContentFields{QStringLiteral("anime_id"), QStringLiteral("top_n")};
 const QStringList kSessionFields{QStringLiteral("user_id"), QStringLiteral("history"),
-                                 QStringLiteral("top_n"), QStringLiteral("session_id")};
+                                 QStringLiteral("top_n"), QStringLiteral("session_id"),
+                                 QStringLiteral("genres")};
 constexpr qsizetype kMaxSessionIdLength = 128;
-const QStringList kCollaborativeFields{QStringLiteral("user_id"), QStringLiteral("top_n")};
+const QStringList kCollaborativeFields{QStringLiteral("user_id"), QStringLiteral("top_n"),
+                                       QStringLiteral("genres")};
+constexpr int kMaxGenres = 20;
 constexpr std::int64_t kMaxId = std::int64_t{1} << 53;
 
 QString text(const std::string& value) { return QString::fromStdString(value); }
@@ -66,6 +69,38 @@ bool sameToken(const QByteArray& a, const QByteArray& b) {
 }
 
 QJsonArray toArray(const QStringList& list) { return QJsonArray::fromStringList(list); }
+
+// "genres": ["Action", "comedy"] -> the catalogue's spellings; 422 naming the entry that is not a
+// string or not a genre of the catalogue. Absent or null: none.
+http::Parsed<std::vector<std::string>> genresField(const QJsonObject& body,
+                                                   const service::RecommendService& service) {
+    const QString field = QStringLiteral("genres");
+    const QJsonValue value = body.value(field);
+    if (value.isUndefined() || value.isNull()) return {std::vector<std::string>{}, {}};
+    if (!value.isArray() || value.toArray().size() > kMaxGenres)
+        return {std::nullopt, {422, field, QStringLiteral("genres must be an array of at most %1 genre names")
+                                               .arg(kMaxGenres)}};
+    std::vector<std::string> genres;
+    const QJsonArray array = value.toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString entry = QStringLiteral("genres[%1]").arg(i);
+        if (!array[i].isString())
+            return {std::nullopt, {422, entry, entry + QStringLiteral(" must be a genre name (a string)")}};
+        const std::string known = service.knownGenre(array[i].toString().toStdString());
+        if (known.empty())
+            return {std::nullopt, {422, entry, QStringLiteral("'%1' is not a genre of the catalogue")
+                                                   .arg(array[i].toString().left(40))}};
+        genres.push_back(known);
+    }
+    return {std::move(genres), {}};
+}
+
+// The cache key part for favourite genres (empty without).
+QByteArray genresKey(const std::vector<std::string>& genres) {
+    QByteArray key;
+    for (const std::string& genre : genres) key += '|' + QByteArray::fromStdString(genre);
+    return key;
+}
 
 }  // namespace
 
@@ -173,10 +208,15 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
     QJsonObject models;
     for (const service::ModelRole role : service::kAllModelRoles) {
         const auto served = service_.models().get(role);
-        models.insert(service::roleName(role),
-                      served ? QJsonValue(QJsonObject{{QStringLiteral("model"), served->family},
-                                                      {QStringLiteral("version"), served->version}})
-                             : QJsonValue());
+        QJsonObject model;
+        if (served) {
+            model = {{QStringLiteral("model"), served->family},
+                     {QStringLiteral("version"), served->version}};
+            // Why this family serves the role (for collaborative: the validation choice).
+            if (const QString why = service_.models().reason(role); !why.isEmpty())
+                model.insert(QStringLiteral("reason"), why);
+        }
+        models.insert(service::roleName(role), served ? QJsonValue(model) : QJsonValue());
     }
     // Every loaded family per role (the default first): what A/B variants can name.
     QJsonObject available;
@@ -227,8 +267,16 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
     return ApiReply::json(body, ready ? 200 : 503);
 }
 
-ApiReply ApiEndpoints::top(const QHttpServerRequest&) const {
-    return cached("top", {}, [&] { return service_.top(service::RecommendService::kMaxTopN); });
+ApiReply ApiEndpoints::top(const QHttpServerRequest& request) const {
+    // Without top_n the whole top-100, as top100.json holds it.
+    static const QStringList allowed{QStringLiteral("top_n")};
+    const auto topN = integerQueryParameter(request.url().query(), QStringLiteral("top_n"), 1,
+                                            service::RecommendService::kMaxTopN,
+                                            service::RecommendService::kMaxTopN, allowed);
+    if (!topN) return refused(topN.error);
+    const QJsonObject params{{QStringLiteral("top_n"), static_cast<qint64>(*topN)}};
+    return cached("top:" + QByteArray::number(*topN), params,
+                  [&] { return service_.top(static_cast<int>(*topN)); });
 }
 
 ApiReply ApiEndpoints::anime(const QString& id) const {
@@ -295,13 +343,17 @@ ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) 
                         QStringLiteral("session_id must be a non-empty string of at most %1 characters")
                             .arg(kMaxSessionIdLength)},
                        *body);
+    const auto genres = genresField(*body, service_);
+    if (!genres) return refused(genres.error, *body);
     static const QString route = QStringLiteral("/recommend_session_based");
     if (hasUser) {
         const auto userId = integerField(*body, QStringLiteral("user_id"), 0, kMaxId);
         if (!userId) return refused(userId.error, *body);
         if (auto reply = fromExperiment(route, *userId, {}, {}, static_cast<int>(*topN), *body))
             return std::move(*reply);
-        return cached(sessionKey(*userId, *topN), *body, [&] { return service_.sessionBased(*userId, static_cast<int>(*topN)); });
+        return cached(sessionKey(*userId, *topN) + genresKey(*genres), *body, [&] {
+            return service_.sessionBased(*userId, static_cast<int>(*topN), *genres);
+        });
     }
     const auto history = integerArrayField(*body, QStringLiteral("history"), 0, kMaxId,
                                            service::RecommendService::kMaxHistory);
@@ -312,8 +364,9 @@ ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) 
             return std::move(*reply);
     QByteArray key = "history:" + QByteArray::number(*topN);
     for (const std::int64_t id : *history) key += ':' + QByteArray::number(id);
-    return cached(key, *body,
-                  [&] { return service_.sessionFromHistory(*history, static_cast<int>(*topN)); });
+    return cached(key + genresKey(*genres), *body, [&] {
+        return service_.sessionFromHistory(*history, static_cast<int>(*topN), *genres);
+    });
 }
 
 ApiReply ApiEndpoints::recommendCollaborative(const QHttpServerRequest& request) const {
@@ -324,10 +377,14 @@ ApiReply ApiEndpoints::recommendCollaborative(const QHttpServerRequest& request)
     const auto topN = integerField(*body, QStringLiteral("top_n"), 1,
                                    service::RecommendService::kMaxTopN, kDefaultTopN);
     if (!topN) return refused(topN.error, *body);
+    const auto genres = genresField(*body, service_);
+    if (!genres) return refused(genres.error, *body);
     if (auto reply = fromExperiment(QStringLiteral("/recommend_collaborative"), *userId, {}, {},
                                     static_cast<int>(*topN), *body))
         return std::move(*reply);
-    return cached(collaborativeKey(*userId, *topN), *body, [&] { return service_.collaborative(*userId, static_cast<int>(*topN)); });
+    return cached(collaborativeKey(*userId, *topN) + genresKey(*genres), *body, [&] {
+        return service_.collaborative(*userId, static_cast<int>(*topN), *genres);
+    });
 }
 
 std::optional<ApiReply> ApiEndpoints::refuseAdmin(const QHttpServerRequest& request) const {

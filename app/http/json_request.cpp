@@ -1,5 +1,7 @@
 #include "http/json_request.h"
 
+#include <QUrlQuery>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -128,6 +130,28 @@ Parsed<std::vector<std::int64_t>> integerArrayField(const QJsonObject& object, c
         numbers.push_back(*number);
     }
     return {std::move(numbers), {}};
+}
+
+Parsed<std::int64_t> integerQueryParameter(const QString& query, const QString& field,
+                                           std::int64_t min, std::int64_t max,
+                                           std::int64_t fallback, const QStringList& allowed) {
+    const QUrlQuery parameters(query);
+    for (const auto& [name, value] : parameters.queryItems(QUrl::FullyDecoded))
+        if (!allowed.contains(name))
+            return {std::nullopt,
+                    unprocessable(name.left(40), QStringLiteral("unknown query parameter '%1'; expected %2")
+                                                     .arg(name.left(40), allowed.join(QStringLiteral(", "))))};
+    if (!parameters.hasQueryItem(field)) return {fallback, {}};
+    const QString text = parameters.queryItemValue(field, QUrl::FullyDecoded);
+    bool ok = false;
+    const qlonglong number = text.toLongLong(&ok);
+    if (!ok || number < min || number > max)
+        return {std::nullopt, unprocessable(field, QStringLiteral("%1 must be an integer in [%2, %3], got '%4'")
+                                                       .arg(field)
+                                                       .arg(min)
+                                                       .arg(max)
+                                                       .arg(text.left(40)))};
+    return {number, {}};
 }
 
 Parsed<std::int64_t> integerSegment(const QString& text, const QString& field) {

@@ -45,6 +45,12 @@ Parsed<std::vector<std::int64_t>> integerArrayField(const QJsonObject& object, c
                                                     std::int64_t min, std::int64_t max,
                                                     int maxLength);
 
+// A query-string parameter ("/top?top_n=5") that must be a whole number in [min, max]: 422 like a
+// body field otherwise; `fallback` when absent. 422 too for any parameter not in `allowed`.
+Parsed<std::int64_t> integerQueryParameter(const QString& query, const QString& field,
+                                           std::int64_t min, std::int64_t max,
+                                           std::int64_t fallback, const QStringList& allowed);
+
 // A path segment that must be a whole number ("/anime/{id}").
 Parsed<std::int64_t> integerSegment(const QString& text, const QString& field);
 

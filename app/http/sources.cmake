@@ -5,6 +5,7 @@ list(APPEND ANIMEREC_APP_SOURCES
   http/api_server.cpp
   http/cache_warmer.cpp
   http/api_endpoints_experiments.cpp
+  http/serve_settings.cpp
 )
 # GET /openapi.json serves openapi.json verbatim; it is compiled in so the binary is self-contained.
 file(READ ${CMAKE_CURRENT_LIST_DIR}/openapi.json ANIMEREC_OPENAPI_JSON)

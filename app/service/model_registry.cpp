@@ -12,6 +12,7 @@
 #include <exception>
 #include <utility>
 
+#include "models/model_factory.h"
 #include "models/recommender.h"
 
 namespace animerec::service {
@@ -24,17 +25,29 @@ QString versionOf(const QDateTime& fileTime) {
     return fileTime.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
 }
 
-// The family training chose for the collaborative role, from collaborative.json
-// ({"model": "ease", ...}); empty when the file is absent or unreadable.
-QString chosenCollaborativeFamily(const QString& directory) {
+// The family training chose for the collaborative role and why, from collaborative.json
+// ({"model": "ease", "reason": "chosen by validation ndcg@10 ...", ...}); an empty family when
+// the file is absent or unreadable.
+struct CollaborativeChoice {
+    QString family;
+    QString reason;
+};
+
+CollaborativeChoice chosenCollaborativeFamily(const QString& directory) {
     QFile file(QDir(directory).filePath(QStringLiteral("collaborative.json")));
     if (!file.open(QIODevice::ReadOnly)) return {};
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(64 * 1024));
-    const QString family = document.object().value(QStringLiteral("model")).toString();
+    const QJsonObject document = QJsonDocument::fromJson(file.read(1 << 20)).object();
+    const QString family = document.value(QStringLiteral("model")).toString();
     // Only a plain family name: the value becomes part of a path.
     for (const QChar c : family)
         if (!c.isLetterOrNumber() && c != u'_') return {};
-    return family;
+    return {family, document.value(QStringLiteral("reason")).toString()};
+}
+
+QStringList namesOfKind(ModelKind kind) {
+    QStringList names;
+    for (const std::string& name : modelNamesOfKind(kind)) names << QString::fromStdString(name);
+    return names;
 }
 
 }  // namespace
@@ -114,23 +127,37 @@ bool ModelRegistry::empty() const {
     return true;
 }
 
-QStringList ModelRegistry::candidates(ModelRole role, const QString& directory) {
+QString ModelRegistry::reason(ModelRole role) const {
+    std::lock_guard lock(mutex_);
+    return models_[slot(role)].reason;
+}
+
+ModelRegistry::Candidates ModelRegistry::candidates(ModelRole role, const QString& directory) {
+    // Families of the role in the factory's order; the first that loads serves unless training
+    // recorded a choice (collaborative.json names the family validation chose).
+    Candidates result;
     switch (role) {
-        case ModelRole::Popularity: return {QStringLiteral("popularity")};
-        case ModelRole::Content: return {QStringLiteral("content")};
-        case ModelRole::Collaborative: {
-            QStringList families{QStringLiteral("ease"), QStringLiteral("als"), QStringLiteral("mf"),
-                                 QStringLiteral("rp3beta"), QStringLiteral("ease_rp3")};
-            const QString chosen = chosenCollaborativeFamily(directory);
-            if (!chosen.isEmpty()) {
-                families.removeAll(chosen);
-                families.prepend(chosen);
-            }
-            return families;
-        }
-        case ModelRole::Session: return {QStringLiteral("sasrec"), QStringLiteral("gru")};
+        case ModelRole::Popularity: result.families = namesOfKind(ModelKind::Popularity); break;
+        case ModelRole::Content: result.families = namesOfKind(ModelKind::Content); break;
+        case ModelRole::Collaborative: result.families = namesOfKind(ModelKind::Collaborative); break;
+        case ModelRole::Session: result.families = namesOfKind(ModelKind::Session); break;
     }
-    return {};
+    result.reason = result.families.size() == 1
+                        ? QStringLiteral("the only family of this role")
+                        : QStringLiteral("no choice recorded: the first of %1 with a model file")
+                              .arg(result.families.join(QStringLiteral(", ")));
+    if (role == ModelRole::Collaborative) {
+        const CollaborativeChoice chosen = chosenCollaborativeFamily(directory);
+        if (!chosen.family.isEmpty() && result.families.contains(chosen.family)) {
+            result.families.removeAll(chosen.family);
+            result.families.prepend(chosen.family);
+            result.chosen = chosen.family;
+            result.chosenReason = chosen.reason.isEmpty()
+                                      ? QStringLiteral("named by collaborative.json")
+                                      : chosen.reason;
+        }
+    }
+    return result;
 }
 
 std::shared_ptr<const ServedModel> ModelRegistry::loadFile(ModelRole role, const QString& path,
@@ -168,7 +195,8 @@ ReloadReport ModelRegistry::loadDirectory(const QString& directory) {
     for (const ModelRole role : kAllModelRoles) {
         // Every family with a file is loaded (A/B variants may ask for any of them); a file that
         // fails keeps its family's previous model.
-        const QStringList families = candidates(role, directory);
+        const Candidates candidateFamilies = candidates(role, directory);
+        const QStringList& families = candidateFamilies.families;
         bool found = false;
         for (const QString& family : families) {
             const QFileInfo info(dir.filePath(family + QStringLiteral(".model")));
@@ -195,6 +223,12 @@ ReloadReport ModelRegistry::loadDirectory(const QString& directory) {
                 models.defaultModel = *preferred;
                 generation_.fetch_add(1, std::memory_order_release);
             }
+            models.reason = family == candidateFamilies.chosen
+                                ? candidateFamilies.chosenReason
+                                : !candidateFamilies.chosen.isEmpty()
+                                      ? QStringLiteral("%1 was chosen but its model did not load")
+                                            .arg(candidateFamilies.chosen)
+                                      : candidateFamilies.reason;
             break;
         }
     }

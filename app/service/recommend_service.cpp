@@ -100,20 +100,16 @@ Outcome<Recommendation> RecommendService::forHistory(ModelRole role, int user,
         const auto content = models_.get(ModelRole::Content);
         const auto* contentModel =
             content ? dynamic_cast<const ContentBasedModel*>(content->model.get()) : nullptr;
-        const RecommendationPolicy policy(*popularityModel, contentModel);
+        const RecommendationPolicy policy(*popularityModel, contentModel, coldStart_);
         RecommendationRequest request;
         request.query = UserQuery{user, history};
         request.count = topN;
         request.explorationKey = explorationKey;
-        // Unknown genres are dropped rather than failing the request: they come from free text.
-        for (const std::string& genre : genres) {
-            const auto& known = popularityModel->genreNames();
-            if (std::any_of(known.begin(), known.end(), [&](const std::string& name) {
-                    return QString::fromStdString(name).compare(QString::fromStdString(genre),
-                                                                Qt::CaseInsensitive) == 0;
-                }))
-                request.genres.push_back(genre);
-        }
+        // Unknown genres are dropped rather than failing the request: they come from free text
+        // (the HTTP routes refuse them before they get here).
+        for (const std::string& genre : genres)
+            if (const std::string known = knownGenre(genre); !known.empty())
+                request.genres.push_back(known);
         const RecommendationResult result =
             policy.recommend(request, personal ? personal->model.get() : nullptr);
         const QString strategy = QString::fromLatin1(result.strategy.c_str());
@@ -187,12 +183,29 @@ std::span<const Event> RecommendService::historyOf(std::int64_t userId, int user
     return storage;
 }
 
-Outcome<Recommendation> RecommendService::collaborative(std::int64_t userId, int topN) const {
-    return forUser(ModelRole::Collaborative, userId, topN);
+Outcome<Recommendation> RecommendService::collaborative(std::int64_t userId, int topN,
+                                                        const std::vector<std::string>& genres) const {
+    return userAnswer(ModelRole::Collaborative, userId, topN, genres, nullptr);
 }
 
-Outcome<Recommendation> RecommendService::sessionBased(std::int64_t userId, int topN) const {
-    return forUser(ModelRole::Session, userId, topN);
+Outcome<Recommendation> RecommendService::sessionBased(std::int64_t userId, int topN,
+                                                       const std::vector<std::string>& genres) const {
+    return userAnswer(ModelRole::Session, userId, topN, genres, nullptr);
+}
+
+void RecommendService::setColdStart(const ColdStartConfig& config) {
+    // The policy checks the config; fail here, at start, rather than on a request.
+    if (const auto popularity = models_.get(ModelRole::Popularity))
+        if (const auto* model = dynamic_cast<const PopularityModel*>(popularity->model.get()))
+            RecommendationPolicy check(*model, nullptr, config);
+    coldStart_ = config;
+}
+
+std::string RecommendService::knownGenre(const std::string& genre) const {
+    const QString wanted = QString::fromStdString(genre).trimmed();
+    for (const std::string& name : data_->catalog.genreNames())
+        if (QString::fromStdString(name).compare(wanted, Qt::CaseInsensitive) == 0) return name;
+    return {};
 }
 
 Outcome<std::vector<Event>> RecommendService::historyFromIds(
@@ -228,8 +241,9 @@ std::uint64_t sessionKey(std::span<const std::int64_t> animeIds) {
 }  // namespace
 
 Outcome<Recommendation> RecommendService::sessionFromHistory(std::span<const std::int64_t> animeIds,
-                                                             int topN) const {
-    return forSession(ModelRole::Session, animeIds, topN);
+                                                             int topN,
+                                                             const std::vector<std::string>& genres) const {
+    return forSession(ModelRole::Session, animeIds, topN, genres);
 }
 
 Outcome<Recommendation> RecommendService::popularFor(int user, std::span<const Event> history,
@@ -241,15 +255,16 @@ Outcome<Recommendation> RecommendService::popularFor(int user, std::span<const E
 }
 
 Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN) const {
-    return userAnswer(role, userId, topN, nullptr);
+    return userAnswer(role, userId, topN, {}, nullptr);
 }
 
 Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN,
                                                   std::shared_ptr<const ServedModel> personal) const {
-    return userAnswer(role, userId, topN, std::move(personal));
+    return userAnswer(role, userId, topN, {}, std::move(personal));
 }
 
 Outcome<Recommendation> RecommendService::userAnswer(ModelRole role, std::int64_t userId, int topN,
+                                                     const std::vector<std::string>& genres,
                                                      std::shared_ptr<const ServedModel> pinned) const {
     if (auto error = checkTopN(topN)) return *error;
     const int user = data_->interactions.userIndexOf(userId);
@@ -258,7 +273,7 @@ Outcome<Recommendation> RecommendService::userAnswer(ModelRole role, std::int64_
     if (role == ModelRole::Popularity) return popularFor(user, history, topN);
     return forHistory(role, user, history, topN, static_cast<std::uint64_t>(userId),
                       user < 0 && history.empty() ? kUnknownUser : QStringLiteral("short history"),
-                      {}, std::move(pinned));
+                      genres, std::move(pinned));
 }
 
 Outcome<Recommendation> RecommendService::forSession(ModelRole role,

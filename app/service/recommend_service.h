@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/cold_start.h"
 #include "service/model_registry.h"
 
 namespace animerec {
@@ -67,12 +68,23 @@ public:
 
     Outcome<Recommendation> top(int topN = kMaxTopN) const;
     Outcome<Recommendation> contentBased(std::int64_t animeId, int topN) const;
+    // `genres` (favourite genres, names as in the catalogue) steer the cold-start answer of a
+    // user or session with no usable history: popular titles in those genres.
     // Next items for a known user's recent history; unknown users get the cold-start answer.
-    Outcome<Recommendation> sessionBased(std::int64_t userId, int topN) const;
+    Outcome<Recommendation> sessionBased(std::int64_t userId, int topN,
+                                         const std::vector<std::string>& genres = {}) const;
     // Next items for an anonymous session (MAL ids, oldest first).
-    Outcome<Recommendation> sessionFromHistory(std::span<const std::int64_t> animeIds,
-                                               int topN) const;
-    Outcome<Recommendation> collaborative(std::int64_t userId, int topN) const;
+    Outcome<Recommendation> sessionFromHistory(std::span<const std::int64_t> animeIds, int topN,
+                                               const std::vector<std::string>& genres = {}) const;
+    Outcome<Recommendation> collaborative(std::int64_t userId, int topN,
+                                          const std::vector<std::string>& genres = {}) const;
+
+    // How users without a usable history are answered (exploration share and pool). Set before
+    // serving starts.
+    void setColdStart(const ColdStartConfig& config);
+    // The catalogue's genre spelled as the catalogue spells it ("action" -> "Action"); empty when
+    // no title has it.
+    std::string knownGenre(const std::string& genre) const;
 
     // Any family for a user (the Compare panel's four lists): popularity excludes what the user
     // has seen; the others go through the same cold-start policy as the HTTP routes.
@@ -109,6 +121,7 @@ private:
                                        const std::vector<std::string>& genres = {},
                                        std::shared_ptr<const ServedModel> pinned = nullptr) const;
     Outcome<Recommendation> userAnswer(ModelRole role, std::int64_t userId, int topN,
+                                       const std::vector<std::string>& genres,
                                        std::shared_ptr<const ServedModel> pinned) const;
     Outcome<Recommendation> sessionAnswer(ModelRole role, std::span<const std::int64_t> animeIds,
                                           int topN, const std::vector<std::string>& genres,
@@ -130,6 +143,7 @@ private:
     std::vector<int> top100_;         // catalogue indices
     std::vector<float> countScores_;  // interactions per item: the model-free popularity
     std::shared_ptr<const experiments::RecentHistory> recent_;
+    ColdStartConfig coldStart_;
 };
 
 }  // namespace animerec::service

@@ -77,8 +77,10 @@ ModelChoice chooseModel(const Dataset& data, const ModelChoiceOptions& options,
             if (!skipped.empty()) throw std::invalid_argument("model choice: " + skipped);
         } else {
             candidate.family = family;
+            const auto fixed = options.parameters.find(family);
+            if (fixed != options.parameters.end()) candidate.parameters = fixed->second;
             const std::string stage = "validate " + family;
-            auto model = createRecommender(family);
+            auto model = createRecommender(family, candidate.parameters);
             const Dataset train{data.catalog, validation.train};
             const auto start = std::chrono::steady_clock::now();
             model->fit(train, renamed(progress, stage));

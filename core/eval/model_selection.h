@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct SelectionCandidate {
 struct ModelChoiceOptions {
     std::vector<std::string> families{"als", "ease"};  // factory names competing for the role
     bool tune = false;        // search each family's defaultSearchSpace() instead of defaults
+    // Without tuning: the parameters a family is trained with (as given to `animerec train
+    // --param`); a family not named here uses its defaults.
+    std::map<std::string, ModelParameters> parameters;
     std::uint64_t seed = 42;  // validation split and random search
     std::string metric = "ndcg@10";
     CatalogMode catalogMode = CatalogMode::Interacted;  // as the P1 reference figures rank

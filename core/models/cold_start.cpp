@@ -48,6 +48,9 @@ RecommendationPolicy::RecommendationPolicy(const PopularityModel& popularity,
         throw std::invalid_argument("cold start: fewInteractionsThreshold must be >= 0");
     if (config_.explorationPool < 1)
         throw std::invalid_argument("cold start: explorationPool must be >= 1");
+    if (!(config_.explorationShare >= 0.0 && config_.explorationShare <= 1.0))
+        throw std::invalid_argument("cold start: explorationShare must be in [0, 1], got " +
+                                    std::to_string(config_.explorationShare));
 }
 
 int RecommendationPolicy::catalogSize() const {
@@ -86,8 +89,9 @@ RecommendationResult RecommendationPolicy::popular(const RecommendationRequest& 
                                                    const std::vector<int>& excluded) const {
     const bool inGenres = !request.genres.empty();
     // Ask for enough to survive the exclusions, then drop them (histories here are short).
+    const bool exploring = config_.explorationShare > 0.0;
     const int depth =
-        (config_.explore ? std::max(config_.explorationPool, request.count) : request.count) +
+        (exploring ? std::max(config_.explorationPool, request.count) : request.count) +
         static_cast<int>(excluded.size());
     std::vector<ScoredItem> ranked =
         inGenres ? popularity_.topInGenres(request.genres, depth) : popularity_.top(depth);
@@ -96,19 +100,39 @@ RecommendationResult RecommendationPolicy::popular(const RecommendationRequest& 
     std::erase_if(ranked, [&](const ScoredItem& item) {
         return std::binary_search(sortedExcluded.begin(), sortedExcluded.end(), item.item);
     });
-    if (config_.explore) {
+    std::string strategy = inGenres ? kStrategyPopularInGenres : kStrategyPopular;
+    if (exploring) {
         if (static_cast<int>(ranked.size()) > config_.explorationPool)
             ranked.resize(static_cast<std::size_t>(config_.explorationPool));
         ranked = explore(std::move(ranked), request.count, request.explorationKey);
+        strategy += kStrategyExplorationSuffix;
     } else if (static_cast<int>(ranked.size()) > request.count) {
         ranked.resize(static_cast<std::size_t>(request.count));
     }
-    return {std::move(ranked), inGenres ? kStrategyPopularInGenres : kStrategyPopular};
+    return {std::move(ranked), strategy};
 }
 
-std::vector<ScoredItem> RecommendationPolicy::explore(std::vector<ScoredItem> pool, int count,
+std::vector<ScoredItem> RecommendationPolicy::explore(std::vector<ScoredItem> ranked, int count,
                                                       std::uint64_t key) const {
+    // The first (1 - share) of the slots keep the top titles; the others are sampled from the
+    // rest of the pool.
+    const int available = std::min(count, static_cast<int>(ranked.size()));
+    const int sampled = static_cast<int>(std::lround(config_.explorationShare * available));
+    const auto kept = static_cast<std::size_t>(available - sampled);
+    std::vector<ScoredItem> rest(ranked.begin() + static_cast<std::ptrdiff_t>(kept), ranked.end());
+    ranked.resize(kept);
+    for (const ScoredItem& item : sample(std::move(rest), sampled, key)) ranked.push_back(item);
+    // Present the list best first, like any other.
+    std::sort(ranked.begin(), ranked.end(), [](const ScoredItem& a, const ScoredItem& b) {
+        return a.score > b.score || (a.score == b.score && a.item < b.item);
+    });
+    return ranked;
+}
+
+std::vector<ScoredItem> RecommendationPolicy::sample(std::vector<ScoredItem> pool, int count,
+                                                     std::uint64_t key) const {
     if (static_cast<int>(pool.size()) <= count) return pool;
+    if (count <= 0) return {};
     // Weighted sampling without replacement (Efraimidis & Spirakis 2006): key = log(u) / w, keep
     // the largest keys. Weights are the popularity scores (shifted up when some are <= 0), so the
     // very top items still appear most often, but not for everyone.
@@ -127,10 +151,6 @@ std::vector<ScoredItem> RecommendationPolicy::explore(std::vector<ScoredItem> po
     std::vector<ScoredItem> chosen;
     for (int i = 0; i < count; ++i)
         chosen.push_back(pool[keys[static_cast<std::size_t>(i)].second]);
-    // Present the sample best first, like any other list.
-    std::sort(chosen.begin(), chosen.end(), [](const ScoredItem& a, const ScoredItem& b) {
-        return a.score > b.score || (a.score == b.score && a.item < b.item);
-    });
     return chosen;
 }
 

@@ -23,10 +23,15 @@ inline constexpr const char* kStrategyPopular = "cold_start:popular";
 inline constexpr const char* kStrategyPopularInGenres = "cold_start:popular_in_genres";
 inline constexpr const char* kStrategyContentFromHistory = "cold_start:content_from_history";
 inline constexpr const char* kStrategyPersonal = "personal";
+// Appended to a popular strategy when part of the list was sampled for exploration.
+inline constexpr const char* kStrategyExplorationSuffix = "+exploration";
 
 struct ColdStartConfig {
     int fewInteractionsThreshold = 5;  // users with fewer usable events get content from history
-    bool explore = false;       // new users: sample from the top explorationPool, not always top n
+    // New users: this share of the list's slots (rounded) is sampled, popularity-weighted, from
+    // the rest of the top explorationPool instead of taken from the top, so titles below the
+    // first page get shown (and their feedback learnt). 0 = always the top n; 1 = all sampled.
+    double explorationShare = 0.0;
     int explorationPool = 100;  // M: how deep into the popular list sampling reaches
     std::uint64_t seed = 20240601;  // mixed with the request's explorationKey
 };
@@ -73,8 +78,10 @@ private:
                                  const std::vector<int>& excluded) const;
     RecommendationResult fromModel(const Recommender& model, const RecommendationRequest& request,
                                    const std::vector<int>& excluded, const char* strategy) const;
-    std::vector<ScoredItem> explore(std::vector<ScoredItem> pool, int count,
+    std::vector<ScoredItem> explore(std::vector<ScoredItem> ranked, int count,
                                     std::uint64_t key) const;
+    std::vector<ScoredItem> sample(std::vector<ScoredItem> pool, int count,
+                                   std::uint64_t key) const;
 
     const PopularityModel& popularity_;
     const ContentBasedModel* content_;

@@ -67,6 +67,7 @@ using Maker = std::function<std::unique_ptr<Recommender>(ParameterBinder&)>;
 
 struct Family {
     std::string name;
+    ModelKind kind;
     Maker make;
 };
 
@@ -205,15 +206,15 @@ std::unique_ptr<Recommender> makeEaseRp3(ParameterBinder& p) {
 // function above; nothing else in the factory changes.
 const std::vector<Family>& families() {
     static const std::vector<Family> table{
-        {"popularity", makePopularity},
-        {"content", makeContent},
-        {"als", makeAls},
-        {"mf", makeMf},
-        {"ease", makeEase},
-        {"rp3beta", makeRp3Beta},
-        {"ease_rp3", makeEaseRp3},
-        {"sasrec", makeSasrec},
-        {"gru", makeGru},
+        {"popularity", ModelKind::Popularity, makePopularity},
+        {"content", ModelKind::Content, makeContent},
+        {"als", ModelKind::Collaborative, makeAls},
+        {"mf", ModelKind::Collaborative, makeMf},
+        {"ease", ModelKind::Collaborative, makeEase},
+        {"rp3beta", ModelKind::Collaborative, makeRp3Beta},
+        {"ease_rp3", ModelKind::Collaborative, makeEaseRp3},
+        {"sasrec", ModelKind::Session, makeSasrec},
+        {"gru", ModelKind::Session, makeGru},
     };
     return table;
 }
@@ -224,6 +225,20 @@ std::vector<std::string> knownModelNames() {
     std::vector<std::string> names;
     for (const auto& family : families()) names.push_back(family.name);
     return names;
+}
+
+std::vector<std::string> modelNamesOfKind(ModelKind kind) {
+    std::vector<std::string> names;
+    for (const auto& family : families())
+        if (family.kind == kind) names.push_back(family.name);
+    return names;
+}
+
+ModelKind kindOfModel(const std::string& name) {
+    for (const auto& family : families())
+        if (family.name == name) return family.kind;
+    createRecommender(name);  // throws the message naming the known families
+    throw std::invalid_argument("unknown model '" + name + "'");
 }
 
 std::unique_ptr<Recommender> createRecommender(const std::string& name,

@@ -96,6 +96,10 @@ void PopularityModel::fit(const Dataset& data, const ProgressCallback& progress)
         offsets.push_back(static_cast<std::int32_t>(genreIds.size()));
     }
     reportProgress(progress, {"popularity: counting", users, users, {}});
+    // A catalogue without members figures (none at all) ranks by the interactions instead of
+    // tying every title at 0.
+    if (std::all_of(memberScores.begin(), memberScores.end(), [](float v) { return v == 0.0f; }))
+        memberScores = countScores;
 
     count_ = std::move(countScores);
     members_ = std::move(memberScores);

@@ -10,9 +10,11 @@
 namespace animerec {
 
 // What "popular" means.
+// The product's top-100 ranks by members (the catalogue's count of MyAnimeList users who list the
+// title); the Bayesian-weighted rating and the in-data interaction count are the alternatives.
 enum class PopularityMode : std::uint8_t {
     InteractionCount = 0,  // events per item in the training interactions (any status)
-    Members = 1,           // the catalogue's MAL members count
+    Members = 1,           // the catalogue's MAL members count (interactions when it has none)
     WeightedRating = 2,    // Bayesian-weighted mean user rating (see PopularityConfig::priorVotes)
 };
 
@@ -20,7 +22,7 @@ enum class PopularityMode : std::uint8_t {
 const char* popularityModeName(PopularityMode mode);
 
 struct PopularityConfig {
-    PopularityMode mode = PopularityMode::InteractionCount;  // what score() and top() rank by
+    PopularityMode mode = PopularityMode::Members;  // what score() and top() rank by
     // m in weighted = v/(v+m) * R + m/(v+m) * C (v = the item's rating count, R = its mean user
     // rating, C = the mean over all ratings): an item needs about m ratings before its own mean
     // counts as much as the global one, so three 10s cannot top the list.

@@ -99,7 +99,7 @@ void TestCacheWarmUp::warmUpPrecomputesAnswersBeforeReady() {
              warming.body.constData());
     QCOMPARE(warming.json().value("warm_up").toObject().value("finished").toBool(), false);
     gated->open();
-    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 120000);
     const QJsonObject warmUp = request(port, "GET", "/ready").json().value("warm_up").toObject();
     const int users = data_->interactions.userCount();
     // Two routes per user and one per anime.
@@ -129,7 +129,7 @@ void TestCacheWarmUp::warmUpPrecomputesAnswersBeforeReady() {
     // A new model generation empties the cache; the warmer computes the new answers unasked.
     registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(), "fixed-v2");
     QTRY_COMPARE_WITH_TIMEOUT(
-        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 10000);
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 120000);
     QCOMPARE(request(port, "GET", "/ready").status, 200);
     const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 2})");
     QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
@@ -154,7 +154,7 @@ void TestCacheWarmUp::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
     http::ApiServer server(service, metrics, log, {}, options);
     const quint16 port = server.listen(QHostAddress::LocalHost, 0);
     QVERIFY(port != 0);
-    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 120000);
     const QJsonObject first = request(port, "GET", "/ready").json().value("warm_up").toObject();
     QVERIFY2(first.value("cached_bytes").toInteger() >= options.cacheBytes / 2, "the warm-up stopped early");
     QVERIFY2(first.value("cached_bytes").toInteger() < options.cacheBytes, "the warm-up overfilled the cache");
@@ -170,7 +170,7 @@ void TestCacheWarmUp::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
 
     registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>("fixed_again"), "fixed-v2");
     QTRY_COMPARE_WITH_TIMEOUT(
-        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 10000);
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 120000);
     const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})");
     QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
     QCOMPARE(hits(), before + 2);

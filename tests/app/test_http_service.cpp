@@ -33,6 +33,8 @@ private slots:
     void initTestCase();
     void healthReadyAndOpenApi();
     void topIsThePopularityRanking();
+    void topHonoursTopN();
+    void coldStartTakesFavouriteGenres();
     void contentBasedMatchesTheModel();
     void collaborativeExcludesSeenItems();
     void unknownUserGetsColdStart();
@@ -79,7 +81,8 @@ private:
 void TestHttpService::initTestCase() {
     QVERIFY(dir_.isValid());
     data_ = makeDataset();
-    popularity_ = std::make_shared<PopularityModel>();
+    // Ranked by interaction count: item 0 (in every history) leads, as the assertions expect.
+    popularity_ = std::make_shared<PopularityModel>(PopularityConfig{PopularityMode::InteractionCount});
     popularity_->fit(*data_);
     content_ = std::make_shared<ContentBasedModel>();
     content_->fit(*data_);
@@ -177,6 +180,54 @@ void TestHttpService::collaborativeExcludesSeenItems() {
     QCOMPARE(body.value("strategy").toString(), QString("collaborative"));
     // User 1 saw items {0,3,6,9,1,4}; the fixed model prefers high indices.
     QCOMPARE(ids(body), (QList<qint64>{111, 110, 108, 107}));
+}
+
+void TestHttpService::topHonoursTopN() {
+    const QList<qint64> whole = ids(get("/top").json());
+    const HttpReply three = get("/top?top_n=3");
+    QCOMPARE(three.status, 200);
+    QCOMPARE(ids(three.json()), whole.mid(0, 3));
+    QCOMPARE(three.json().value("items").toArray().at(2).toObject().value("rank").toInt(), 3);
+    // Bad values get the same 422 as the POST routes, naming the parameter.
+    for (const QByteArray path : {"/top?top_n=0", "/top?top_n=101", "/top?top_n=abc", "/top?top_n=2.5"}) {
+        const HttpReply bad = get(path);
+        QVERIFY2(bad.status == 422, path.constData());
+        QCOMPARE(bad.json().value("field").toString(), QString("top_n"));
+    }
+    const HttpReply unknown = get("/top?limit=3");
+    QCOMPARE(unknown.status, 422);
+    QCOMPARE(unknown.json().value("field").toString(), QString("limit"));
+}
+
+void TestHttpService::coldStartTakesFavouriteGenres() {
+    // Unknown user, favourite genre "comedy" (any case): the popular titles of that genre only.
+    const HttpReply collaborative =
+        post("/recommend_collaborative", R"({"user_id": 987000, "genres": ["comedy"], "top_n": 3})");
+    QCOMPARE(collaborative.status, 200);
+    QVERIFY2(collaborative.json().value("strategy").toString().startsWith("cold_start:popular_in_genres"),
+             qPrintable(collaborative.json().value("strategy").toString()));
+    const QJsonArray items = collaborative.json().value("items").toArray();
+    QCOMPARE(items.size(), qsizetype(3));
+    for (const QJsonValue& item : items)
+        QVERIFY2(item.toObject().value("genre").toString().contains("Comedy"),
+                 qPrintable(item.toObject().value("title").toString()));
+    // The same for an empty anonymous session.
+    const HttpReply session =
+        post("/recommend_session_based", R"({"history": [], "genres": ["Drama"], "top_n": 2})");
+    QCOMPARE(session.status, 200);
+    QVERIFY(session.json().value("strategy").toString().startsWith("cold_start:popular_in_genres"));
+    for (const QJsonValue& item : session.json().value("items").toArray())
+        QVERIFY(item.toObject().value("genre").toString().contains("Drama"));
+    // A known user with a history keeps the personal answer: genres only steer cold start.
+    const HttpReply known = post("/recommend_collaborative", R"({"user_id": 1, "genres": ["Comedy"]})");
+    QCOMPARE(known.json().value("strategy").toString(), QString("collaborative"));
+    // A genre the catalogue lacks, or a wrong type, is named.
+    const HttpReply unknown = post("/recommend_collaborative", R"({"user_id": 987000, "genres": ["Comedy", "Isekai"]})");
+    QCOMPARE(unknown.status, 422);
+    QCOMPARE(unknown.json().value("field").toString(), QString("genres[1]"));
+    const HttpReply notArray = post("/recommend_session_based", R"({"user_id": 987000, "genres": "Comedy"})");
+    QCOMPARE(notArray.status, 422);
+    QCOMPARE(notArray.json().value("field").toString(), QString("genres"));
 }
 
 void TestHttpService::unknownUserGetsColdStart() {
@@ -411,8 +462,7 @@ void TestHttpService::reloadRefusesModelsOfAnotherCatalogue() {
 // On the real 12,294-anime catalogue the content model answers from its precomputed top-100
 // table; the lists must be exactly those of a scan over every item, over HTTP and after a reload.
 void TestHttpService::precomputedNeighboursMatchTheDirectScan() {
-    const std::string realDir = ANIMEREC_REAL_DATA_DIR;
-    auto data = std::make_shared<Dataset>(loadCsvDataset(realDir + "/cooperunion/anime.csv", {}));
+    auto data = std::make_shared<Dataset>(loadCsvDataset(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv", {}));
     QCOMPARE(data->catalog.size(), 12294);
     auto content = std::make_shared<ContentBasedModel>();
     content->fit(*data);
@@ -539,16 +589,21 @@ void TestHttpService::registryPrefersTheChosenFamily() {
     write("als.model", "ok");
     write("ease.model", "broken");
     service::ReloadReport report = registry.loadDirectory(models.path());
-    // ease is preferred but broken; with nothing serving yet, als takes over.
+    // ease is broken; with nothing serving yet, als (which loads) serves.
     QCOMPARE(report.failed.size(), qsizetype(1));
     QVERIFY(registry.get(ModelRole::Collaborative)->path.endsWith("als.model"));
     QVERIFY(report.missing.contains("session"));
 
+    // No choice recorded: the first loaded, and /ready says so.
+    QVERIFY(registry.reason(ModelRole::Collaborative).startsWith("no choice recorded"));
+
     write("ease.model", "ok");
-    write("collaborative.json", R"({"model": "als"})");
+    const QString why = "chosen by validation ndcg@10 on 9 users: als 0.5000 > ease 0.4000";
+    write("collaborative.json", R"({"model": "als", "reason": ")" + why.toUtf8() + R"("})");
     report = registry.loadDirectory(models.path());
     QVERIFY(report.ok());
     QVERIFY(registry.get(ModelRole::Collaborative)->path.endsWith("als.model"));  // chosen by training
+    QCOMPARE(registry.reason(ModelRole::Collaborative), why);
     // Only the repaired ease file was read; als is unchanged. Both are available to experiments.
     QCOMPARE(report.loaded.size(), qsizetype(1));
     QVERIFY2(report.loaded.first().contains("ease.model"), qPrintable(report.loaded.first()));

@@ -254,8 +254,10 @@ private:
         const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
         QByteArray log;
         QTRY_VERIFY_WITH_TIMEOUT(listening.match(log += replica.readAllStandardError()).hasMatch(),
-                                 30000);
+                                 120000);
         ports_[i] = listening.match(log).captured(1).toInt();
+        // Listening is not ready (models synced, answer cache warmed): wait for /ready itself.
+        QTRY_VERIFY_WITH_TIMEOUT(call(i, "GET", "/ready").status == 200, 180000);
     }
 
     void stopReplicas() {

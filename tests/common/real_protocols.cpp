@@ -1,6 +1,5 @@
 #include "real_protocols.h"
 
-#include <cstdlib>
 #include <stdexcept>
 
 #include "data/csv_dataset.h"
@@ -12,13 +11,10 @@ constexpr std::int64_t kSampleUserOffset = 100000;
 constexpr std::int64_t kSampleUsersAlreadyInHead = 68;
 }  // namespace
 
-std::string dataDirectory() {
-    if (const char* fromEnvironment = std::getenv("ANIMEREC_REAL_DATA_DIR")) return fromEnvironment;
-    return ANIMEREC_REAL_DATA_DIR;
-}
+std::string sampleDirectory() { return ANIMEREC_SAMPLE_DATA_DIR; }
 
 Dataset cooperUnionUnion() {
-    const std::string dir = dataDirectory() + "/cooperunion/";
+    const std::string dir = sampleDirectory() + "/";
     CsvDataset files = loadCsvFiles(dir + "anime.csv",
                                     {dir + "rating_head_users1-1036.csv",
                                      dir + "rating_random5000users_part1.csv",

@@ -11,12 +11,11 @@
 namespace animerec::real {
 
 // The evaluation protocols every issue's reference figures were measured on, built from the
-// real CooperUnion files in ANIMEREC_REAL_DATA_DIR (never copied into the repository). One
-// definition shared by tests and benchmarks, so their numbers are comparable.
+// real CooperUnion files shipped in data/sample (see its SOURCES.md). One definition shared by
+// tests and benchmarks, so their numbers are comparable.
 
-// Directory holding the real data ("<repo>/../shared/data/real" unless ANIMEREC_REAL_DATA_DIR is
-// set in the environment).
-std::string dataDirectory();
+// Directory holding the CooperUnion sample ("<repo>/data/sample").
+std::string sampleDirectory();
 
 // The CooperUnion union behind P1 and P2: anime.csv as the catalogue; rating_head_users1-1036.csv
 // with its user ids; the caserec 5,000-user sample (part1 + part2) with user ids offset by

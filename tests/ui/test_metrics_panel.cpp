@@ -208,7 +208,7 @@ private slots:
         QVERIFY(task);
         // Cancel once the work has really started (the first progress report).
         QSignalSpy progressed(task, &BackgroundTask::progressed);
-        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 120000);
         QVERIFY(panel.isRunning());
         panel.cancel();
         QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);

@@ -90,7 +90,7 @@ void TestStudioPostgres::initTestCase() {
 void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
     ui::MainWindow window(location_);
     window.show();
-    QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
     QVERIFY(window.windowTitle().contains(QStringLiteral("postgresql://")));
     QVERIFY2(!window.windowTitle().contains(QStringLiteral("never-printed")), "the password is shown");
 

@@ -47,8 +47,8 @@ private slots:
         storage::Database database(database_, QStringLiteral("real-import"));
         QVERIFY(!database.open().isValid());
         storage::ImportOptions options;
-        options.animePath = QStringLiteral(ANIMEREC_REAL_DATA_DIR "/cooperunion/anime.csv");
-        options.interactionsPath = QStringLiteral(ANIMEREC_REAL_DATA_DIR "/cooperunion/rating_head_users1-1036.csv");
+        options.animePath = QStringLiteral(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv");
+        options.interactionsPath = QStringLiteral(ANIMEREC_SAMPLE_DATA_DIR "/rating_head_users1-1036.csv");
         const auto summary = storage::importDataset(database, options);
         QCOMPARE(summary.interactions, qint64(101001));
     }

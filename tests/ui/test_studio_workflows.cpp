@@ -79,7 +79,7 @@ private slots:
     void selectingAUserFillsTheFourLists() {
         ui::MainWindow window(databasePath_);
         window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         const qint64 user = activeUser(databasePath_);
         QVERIFY(user > 0);
         QVERIFY(window.dataPanel()->users()->showUser(user));
@@ -97,14 +97,14 @@ private slots:
 
     void startedServerAnswersOverARealSocket() {
         ui::MainWindow window(databasePath_);
-        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         auto* server = window.serverPanel();
         const quint16 port = server->start(0);
         QVERIFY(port != 0);
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/top").arg(port)));
         QNetworkReply* reply = network.get(request);
-        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 300000);
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
         QVERIFY(body.value(QStringLiteral("items")).toArray().size() > 0);
@@ -114,7 +114,7 @@ private slots:
         QVERIFY(!server->isRunning());
         // The port is closed once stopped.
         QNetworkReply* refused = network.get(request);
-        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 300000);
         QVERIFY(refused->error() != QNetworkReply::NoError);
         refused->deleteLater();
     }
@@ -153,7 +153,7 @@ private slots:
 
     void newUserMovesFromColdStartToPersonal() {
         ui::MainWindow window(databasePath_);
-        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         auto* panel = window.newUserPanel();
         const qint64 id = panel->createUser(QStringLiteral("Ann"));
         QVERIFY(id > 0);
@@ -176,7 +176,7 @@ private slots:
 
     void experimentsPanelRunsTheLifecycleAndAReplay() {
         ui::MainWindow window(databasePath_);
-        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         auto* panel = window.experimentsPanel();
         const int before = panel->experimentCount();
         QCOMPARE(panel->createExperiment(QStringLiteral("collab-vs-session"),

@@ -73,7 +73,7 @@ private slots:
         QCOMPARE(started.count(), 1);
         QVERIFY(!panel.trainButton()->isEnabled());
         QVERIFY(panel.progressBar()->isVisible() || !panel.isVisible());
-        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
         timer.stop();
         QVERIFY(ticks >= 1);
         QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
@@ -107,7 +107,7 @@ private slots:
         panel.setTuning(true, QStringLiteral("mode=0,1,2"));
         QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
         QVERIFY(panel.startTraining());
-        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
         QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
         QCOMPARE(panel.trialRowCount(), 3);
         QVERIFY(
@@ -165,7 +165,7 @@ private slots:
         BackgroundTask* task = panel.startTraining();
         QVERIFY(task);
         QSignalSpy progressed(task, &BackgroundTask::progressed);
-        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 120000);
         panel.cancel();
         QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);
         QCOMPARE(changed.count(), 0);
@@ -176,7 +176,7 @@ private slots:
         panel.setFamily(QStringLiteral("popularity"));
         panel.setParametersText({});
         QVERIFY(panel.startTraining());
-        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
         QCOMPARE(changed.count(), 1);
     }
 };

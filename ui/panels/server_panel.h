@@ -5,7 +5,11 @@
 #include <QWidget>
 #include <memory>
 
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
@@ -13,6 +17,10 @@ class QTimer;
 
 namespace animerec::http {
 class ApiServer;
+struct ServeSettings;
+}
+namespace animerec::experiments {
+class ExperimentService;
 }
 namespace animerec::service {
 class MetricsRegistry;
@@ -34,8 +42,11 @@ public:
     explicit ServerPanel(StudioContext* context, QWidget* parent = nullptr);
     ~ServerPanel() override;
 
-    // Starts on `port` (0 = any free port); returns the bound port, or 0 with the reason shown.
+    // Starts on `port` (0 = any free port) with the settings the panel shows; returns the bound
+    // port, or 0 with the reason shown.
     quint16 start(quint16 port);
+    // The settings the widgets hold (the same ServeSettings `animerec serve` maps its flags to).
+    http::ServeSettings settings() const;
     void stop();
     bool isRunning() const { return server_ != nullptr; }
     quint16 port() const { return port_; }
@@ -47,7 +58,12 @@ private:
     void updateState();
 
     StudioContext* context_;
+    QComboBox* hostBox_;
     QSpinBox* portBox_;
+    QSpinBox* warmUsersBox_;
+    QDoubleSpinBox* exploreBox_;
+    QLineEdit* logFileEdit_;
+    QCheckBox* experimentsBox_;
     QPushButton* startStop_;
     QLabel* state_;
     QPlainTextEdit* log_;
@@ -55,7 +71,10 @@ private:
     ChartWidget* latencyChart_;
     QTimer* ticker_;
 
-    std::shared_ptr<const service::RecommendService> servedBy_;
+    // The server's own service over Studio's dataset and models, so its cold-start settings and
+    // the feedback it receives do not change what the other panels show.
+    std::unique_ptr<service::RecommendService> servedBy_;
+    std::unique_ptr<experiments::ExperimentService> experiments_;
     std::unique_ptr<service::MetricsRegistry> metrics_;
     std::unique_ptr<service::RequestLog> requestLog_;
     std::unique_ptr<http::ApiServer> server_;

@@ -1,5 +1,6 @@
 // Anime and interaction CSV layouts: detection by header, value quirks, rejects with reasons,
-// and the real MyAnimeList-derived files read through loadCsvFiles.
+// and the real sample (data/sample) read through loadCsvFiles. The layouts not shipped are read
+// by test_csv_real_layouts (the real-data group).
 #include <QtTest>
 
 #include <cmath>
@@ -11,12 +12,13 @@
 #include "data/anime_csv_reader.h"
 #include "data/csv_dataset.h"
 #include "data/interaction_csv_reader.h"
+#include "real_file_check.h"
 
 using namespace animerec;
 
 namespace {
 
-const std::string kReal = ANIMEREC_REAL_DATA_DIR;
+const std::string kSample = ANIMEREC_SAMPLE_DATA_DIR;
 
 struct AnimeRead {
     std::vector<AnimeRecord> records;
@@ -258,7 +260,7 @@ private slots:
 
     void realCooperUnionAnime() {
         std::vector<CsvReject> rejects;
-        const Catalog catalog = loadCatalogCsv(kReal + "/cooperunion/anime.csv", rejects);
+        const Catalog catalog = loadCatalogCsv(kSample + "/anime.csv", rejects);
         QCOMPARE(rejects.size(), std::size_t{0});
         QCOMPARE(catalog.size(), 12294);  // SOURCES.md
         int unknownEpisodes = 0, noRating = 0, noType = 0, withEntity = 0;
@@ -280,43 +282,15 @@ private slots:
         QCOMPARE(catalog.at(*catalog.indexOf(28977)).title, std::string("Gintama\xC2\xB0"));
     }
 
-    void realFiles_data() {
-        QTest::addColumn<QString>("anime");
-        QTest::addColumn<QString>("interactions");
-        QTest::addColumn<qint64>("rows");   // SOURCES.md row counts (all ids in the catalogue)
-        QTest::addColumn<int>("users");
-        QTest::addColumn<qint64>("unrated");
-        QTest::addRow("CooperUnion head") << "cooperunion/anime.csv" << "cooperunion/rating_head_users1-1036.csv"
-                                          << qint64(101001) << 1036 << qint64(20067);
-        QTest::addRow("CooperUnion top500 CRLF") << "cooperunion/anime.csv" << "cooperunion/rating_top500users_top300anime.csv"
-                                                 << qint64(103449) << 500 << qint64(0);
-        QTest::addRow("mal_updates 2022") << "mal_updates_2022/anime_top200.csv" << "mal_updates_2022/user_updates_top200.csv"
-                                          << qint64(74400) << 36085 << qint64(41615);
-    }
-
-    void realFiles() {
-        QFETCH(QString, anime);
-        QFETCH(QString, interactions);
-        QFETCH(qint64, rows);
-        QFETCH(int, users);
-        QFETCH(qint64, unrated);
-        const CsvDataset data = loadCsvFiles(kReal + "/" + anime.toStdString(),
-                                             {kReal + "/" + interactions.toStdString()});
-        QCOMPARE(data.rejects.size(), std::size_t{0});
-        QCOMPARE(data.interactions.size(), std::size_t{1});
-        const Interactions& matrix = data.interactions.front();
-        QCOMPARE(matrix.size(), rows);
-        QCOMPARE(matrix.userCount(), users);
-        qint64 zero = 0;
-        for (int u = 0; u < matrix.userCount(); ++u)
-            for (const Event& event : matrix.historyOf(u)) zero += event.rating == 0.0f;
-        QCOMPARE(zero, unrated);
+    void sampleHeadFile() {
+        testing::checkRatingsFile(kSample + "/anime.csv", kSample + "/rating_head_users1-1036.csv",
+                         101001, 1036, 20067);  // SOURCES.md
     }
 
     void severalFilesShareOneCatalogue() {
-        const CsvDataset data = loadCsvFiles(kReal + "/cooperunion/anime.csv",
-                                             {kReal + "/cooperunion/rating_random5000users_part1.csv",
-                                              kReal + "/cooperunion/rating_random5000users_part2.csv"});
+        const CsvDataset data = loadCsvFiles(kSample + "/anime.csv",
+                                             {kSample + "/rating_random5000users_part1.csv",
+                                              kSample + "/rating_random5000users_part2.csv"});
         QCOMPARE(data.rejects.size(), std::size_t{0});
         QCOMPARE(data.interactions.size(), std::size_t{2});
         QCOMPARE(data.interactions[0].size(), 261221);
@@ -325,25 +299,12 @@ private slots:
         // Orders continue across files: the second file's events come after the first's.
         QCOMPARE(data.interactions[1].historyOf(0).front().order > 261221, true);
         std::vector<CsvReject> rejects;
-        const Dataset merged = loadCsvDataset(kReal + "/cooperunion/anime.csv",
-                                              {kReal + "/cooperunion/rating_random5000users_part1.csv",
-                                               kReal + "/cooperunion/rating_random5000users_part2.csv"},
+        const Dataset merged = loadCsvDataset(kSample + "/anime.csv",
+                                              {kSample + "/rating_random5000users_part1.csv",
+                                               kSample + "/rating_random5000users_part2.csv"},
                                               &rejects);
         QCOMPARE(merged.interactions.size(), 520609);
         QCOMPARE(merged.interactions.userCount(), 5000);
-    }
-
-    void unknownAnimeIdsAreRejected() {
-        // The 2018 head against the 2017 catalogue: SOURCES.md says 95.8% of rows have known ids.
-        const CsvDataset data = loadCsvFiles(kReal + "/cooperunion/anime.csv",
-                                             {kReal + "/azathoth42/animelists_cleaned_head10k.csv"});
-        const std::int64_t accepted = data.interactions.front().size();
-        QCOMPARE(accepted + std::int64_t(data.rejects.size()), 9998);
-        QVERIFY(std::abs(double(accepted) / 9998 - 0.958) < 0.0006);
-        for (const auto& reject : data.rejects)
-            QVERIFY2(reject.reason.starts_with("unknown anime_id "), reject.reason.c_str());
-        QCOMPARE(data.userNames.size(), 18);
-        QCOMPARE(data.userNames.nameOf(1), std::string("karthiga"));
     }
 };
 

@@ -187,7 +187,7 @@ void TestGenerator::everyUserHasRowsAndPairsAreUnique() {
 
 void TestGenerator::catalogueUsesRealGenresAndTypeMix() {
     // The vocabulary must be the real one: read it from the CooperUnion anime.csv.
-    std::ifstream real(ANIMEREC_REAL_DATA_DIR "/cooperunion/anime.csv", std::ios::binary);
+    std::ifstream real(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv", std::ios::binary);
     QVERIFY(real.good());
     std::stringstream buffer;
     buffer << real.rdbuf();

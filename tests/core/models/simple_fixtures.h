@@ -5,7 +5,7 @@
 #include <random>
 #include <span>
 // Small datasets for the popularity, content and cold-start tests, plus the real CooperUnion
-// files (read in place from ANIMEREC_REAL_DATA_DIR).
+// files (the real sample in data/sample).
 
 #include <cstdint>
 #include <optional>
@@ -68,12 +68,8 @@ inline Event makeEvent(int item, float rating = 0.0f, WatchStatus status = Watch
     return e;
 }
 
-inline std::string realPath(const std::string& relative) {
-    return std::string(ANIMEREC_REAL_DATA_DIR) + "/" + relative;
-}
-
-// The CooperUnion catalogue alone (12,294 anime).
-inline Dataset realCatalog() { return loadCsvDataset(realPath("cooperunion/anime.csv"), {}); }
+// The CooperUnion catalogue alone (12,294 anime), from data/sample.
+inline Dataset realCatalog() { return loadCsvDataset(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv", {}); }
 
 // Scores every item with seeded noise: the floor a real model must clear by a wide margin.
 class RandomScores final : public Recommender {

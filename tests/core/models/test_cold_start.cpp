@@ -50,7 +50,8 @@ public:
 
 struct Models {
     Dataset data = coldStartDataset();
-    PopularityModel popularity;
+    // By interaction count: the fixture's popular items are the watched ones.
+    PopularityModel popularity{{PopularityMode::InteractionCount}};
     ContentBasedModel content;
     Models() {
         popularity.fit(data);
@@ -76,6 +77,7 @@ private slots:
     void newUserInGenres();
     void seenItemsAreNeverReturned();
     void explorationIsSeededAndVaried();
+    void explorationShareKeepsTheTop();
     void shortHistoryUsesContent();
     void newAnimeIsReachableThroughContent();
     void longHistoryUsesPersonalModel();
@@ -154,7 +156,7 @@ void TestColdStart::seenItemsAreNeverReturned() {
 void TestColdStart::explorationIsSeededAndVaried() {
     Models m;
     ColdStartConfig config;
-    config.explore = true;
+    config.explorationShare = 1.0;
     config.explorationPool = 15;
     const RecommendationPolicy policy(m.popularity, &m.content, config);
     RecommendationRequest request;
@@ -164,7 +166,7 @@ void TestColdStart::explorationIsSeededAndVaried() {
     for (std::uint64_t key = 0; key < 200; ++key) {
         request.explorationKey = key;
         const auto result = policy.recommend(request, nullptr);
-        QCOMPARE(result.strategy, std::string(kStrategyPopular));
+        QCOMPARE(result.strategy, std::string(kStrategyPopular) + kStrategyExplorationSuffix);
         QCOMPARE(result.items.size(), std::size_t(5));
         // Same key, same list.
         QCOMPARE(itemsOf(policy.recommend(request, nullptr)), itemsOf(result));
@@ -180,6 +182,36 @@ void TestColdStart::explorationIsSeededAndVaried() {
     QVERIFY2(lists.size() > 20, "exploration keeps showing the same few lists");
     // Popularity still matters: the most popular item is shown more often than the 15th.
     QVERIFY(timesShown[0] > timesShown[14]);
+}
+
+void TestColdStart::explorationShareKeepsTheTop() {
+    Models m;
+    ColdStartConfig config;
+    config.explorationShare = 0.4;  // 2 of 5 slots sampled
+    config.explorationPool = 15;
+    const RecommendationPolicy policy(m.popularity, &m.content, config);
+    RecommendationRequest request;
+    request.count = 5;
+    const std::vector<int> top =
+        itemsOf(RecommendationPolicy(m.popularity, &m.content).recommend(request, nullptr));
+    std::set<int> explored;
+    for (std::uint64_t key = 0; key < 100; ++key) {
+        request.explorationKey = key;
+        const std::vector<int> items = itemsOf(policy.recommend(request, nullptr));
+        QCOMPARE(items.size(), std::size_t(5));
+        // The first three are the plain top three; the other two come from below them.
+        QCOMPARE(std::vector<int>(items.begin(), items.begin() + 3),
+                 std::vector<int>(top.begin(), top.begin() + 3));
+        for (std::size_t i = 3; i < items.size(); ++i) {
+            QVERIFY(std::find(top.begin(), top.begin() + 3, items[i]) == top.begin() + 3);
+            QVERIFY2(items[i] < 15, "sampled outside the top-M pool");
+            explored.insert(items[i]);
+        }
+    }
+    QVERIFY2(explored.size() > 5, "the explored slots keep showing the same titles");
+    config.explorationShare = 1.5;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             RecommendationPolicy(m.popularity, nullptr, config));
 }
 
 void TestColdStart::shortHistoryUsesContent() {

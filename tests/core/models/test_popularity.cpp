@@ -43,6 +43,7 @@ class TestPopularity : public QObject {
 private slots:
     void ranksByMode_data();
     void ranksByMode();
+    void defaultRanksByMembers();
     void bayesianPriorStopsThreeTens_data();
     void bayesianPriorStopsThreeTens();
     void weightedScoreFollowsFormula();
@@ -115,9 +116,26 @@ void TestPopularity::weightedScoreFollowsFormula() {
     QVERIFY(std::abs(at(50) - c) < 1e-4);
 }
 
+// The brief's top-100 is by members: D (1,000,000 members, never watched here) leads by default;
+// a catalogue without any members figure falls back to the interaction count.
+void TestPopularity::defaultRanksByMembers() {
+    Dataset data = votingDataset();
+    PopularityModel model;
+    QCOMPARE(int(model.config().mode), int(PopularityMode::Members));
+    model.fit(data);
+    QCOMPARE(idsOf(data, model.top(3)), (std::vector<std::int64_t>{40, 50, 60}));
+    std::vector<AnimeRecord> withoutMembers = data.catalog.items();
+    for (AnimeRecord& record : withoutMembers) record.members.reset();
+    Catalog catalog;
+    for (const AnimeRecord& record : withoutMembers) catalog.add(record);
+    const Dataset counted{std::move(catalog), data.interactions};
+    model.fit(counted);
+    QCOMPARE(idsOf(counted, model.top(2)), (std::vector<std::int64_t>{20, 60}));
+}
+
 void TestPopularity::everyUserGetsTheSameScores() {
     const Dataset data = votingDataset();
-    PopularityModel model;
+    PopularityModel model({PopularityMode::InteractionCount});
     model.fit(data);
     std::vector<float> first(static_cast<std::size_t>(data.catalog.size()));
     std::vector<float> second(first.size());
@@ -156,7 +174,7 @@ void TestPopularity::topInGenresKeepsOnlyThoseGenres() {
     QFETCH(QStringList, genres);
     QFETCH(std::vector<std::int64_t>, expected);
     const Dataset data = votingDataset();
-    PopularityModel model;
+    PopularityModel model({PopularityMode::InteractionCount});
     model.fit(data);
     std::vector<std::string> names;
     for (const auto& genre : genres) names.push_back(genre.toStdString());
@@ -220,7 +238,8 @@ void TestPopularity::reproducesP1Reference() {
     QCOMPARE(all.interactions.size(), std::int64_t(614184));
     QCOMPARE(all.interactions.userCount(), 5968);
     const Split split = real::p1Split(all);
-    PopularityModel model;  // default mode: interaction count
+    // The reference figures rank by interaction count (the default ranks by members).
+    PopularityModel model({PopularityMode::InteractionCount});
     const ModelReport report = fixtures::p1Report(model, all, split);
     const double ndcg = report.metrics.at("ndcg@10");
     const double recall = report.metrics.at("recall@10");

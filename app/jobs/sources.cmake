@@ -1,0 +1,3 @@
+list(APPEND ANIMEREC_APP_SOURCES
+  jobs/collaborative_choice.cpp
+)
