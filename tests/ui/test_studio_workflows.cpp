@@ -104,17 +104,40 @@ private slots:
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/top").arg(port)));
         QNetworkReply* reply = network.get(request);
-        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 300000);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60000);
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
         QVERIFY(body.value(QStringLiteral("items")).toArray().size() > 0);
         reply->deleteLater();
         QTRY_VERIFY(server->loggedRequests() >= 1);
+        // The same service as `animerec serve`: /top?top_n, and feedback (A/B on) is accepted,
+        // not refused with 503 as by a server without experiments.
+        const auto call = [&](const QString& path, const QByteArray& json = {}) {
+            QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+            r.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+            QNetworkReply* answer = json.isEmpty() ? network.get(r) : network.post(r, json);
+            // A status of 0 (no answer within a minute) fails the caller's comparison.
+            for (int waited = 0; waited < 60000 && !answer->isFinished(); waited += 10) QTest::qWait(10);
+            const int status = answer->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject object = QJsonDocument::fromJson(answer->readAll()).object();
+            answer->deleteLater();
+            return std::make_pair(status, object);
+        };
+        const auto top2 = call(QStringLiteral("/top?top_n=2"));
+        QCOMPARE(top2.first, 200);
+        QCOMPARE(top2.second.value(QStringLiteral("items")).toArray().size(), qsizetype(2));
+        const qint64 anime = top2.second.value(QStringLiteral("items")).toArray().at(0).toObject()
+                                 .value(QStringLiteral("anime_id")).toInteger();
+        const auto feedback = call(QStringLiteral("/feedback"),
+                                   QStringLiteral(R"({"user_id": 1, "anime_id": %1, "event": "watch"})")
+                                       .arg(anime).toUtf8());
+        QVERIFY2(feedback.first >= 200 && feedback.first < 300,
+                 qPrintable(QString::number(feedback.first) + QJsonDocument(feedback.second).toJson()));
         server->stop();
         QVERIFY(!server->isRunning());
         // The port is closed once stopped.
         QNetworkReply* refused = network.get(request);
-        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 300000);
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 60000);
         QVERIFY(refused->error() != QNetworkReply::NoError);
         refused->deleteLater();
     }
