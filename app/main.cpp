@@ -17,6 +17,11 @@ const std::map<QString, std::pair<Command, const char*>>& commands() {
         {"evaluate", {animerec::cli::runEvaluate, "measure the models offline on a train/test split"}},
         {"serve", {animerec::cli::runServe, "answer recommendation requests over HTTP"}},
         {"ab", {animerec::cli::runAb, "A/B experiments: create, start, pause, stop, report, simulate"}},
+        {"recommend", {animerec::cli::runQuestion, "the four families' lists for a user or a session, side by side"}},
+        {"similar", {animerec::cli::runQuestion, "titles like one anime, by content, collaborative and session models"}},
+        {"top", {animerec::cli::runQuestion, "the most popular titles (by members, rating or interactions; per genre)"}},
+        {"show", {animerec::cli::runQuestion, "an anime's facts and audience, or a user's profile and history"}},
+        {"explore", {animerec::cli::runExplore, "an interactive prompt for all of the above, models loaded once"}},
     };
     return table;
 }

@@ -12,13 +12,14 @@ set -euo pipefail
 purpose="${1:-run}"
 
 # Building and running: compiler, CMake, Qt 6 (the PostgreSQL driver and libpq are needed at
-# configure time), Eigen, SQLite, QCustomPlot for Studio, and Xvfb for Studio without a display
-# (screenshots, offscreen runs).
+# configure time), Eigen, SQLite, QCustomPlot for Studio, Xvfb for Studio without a display
+# (screenshots, offscreen runs), and libedit for the terminal explorer's prompt.
 run_packages=(
   build-essential cmake ccache pkg-config
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools
   libqt6sql6-sqlite libqt6sql6-psql libqcustomplot-dev libeigen3-dev
   libsqlite3-dev sqlite3 libgl1-mesa-dev libpq-dev xvfb xauth
+  libedit-dev
 )
 
 # Tests and benchmarks only: the PostgreSQL server for the throwaway test cluster, the container

@@ -14,5 +14,9 @@ int runTrainCollaborative(const QStringList& args);
 int runServe(const QStringList& args);
 int runEvaluate(const QStringList& args);
 int runAb(const QStringList& args);
+// `recommend`, `similar`, `top`, `show`: one explorer question (args[0] says which).
+int runQuestion(const QStringList& args);
+// `explore`: the same questions at a prompt, the data and models loaded once.
+int runExplore(const QStringList& args);
 
 }  // namespace animerec::cli

@@ -8,4 +8,6 @@ list(APPEND ANIMEREC_APP_SOURCES
   cli/command_generate.cpp
   cli/command_serve.cpp
   cli/command_ab.cpp
+  cli/command_explore.cpp
+  cli/explorer_text.cpp
 )

@@ -170,6 +170,26 @@ Outcome<Recommendation> RecommendService::contentBased(std::int64_t animeId, int
                       static_cast<std::uint64_t>(animeId), QStringLiteral("no content model loaded"));
 }
 
+Outcome<Recommendation> RecommendService::itemToItem(ModelRole role, std::int64_t animeId,
+                                                     int topN) const {
+    if (role == ModelRole::Content) return contentBased(animeId, topN);
+    if (auto error = checkTopN(topN)) return *error;
+    const auto index = data_->catalog.indexOf(animeId);
+    if (!index)
+        return ServiceError{ServiceError::Kind::NotFound, QStringLiteral("anime_id"),
+                            QStringLiteral("anime_id %1 is not in the catalogue").arg(animeId)};
+    const auto served = models_.get(role);
+    if (!served)
+        return ServiceError{ServiceError::Kind::NotFound, QStringLiteral("model"),
+                            QStringLiteral("no %1 model is loaded").arg(roleName(role))};
+    Event seed;
+    seed.item = *index;
+    seed.status = WatchStatus::Completed;
+    const int exclude[] = {*index};
+    return rank(served.get(), -1, std::span<const Event>(&seed, 1), exclude, topN,
+                QStringLiteral("item_to_item"));
+}
+
 void RecommendService::setRecentHistory(std::shared_ptr<const experiments::RecentHistory> recent) {
     recent_ = std::move(recent);
 }

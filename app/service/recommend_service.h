@@ -86,6 +86,12 @@ public:
     // no title has it.
     std::string knownGenre(const std::string& genre) const;
 
+    // What the role's default model puts with one title: its answer for a history of just that
+    // title (EASE's item weights, ALS's folded-in factors, SASRec's next step), the title
+    // excluded; the content role answers by similarity. NotFound for an unknown id or a role
+    // without a model.
+    Outcome<Recommendation> itemToItem(ModelRole role, std::int64_t animeId, int topN) const;
+
     // Any family for a user (the Compare panel's four lists): popularity excludes what the user
     // has seen; the others go through the same cold-start policy as the HTTP routes.
     Outcome<Recommendation> forUser(ModelRole role, std::int64_t userId, int topN) const;

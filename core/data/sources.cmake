@@ -10,6 +10,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   data/interaction_csv_reader.cpp
   data/csv_dataset.cpp
   data/item_features.cpp
+  data/title_search.cpp
   data/generator_config.cpp
   data/generator_random.cpp
   data/generator_titles.cpp

@@ -1,0 +1,3 @@
+list(APPEND ANIMEREC_APP_SOURCES
+  explore/explorer.cpp
+)
