@@ -19,10 +19,13 @@
 
 #include "background_task.h"
 #include "data/generator.h"
+#include "panels/catalog_view.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
 #include "panels/experiments_panel.h"
 #include "panels/import_dialog.h"
+#include "panels/map_panel.h"
+#include "panels/title_page.h"
 #include "panels/metrics_panel.h"
 #include "panels/train_panel.h"
 #include "panels/new_user_panel.h"
@@ -59,6 +62,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     serverPanel_ = new ServerPanel(context_, this);
     newUserPanel_ = new NewUserPanel(context_, this);
     experimentsPanel_ = new ExperimentsPanel(context_, this);
+    mapPanel_ = new MapPanel(context_, this);
     addPanel(tr("Data"), dataPanel_);
     addPanel(tr("Compare"), comparePanel_);
     addPanel(tr("Metrics"), metricsPanel_);
@@ -66,12 +70,15 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     addPanel(tr("Server"), serverPanel_);
     addPanel(tr("New user"), newUserPanel_);
     addPanel(tr("Experiments"), experimentsPanel_);
+    addPanel(tr("Map"), mapPanel_);
     createMenus();
 
     connect(context_, &StudioContext::taskStarted, this, &MainWindow::trackTask);
     connect(metricsPanel_, &MetricsPanel::taskStarted, this, &MainWindow::trackTask);
     connect(trainPanel_, &TrainPanel::taskStarted, this, &MainWindow::trackTask);
     connect(experimentsPanel_, &ExperimentsPanel::taskStarted, this, &MainWindow::trackTask);
+    connect(mapPanel_, &MapPanel::taskStarted, this, &MainWindow::trackTask);
+    connect(context_, &StudioContext::titleRequested, this, &MainWindow::openTitle);
     connect(trainPanel_, &TrainPanel::modelsChanged, context_, &StudioContext::notifyModelsChanged);
     connect(context_, &StudioContext::serviceChanged, this,
             [this] { statusBar()->showMessage(tr("Models: %1").arg(context_->modelSummary())); });
@@ -80,6 +87,8 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     });
     connect(dataPanel_, &DataPanel::importRequested, this, &MainWindow::openImportDialog);
     connect(dataPanel_, &DataPanel::generateRequested, this, &MainWindow::generateDemoData);
+    // Double-clicking a title in the catalogue opens its page.
+    connect(dataPanel_->catalog(), &CatalogView::animeActivated, context_, &StudioContext::requestTitle);
     // Picking a user in the browser prepares the comparison of the four models for them.
     connect(dataPanel_->users(), &UserBrowser::userSelected, this,
             [this](qint64 userId) { comparePanel_->compareUser(userId); });
@@ -146,6 +155,12 @@ BackgroundTask* MainWindow::generateDemoData() {
 }
 
 MainWindow::~MainWindow() = default;
+
+TitlePage* MainWindow::openTitle(qint64 animeId) {
+    auto* page = new TitlePage(context_, animeId, this);
+    page->show();
+    return page;
+}
 
 void MainWindow::addPanel(const QString& name, QWidget* panel) {
     const int index = panels_->addWidget(panel);

@@ -13,6 +13,8 @@ class BackgroundTask;
 class ComparePanel;
 class DataPanel;
 class ExperimentsPanel;
+class MapPanel;
+class TitlePage;
 class MetricsPanel;
 class TrainPanel;
 class NewUserPanel;
@@ -36,6 +38,9 @@ public:
     ServerPanel* serverPanel() const { return serverPanel_; }
     NewUserPanel* newUserPanel() const { return newUserPanel_; }
     ExperimentsPanel* experimentsPanel() const { return experimentsPanel_; }
+    MapPanel* mapPanel() const { return mapPanel_; }
+    // Opens the page of one title (what a double-click on a title does anywhere).
+    TitlePage* openTitle(qint64 animeId);
     // Opens the import wizard (also File > Import, Ctrl+I).
     void openImportDialog();
     // Generates the demo dataset next to the database and imports it, in the background.
@@ -64,6 +69,7 @@ private:
     ServerPanel* serverPanel_;
     NewUserPanel* newUserPanel_;
     ExperimentsPanel* experimentsPanel_;
+    MapPanel* mapPanel_;
     QProgressBar* progress_;
     QPushButton* cancel_;
 };

@@ -6,13 +6,19 @@
 #include <QTextStream>
 
 #include <QSqlQuery>
+#include <QPointer>
 #include <QTimer>
+
+#include "background_task.h"
 
 #include "data/dataset.h"
 #include "main_window.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
 #include "panels/experiments_panel.h"
+#include "panels/map_panel.h"
+#include "panels/recommendation_list.h"
+#include "panels/title_page.h"
 #include "panels/metrics_panel.h"
 #include "studio_tasks.h"
 #include "panels/new_user_panel.h"
@@ -37,6 +43,7 @@ QString fileName(int index, const QString& name) {
 }  // namespace
 
 void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
+    // (`ready` may be wrapped below so that the shots also wait for the map's projection.)
     const auto service = window.context()->service();
     if (!service) {
         ready();
@@ -54,6 +61,17 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
         }
     }
     if (busiest >= 0) window.comparePanel()->compareUser(interactions.userIdAt(busiest));
+    // The map of the ALS factors (the content vectors without ALS) with that user drawn over it.
+    if (busiest >= 0) window.mapPanel()->overlayUser(interactions.userIdAt(busiest));
+    QPointer<BackgroundTask> map = window.mapPanel()->compute(MapPanel::Source::AlsFactors);
+    if (!map) map = window.mapPanel()->compute(MapPanel::Source::ContentVectors);
+    if (map) {
+        // The shots wait for the map too.
+        ready = [map, ready] {
+            if (!map) return ready();
+            QObject::connect(map, &BackgroundTask::finished, ready);
+        };
+    }
     const auto& genres = service->dataset().catalog.genreNames();
     if (genres.size() >= 2)
         window.newUserPanel()->setFavouriteGenres(
@@ -104,7 +122,24 @@ int saveScreenshots(MainWindow& window, const QString& directory) {
             tabs->setCurrentIndex(0);
             continue;
         }
+        if (window.comparePanel() && names[panel] == QObject::tr("Compare")) {
+            // Focus the first collaborative title: its explaining history titles turn blue.
+            const QVector<qint64> collaborative = window.comparePanel()->list(2)->animeIds();
+            if (!collaborative.isEmpty()) window.comparePanel()->focusRecommendation(collaborative.first());
+        }
         written += save(window, dir.filePath(fileName(++index, names[panel])));
+    }
+    // A title page: the first title the collaborative list recommends (else the catalogue's first).
+    if (const auto service = window.context()->service()) {
+        const QVector<qint64> collaborative = window.comparePanel()->list(2)->animeIds();
+        const qint64 title = !collaborative.isEmpty() ? collaborative.first()
+                             : service->dataset().catalog.size() > 0 ? service->dataset().catalog.idAt(0)
+                                                                     : 0;
+        if (title != 0) {
+            TitlePage* page = window.openTitle(title);
+            written += save(*page, dir.filePath(fileName(++index, QStringLiteral("title page"))));
+            page->close();
+        }
     }
     return written;
 }

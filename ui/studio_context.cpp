@@ -7,6 +7,7 @@
 
 #include "background_task.h"
 #include "data/dataset.h"
+#include "explore/explorer.h"
 #include "service/model_registry.h"
 #include "service/recommend_service.h"
 #include "storage/database.h"
@@ -90,6 +91,7 @@ BackgroundTask* StudioContext::reloadService() {
     connect(task, &BackgroundTask::finished, this, [this, loaded, report] {
         dataset_ = *loaded;
         service_ = std::make_shared<const service::RecommendService>(*loaded, *models_);
+        explorer_ = std::make_shared<const explore::Explorer>(*loaded, *models_);
         lastReload_ = *report;
         emit serviceChanged();
     });

@@ -13,6 +13,9 @@ struct Dataset;
 namespace animerec::service {
 class RecommendService;
 }  // namespace animerec::service
+namespace animerec::explore {
+class Explorer;
+}
 
 namespace animerec::ui {
 
@@ -43,6 +46,11 @@ public:
     std::shared_ptr<const service::RecommendService> service() const { return service_; }
     // The dataset the service answers from; null until loaded.
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
+    // The explorer's questions (a title's facts and neighbours, a user's profile) over the same
+    // data and models, as the terminal asks them; null until loaded.
+    std::shared_ptr<const explore::Explorer> explorer() const { return explorer_; }
+    // Asks for a title's page (double-click on a title anywhere); the main window opens it.
+    void requestTitle(qint64 animeId) { emit titleRequested(animeId); }
     service::ModelRegistry& models() { return *models_; }
     // Reloads the dataset and the model files in the background, then emits serviceChanged.
     // Returns the task (also announced through taskStarted), or null when there is no data.
@@ -62,6 +70,7 @@ signals:
     void serviceChanged();
     void serviceFailed(const QString& error);
     void taskStarted(animerec::ui::BackgroundTask* task);
+    void titleRequested(qint64 animeId);
 
 private:
     QSqlDatabase connection(const QString& name);
@@ -71,6 +80,7 @@ private:
     std::unique_ptr<service::ModelRegistry> models_;
     std::shared_ptr<const service::RecommendService> service_;
     std::shared_ptr<const Dataset> dataset_;
+    std::shared_ptr<const explore::Explorer> explorer_;
     service::ReloadReport lastReload_;
 };
 

@@ -86,9 +86,16 @@ Explorer::Explorer(const QString& database, const QString& modelsDir) {
     if (data_->catalog.size() == 0)
         throw std::runtime_error(db.path().toStdString() +
                                  " holds no anime (run `animerec import` first)");
-    registry_ = std::make_unique<service::ModelRegistry>(loadModelFile);
-    registry_->setCatalogueSize(data_->catalog.size());
-    if (QFileInfo(modelsDir).isDir()) registry_->loadDirectory(modelsDir);
+    ownRegistry_ = std::make_unique<service::ModelRegistry>(loadModelFile);
+    ownRegistry_->setCatalogueSize(data_->catalog.size());
+    if (QFileInfo(modelsDir).isDir()) ownRegistry_->loadDirectory(modelsDir);
+    registry_ = ownRegistry_.get();
+    service_ = std::make_unique<service::RecommendService>(data_, *registry_);
+}
+
+Explorer::Explorer(std::shared_ptr<const Dataset> data, const service::ModelRegistry& models)
+    : data_(std::move(data)), registry_(&models) {
+    if (!data_) throw std::invalid_argument("explorer: no dataset");
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
 }
 

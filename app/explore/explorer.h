@@ -50,6 +50,8 @@ public:
     // Loads the catalogue and histories from `database` and every model file of `modelsDir`.
     // Throws std::runtime_error naming the database or directory when that fails.
     Explorer(const QString& database, const QString& modelsDir);
+    // Over data and models already loaded (Studio's); `models` must outlive the explorer.
+    Explorer(std::shared_ptr<const Dataset> data, const service::ModelRegistry& models);
     ~Explorer();
 
     // An anime from an id or a title (any case, a prefix, a part); an error with the closest
@@ -72,7 +74,8 @@ private:
     QJsonObject animeBrief(int item) const;
 
     std::shared_ptr<const Dataset> data_;
-    std::unique_ptr<service::ModelRegistry> registry_;
+    std::unique_ptr<service::ModelRegistry> ownRegistry_;  // when the explorer loaded the files
+    const service::ModelRegistry* registry_ = nullptr;
     std::unique_ptr<service::RecommendService> service_;
 };
 

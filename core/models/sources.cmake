@@ -10,6 +10,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/als_column_solver.cpp
   models/als.cpp
   models/explanations.cpp
+  models/item_map.cpp
   models/ease.cpp
   models/rp3beta.cpp
   models/ease_rp3_blend.cpp

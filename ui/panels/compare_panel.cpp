@@ -10,7 +10,12 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <QJsonArray>
+#include <QJsonObject>
+
 #include "data/dataset.h"
+#include "explore/explorer.h"
+#include "panels/history_view.h"
 #include "panels/recommendation_list.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
@@ -61,6 +66,21 @@ std::vector<std::int64_t> parseSession(const QString& text, const Dataset& data,
     return ids;
 }
 
+// A typed session as history rows (no rating or status: only the order).
+QJsonArray sessionRows(const service::RecommendService& service, const std::vector<std::int64_t>& ids) {
+    QJsonArray rows;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const AnimeRecord* anime = service.anime(ids[i]);
+        rows.append(QJsonObject{{QStringLiteral("anime_id"), static_cast<qint64>(ids[i])},
+                                {QStringLiteral("title"), anime ? QString::fromStdString(anime->title) : QString()},
+                                {QStringLiteral("position"), static_cast<qint64>(i + 1)},
+                                {QStringLiteral("rating"), QJsonValue()},
+                                {QStringLiteral("status"), QObject::tr("session")},
+                                {QStringLiteral("order"), static_cast<qint64>(i + 1)}});
+    }
+    return rows;
+}
+
 }  // namespace
 
 ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
@@ -69,7 +89,8 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
       kind_(new QComboBox(this)),
       query_(new QLineEdit(this)),
       topN_(new QSpinBox(this)),
-      status_(new QLabel(this)) {
+      status_(new QLabel(this)),
+      history_(new HistoryView(this)) {
     kind_->addItems({tr("User id"), tr("Anime id"), tr("Session (ids or titles)")});
     query_->setPlaceholderText(tr("e.g. 1   ·   or a session: Cowboy Bebop; Trigun"));
     topN_->setRange(1, service::RecommendService::kMaxTopN);
@@ -84,10 +105,15 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
     controls->addWidget(show);
 
     auto* splitter = new QSplitter(this);
+    splitter->addWidget(history_);
     for (std::size_t family = 0; family < kRoles.size(); ++family) {
         lists_[family] = new RecommendationList(familyTitle(kRoles[family]), splitter);
         splitter->addWidget(lists_[family]);
+        connect(lists_[family], &RecommendationList::animeFocused, this,
+                [this](qint64 animeId) { focusRecommendation(animeId); });
+        connect(lists_[family], &RecommendationList::animeActivated, context_, &StudioContext::requestTitle);
     }
+    connect(history_, &HistoryView::animeActivated, context_, &StudioContext::requestTitle);
     status_->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
@@ -104,6 +130,10 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
 }
 
 void ComparePanel::run() { compare(static_cast<QueryKind>(kind_->currentIndex()), query_->text()); }
+
+int ComparePanel::focusRecommendation(qint64 animeId) {
+    return history_->highlight(because_.value(animeId));
+}
 
 bool ComparePanel::compare(QueryKind kind, const QString& text) {
     if (kind_->currentIndex() != static_cast<int>(kind)) kind_->setCurrentIndex(static_cast<int>(kind));
@@ -126,6 +156,16 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
                 return false;
             }
             for (std::size_t f = 0; f < kRoles.size(); ++f) answers[f] = service->forUser(kRoles[f], id, topN);
+            if (const auto explorer = context_->explorer()) {
+                const auto profile = explorer->showUser(id, 0);
+                if (const auto* object = std::get_if<QJsonObject>(&profile))
+                    history_->showHistory(tr("%n title(s), oldest first; blue = why the title in focus "
+                                             "is recommended", nullptr,
+                                             static_cast<int>(object->value(QStringLiteral("listed")).toInteger())),
+                                          object->value(QStringLiteral("history")).toArray());
+                else
+                    history_->showMessage(std::get<explore::QueryError>(profile).message);
+            }
             description = service->dataset().interactions.userIndexOf(id) >= 0
                               ? tr("User %1 (%2 titles in history)")
                                     .arg(id)
@@ -144,6 +184,7 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
                                                              : service->forSession(kRoles[f], session, topN);
             description = tr("Titles for someone who just watched %1")
                               .arg(QString::fromStdString(service->anime(id)->title));
+            history_->showHistory(tr("a session of one title"), sessionRows(*service, {id}));
             break;
         }
         case QueryKind::Session: {
@@ -156,12 +197,14 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
             for (std::size_t f = 0; f < kRoles.size(); ++f)
                 answers[f] = service->forSession(kRoles[f], session, topN);
             description = tr("Session of %n title(s)", nullptr, static_cast<int>(session.size()));
+            history_->showHistory(tr("the typed session, in order"), sessionRows(*service, session));
             if (!unknown.isEmpty()) description += tr("; not found: %1").arg(unknown.join(", "));
             break;
         }
     }
 
     QHash<qint64, int> votes;
+    because_.clear();
     for (std::size_t f = 0; f < kRoles.size(); ++f) {
         if (const auto* error = std::get_if<service::ServiceError>(&answers[f])) {
             lists_[f]->showMessage(error->message);
@@ -172,6 +215,7 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
         for (const auto& item : answer.items) {
             const AnimeRecord& anime = service->animeAt(item.item);
             QString why = answer.strategy;
+            for (const std::int64_t source : item.because) because_[anime.animeId].insert(source);
             if (!item.because.empty()) {
                 QStringList titles;
                 for (const std::int64_t source : item.because)

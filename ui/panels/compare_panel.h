@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QSet>
 #include <QWidget>
 #include <array>
 
@@ -10,12 +12,15 @@ class QSpinBox;
 
 namespace animerec::ui {
 
+class HistoryView;
 class RecommendationList;
 class StudioContext;
 
 // Compare: one query (a user, an anime, or a session of titles) answered by the four model
-// families side by side — popularity, content-based, collaborative, session-based. Titles that
-// several lists agree on are highlighted; hovering a row says why it is there.
+// families side by side — popularity, content-based, collaborative, session-based — beside what
+// the user actually watched. Titles that several lists agree on are highlighted; hovering or
+// selecting a recommended title marks the history titles that explain it; double-clicking any
+// title opens its page.
 class ComparePanel : public QWidget {
     Q_OBJECT
 public:
@@ -28,6 +33,9 @@ public:
     void compareUser(qint64 userId) { compare(QueryKind::User, QString::number(userId)); }
 
     RecommendationList* list(int family) const { return lists_[static_cast<std::size_t>(family)]; }
+    HistoryView* history() const { return history_; }
+    // Marks the history titles explaining `animeId` (as hovering it does); returns how many.
+    int focusRecommendation(qint64 animeId);
     static constexpr int kFamilies = 4;
 
 private:
@@ -39,7 +47,9 @@ private:
     QLineEdit* query_;
     QSpinBox* topN_;
     QLabel* status_;
+    HistoryView* history_;
     std::array<RecommendationList*, kFamilies> lists_{};
+    QHash<qint64, QSet<qint64>> because_;  // recommended title -> the history titles behind it
 };
 
 }  // namespace animerec::ui

@@ -31,6 +31,13 @@ RecommendationList::RecommendationList(const QString& family, QWidget* parent)
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(header_);
     layout->addWidget(table_);
+    table_->setMouseTracking(true);
+    connect(table_, &QTableWidget::cellEntered, this,
+            [this](int row, int) { emit animeFocused(ids_.value(row)); });
+    connect(table_, &QTableWidget::currentCellChanged, this,
+            [this](int row, int, int, int) { emit animeFocused(ids_.value(row)); });
+    connect(table_, &QTableWidget::cellDoubleClicked, this,
+            [this](int row, int) { emit animeActivated(ids_.value(row)); });
     showMessage(tr("No query yet."));
 }
 

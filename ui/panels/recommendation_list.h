@@ -35,6 +35,11 @@ public:
     int rowCount() const;
     int highlightedCount() const;
 
+signals:
+    // The row under the cursor or selected (0 when none), and a double-clicked row.
+    void animeFocused(qint64 animeId);
+    void animeActivated(qint64 animeId);
+
 protected:
     void resizeEvent(QResizeEvent* event) override;
 

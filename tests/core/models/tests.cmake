@@ -15,3 +15,4 @@ animerec_add_test(test_sequence_trainer SOURCES models/test_sequence_trainer.cpp
 animerec_add_test(test_sasrec_quality SOURCES models/test_sasrec_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_collaborative_quality SOURCES models/test_collaborative_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_blend_quality SOURCES models/test_blend_quality.cpp LIBS animerec_core animerec_real_data)
+animerec_add_test(test_item_map SOURCES models/test_item_map.cpp LIBS animerec_core)
