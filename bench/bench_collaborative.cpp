@@ -21,7 +21,6 @@
 #include <string>
 #include <vector>
 
-#include "real_protocols.h"
 #include "data/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/hyperparameter_search.h"
@@ -32,11 +31,11 @@
 #include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
 #include "models/model_factory.h"
+#include "real_protocols.h"
 
 using namespace animerec;
 
 namespace {
-
 
 // Interaction-count ranking: the floor every collaborative model must clear.
 class CountPopularity : public Recommender {
@@ -142,9 +141,9 @@ ModelParameters tuneBlendOnValidation(const Dataset& train) {
     const Split validation = validationSplit(train.interactions, kValidationSeed);
     std::printf("  validation split: %d evaluated users, %lld held-out items\n",
                 validation.testUserCount(), static_cast<long long>(validation.testItemCount()));
-    const ModelParameters ease = bestOnValidation(
-        validation, train.catalog, "ease", {},
-        {{"lambda", {50, 100, 200, 400}}, {"dropout", {0, 0.1, 0.25, 0.4, 0.55}}});
+    const ModelParameters ease =
+        bestOnValidation(validation, train.catalog, "ease", {},
+                         {{"lambda", {50, 100, 200, 400}}, {"dropout", {0, 0.1, 0.25, 0.4, 0.55}}});
     const ModelParameters rp3 = bestOnValidation(
         validation, train.catalog, "rp3beta", {},
         {{"alpha", {0.5, 0.8, 1.0, 1.2}}, {"beta", {0.3, 0.5, 0.7}}, {"neighbours", {200, 1000}}});
@@ -190,8 +189,11 @@ int main(int argc, char** argv) {
     if (models.empty()) models = {"popularity", "content", "als", "ease", "mf"};
     // Reference NDCG@10 / Recall@10 measured on P1 by independent implementations (0 = none).
     const std::map<std::string, std::pair<double, double>> reference{
-        {"popularity", {0.177, 0.171}}, {"content", {0.048, 0.0}}, {"als", {0.432, 0.418}},
-        {"ease", {0.510, 0.489}}, {"ease_reference", {0.510, 0.489}}};
+        {"popularity", {0.177, 0.171}},
+        {"content", {0.048, 0.0}},
+        {"als", {0.432, 0.418}},
+        {"ease", {0.510, 0.489}},
+        {"ease_reference", {0.510, 0.489}}};
 
     try {
         const auto start = std::chrono::steady_clock::now();
@@ -213,14 +215,14 @@ int main(int argc, char** argv) {
             if (name == "tuned") {
                 const auto start = std::chrono::steady_clock::now();
                 const ModelParameters chosen = tuneBlendOnValidation(train);
-                std::printf("%-12s chosen on validation in %.0f s: %s\n", name.c_str(),
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                                .count(),
-                            describeParameters(chosen).c_str());
+                std::printf(
+                    "%-12s chosen on validation in %.0f s: %s\n", name.c_str(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    describeParameters(chosen).c_str());
                 // The blend's end point w = 1 is EASE alone: then train just EASE.
                 if (chosen.at("ease_weight") == 1.0) {
-                    model = createRecommender(
-                        "ease", {{"lambda", chosen.at("lambda")}, {"dropout", chosen.at("dropout")}});
+                    model = createRecommender("ease", {{"lambda", chosen.at("lambda")},
+                                                       {"dropout", chosen.at("dropout")}});
                     std::printf("%-12s = ease with the chosen lambda and dropout\n", name.c_str());
                 } else {
                     model = createRecommender("ease_rp3", chosen);

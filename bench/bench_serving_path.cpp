@@ -15,9 +15,8 @@
 //   service   RecommendService::collaborative / sessionBased end to end (everything but JSON)
 //
 // Usage: bench_serving_path [ease|als|sasrec ...] [--users N] [--models DIR]
-#include <QByteArray>
-
 #include <Eigen/Cholesky>
+#include <QByteArray>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -61,7 +60,8 @@ struct Samples {
         if (micros.empty()) return 0.0;
         auto sorted = micros;
         std::sort(sorted.begin(), sorted.end());
-        return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * double(sorted.size())))];
+        return sorted[std::min(sorted.size() - 1,
+                               static_cast<std::size_t>(q * double(sorted.size())))];
     }
 };
 
@@ -76,8 +76,8 @@ void print(const char* stage, const Samples& samples) {
 std::vector<Contribution> perItemAlsExplain(const Als& model, const Eigen::MatrixXf& gram,
                                             std::span<const WeightedItem> row, int item) {
     const int k = model.factors();
-    const als::RowMatrixXf y = Eigen::Map<const als::RowMatrixXf>(model.itemFactors().data(),
-                                                                   model.itemCount(), k);
+    const als::RowMatrixXf y =
+        Eigen::Map<const als::RowMatrixXf>(model.itemFactors().data(), model.itemCount(), k);
     Eigen::MatrixXf a;
     Eigen::VectorXf b;
     als::normalEquations({y, gram, model.config().regularization, model.config().alpha}, row, a, b);
@@ -118,12 +118,16 @@ std::shared_ptr<const Recommender> fitOrLoad(const std::string& name, const Data
 int main(int argc, char** argv) {
     std::vector<std::string> families;
     int userCount = 1000;
-    std::filesystem::path directory = std::filesystem::temp_directory_path() / "animerec-serving-bench";
+    std::filesystem::path directory =
+        std::filesystem::temp_directory_path() / "animerec-serving-bench";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--users" && i + 1 < argc) userCount = std::stoi(argv[++i]);
-        else if (arg == "--models" && i + 1 < argc) directory = argv[++i];
-        else families.push_back(arg);
+        if (arg == "--users" && i + 1 < argc)
+            userCount = std::stoi(argv[++i]);
+        else if (arg == "--models" && i + 1 < argc)
+            directory = argv[++i];
+        else
+            families.push_back(arg);
     }
     if (families.empty()) families = {"ease", "als", "sasrec"};
 
@@ -131,14 +135,16 @@ int main(int argc, char** argv) {
     std::printf("catalogue %d anime, %d users; models in %s\n", data->catalog.size(),
                 data->interactions.userCount(), directory.c_str());
     service::ModelRegistry registry;
-    registry.install(service::ModelRole::Popularity, fitOrLoad("popularity", *data, directory), "bench");
+    registry.install(service::ModelRole::Popularity, fitOrLoad("popularity", *data, directory),
+                     "bench");
     registry.install(service::ModelRole::Content, fitOrLoad("content", *data, directory), "bench");
 
     const http::RecommendationJson renderer(data->catalog);  // the body every route sends
 
     // Distinct users in a fixed random order.
     std::vector<std::int64_t> users;
-    for (int u = 0; u < data->interactions.userCount(); ++u) users.push_back(data->interactions.userIdAt(u));
+    for (int u = 0; u < data->interactions.userCount(); ++u)
+        users.push_back(data->interactions.userIdAt(u));
     std::shuffle(users.begin(), users.end(), std::mt19937_64(7));
     users.resize(std::min<std::size_t>(users.size(), static_cast<std::size_t>(userCount)));
 
@@ -186,9 +192,9 @@ int main(int argc, char** argv) {
                 explain.add(start);
                 if (als && perItem.micros.size() < 100) {  // ~40 ms each: a sample is enough
                     start = Clock::now();
-                    const auto row = weightedHistory(events, als->itemCount(),
-                                                     episodesByItem(data->catalog),
-                                                     als->config().confidence);
+                    const auto row =
+                        weightedHistory(events, als->itemCount(), episodesByItem(data->catalog),
+                                        als->config().confidence);
                     for (const int item : items) perItemAlsExplain(*als, gram, row, item);
                     perItem.add(start);
                 }

@@ -29,13 +29,15 @@ void BackgroundTask::run() {
         const bool last = progress.total > 0 && progress.done >= progress.total;
         if (last || now - lastReportMs_.load() >= 50) {
             lastReportMs_.store(now);
-            const double share = progress.total > 0
-                                     ? static_cast<double>(progress.done) / static_cast<double>(progress.total)
-                                     : -1.0;
+            const double share = progress.total > 0 ? static_cast<double>(progress.done) /
+                                                          static_cast<double>(progress.total)
+                                                    : -1.0;
             QString message = QString::fromStdString(progress.stage);
-            if (!progress.detail.empty()) message += QStringLiteral(" — ") + QString::fromStdString(progress.detail);
-            QMetaObject::invokeMethod(this, [this, share, message] { emit progressed(share, message); },
-                                      Qt::QueuedConnection);
+            if (!progress.detail.empty())
+                message += QStringLiteral(" — ") + QString::fromStdString(progress.detail);
+            QMetaObject::invokeMethod(
+                this, [this, share, message] { emit progressed(share, message); },
+                Qt::QueuedConnection);
         }
         return !cancelRequested_.load();
     };
@@ -58,9 +60,15 @@ void BackgroundTask::run() {
         this,
         [this, outcome, error] {
             switch (outcome) {
-                case Outcome::Finished: emit finished(); break;
-                case Outcome::Failed: emit failed(error); break;
-                case Outcome::Cancelled: emit cancelled(); break;
+                case Outcome::Finished:
+                    emit finished();
+                    break;
+                case Outcome::Failed:
+                    emit failed(error);
+                    break;
+                case Outcome::Cancelled:
+                    emit cancelled();
+                    break;
             }
             deleteLater();
         },

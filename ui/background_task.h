@@ -2,13 +2,12 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QThread>
 #include <QString>
+#include <QThread>
 #include <atomic>
 #include <functional>
 
 #include "util/progress.h"
-
 
 namespace animerec::ui {
 

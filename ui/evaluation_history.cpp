@@ -13,8 +13,8 @@
 #include <stdexcept>
 
 #include "storage/database.h"
-#include "studio_database.h"
 #include "storage/evaluation_store.h"
+#include "studio_database.h"
 
 namespace animerec::ui {
 

@@ -21,7 +21,8 @@ namespace animerec::ui {
 StudioContext::StudioContext(const QString& databasePath, QObject* parent)
     : QObject(parent),
       databasePath_(databasePath),
-      connectionName_(QStringLiteral("studio-") + QUuid::createUuid().toString(QUuid::WithoutBraces)),
+      connectionName_(QStringLiteral("studio-") +
+                      QUuid::createUuid().toString(QUuid::WithoutBraces)),
       models_(std::make_unique<service::ModelRegistry>()) {}
 
 StudioContext::~StudioContext() {
@@ -72,8 +73,9 @@ BackgroundTask* StudioContext::reloadService() {
     BackgroundTask* task = BackgroundTask::start(
         tr("Loading data and models"),
         [loaded, report, path, modelsDir, registry](const ProgressCallback& progress) {
-            storage::Database database(path, QStringLiteral("studio-load-") +
-                                                 QUuid::createUuid().toString(QUuid::WithoutBraces));
+            storage::Database database(path,
+                                       QStringLiteral("studio-load-") +
+                                           QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
                 throw std::runtime_error(database.path().toStdString() + ": " +
                                          error.text().toStdString());
@@ -81,7 +83,8 @@ BackgroundTask* StudioContext::reloadService() {
             // On PostgreSQL, the models the server replicas serve: those published to the
             // database's model store (by `animerec train` or Studio's Train panel).
             if (database.backend() == storage::Backend::Postgres) {
-                const storage::ModelSyncResult synced = storage::syncModelDirectory(database, modelsDir);
+                const storage::ModelSyncResult synced =
+                    storage::syncModelDirectory(database, modelsDir);
                 if (!synced.error.isEmpty())
                     throw std::runtime_error("model store: " + synced.error.toStdString());
             }
@@ -109,9 +112,12 @@ void StudioContext::notifyDataChanged() {
 
 QString StudioContext::modelSummary() const {
     QStringList parts;
-    if (!lastReload_.loaded.isEmpty()) parts << tr("loaded %1").arg(lastReload_.loaded.join(QStringLiteral("; ")));
-    if (!lastReload_.missing.isEmpty()) parts << tr("no model for %1").arg(lastReload_.missing.join(QStringLiteral(", ")));
-    if (!lastReload_.failed.isEmpty()) parts << tr("FAILED %1").arg(lastReload_.failed.join(QStringLiteral("; ")));
+    if (!lastReload_.loaded.isEmpty())
+        parts << tr("loaded %1").arg(lastReload_.loaded.join(QStringLiteral("; ")));
+    if (!lastReload_.missing.isEmpty())
+        parts << tr("no model for %1").arg(lastReload_.missing.join(QStringLiteral(", ")));
+    if (!lastReload_.failed.isEmpty())
+        parts << tr("FAILED %1").arg(lastReload_.failed.join(QStringLiteral("; ")));
     if (const auto served = models_->get(service::ModelRole::Collaborative))
         parts << tr("collaborative: %1, %2")
                      .arg(served->family, models_->reason(service::ModelRole::Collaborative));

@@ -20,7 +20,8 @@ QString databaseDisplayName(const QString& location) {
 }
 
 QString localDataDirectory(const QString& location) {
-    if (isPostgresLocation(location)) return QDir::current().absoluteFilePath(QStringLiteral("var"));
+    if (isPostgresLocation(location))
+        return QDir::current().absoluteFilePath(QStringLiteral("var"));
     return QFileInfo(location).absoluteDir().absolutePath();
 }
 

@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "storage/database.h"
-#include "studio_database.h"
 #include "storage/dataset_loader.h"
+#include "studio_database.h"
 
 namespace animerec::ui {
 
@@ -14,7 +14,8 @@ Dataset loadStudioDataset(const QString& databasePath, const ProgressCallback& p
     // storage::Database creates missing files; a Studio task must not invent an empty database.
     if (!databaseExists(databasePath))
         throw std::runtime_error(
-            (databaseDisplayName(databasePath) + QStringLiteral(": no such database")).toStdString());
+            (databaseDisplayName(databasePath) + QStringLiteral(": no such database"))
+                .toStdString());
     storage::Database database(
         databasePath,
         QStringLiteral("studio-load-") + QUuid::createUuid().toString(QUuid::WithoutBraces));

@@ -195,11 +195,14 @@ TrainOutcome runTraining(const QString& databasePath, const TrainSettings& setti
     // On PostgreSQL the server replicas take their models from the database's model store, as
     // after `animerec train`.
     if (isPostgresLocation(databasePath)) {
-        storage::Database database(databasePath, QStringLiteral("studio-publish-") +
-                                                     QUuid::createUuid().toString(QUuid::WithoutBraces));
+        storage::Database database(
+            databasePath,
+            QStringLiteral("studio-publish-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
         if (const QSqlError error = database.open(); error.isValid())
-            throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
-        const storage::ModelPublishResult published = storage::publishModelFiles(database, {outcome.path});
+            throw std::runtime_error(database.path().toStdString() + ": " +
+                                     error.text().toStdString());
+        const storage::ModelPublishResult published =
+            storage::publishModelFiles(database, {outcome.path});
         if (!published.ok())
             throw std::runtime_error("saved " + outcome.path.toStdString() +
                                      " but could not publish it: " + published.error.toStdString());

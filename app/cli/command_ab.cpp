@@ -185,7 +185,8 @@ int simulate(const QCommandLineParser& parser) {
 int runAb(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOptions({
-        {"db", "SQLite file or postgresql://user:password@host:port/dbname URL.", "path", defaultDatabasePath()},
+        {"db", "SQLite file or postgresql://user:password@host:port/dbname URL.", "path",
+         defaultDatabasePath()},
         {"variant", "create: NAME=ROLE[:SHARE[:VERSION]] (repeat per variant).", "spec"},
         {"salt", "create: assignment salt (default: the name).", "text"},
         {"routes", "create: comma-separated routes (default: both user routes).", "list"},

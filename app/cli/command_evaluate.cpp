@@ -118,7 +118,9 @@ std::optional<LoadedSplit> loadSplit(const QCommandLineParser& parser, QTextStre
 
 int runEvaluate(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db",
+                      "SQLite file or postgresql://user:password@host:port/dbname URL (default: "
+                      "$ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     parser.addOption(
         {"anime", "Anime CSV of a user-supplied split (with --train and --test).", "FILE"});
@@ -232,7 +234,8 @@ int runEvaluate(const QStringList& args) {
     if (parser.isSet("tune")) {
         validation = validationSplit(train.interactions, std::uint64_t(*seed));
         report.protocol.push_back({"tuning", "validation split of train, seed " +
-                                                 std::to_string(*seed) + ", by ndcg@10 (mf: rmse)"});
+                                                 std::to_string(*seed) +
+                                                 ", by ndcg@10 (mf: rmse)"});
     }
     for (const auto& name : modelNames) {
         try {
@@ -251,10 +254,10 @@ int runEvaluate(const QStringList& args) {
                     report.protocol.push_back(
                         {name + "_parameters", describeParameters(parameters)});
                     out << "tuned " << QString::fromStdString(name) << " over "
-                        << tuned.trials.size() << " trials: "
-                        << QString::fromStdString(describeParameters(parameters)) << " (validation "
-                        << QString::fromStdString(tuned.metric)
-                        << " " << tuned.score << ")\n";
+                        << tuned.trials.size()
+                        << " trials: " << QString::fromStdString(describeParameters(parameters))
+                        << " (validation " << QString::fromStdString(tuned.metric) << " "
+                        << tuned.score << ")\n";
                     out.flush();
                 }
             }

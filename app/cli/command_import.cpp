@@ -14,10 +14,14 @@ namespace animerec::cli {
 int runImport(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOption({"anime", "Anime catalogue CSV (brief, CooperUnion or 2020 layout).", "FILE"});
-    parser.addOption({"interactions", "User-anime interactions CSV (any supported layout).", "FILE"});
-    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption(
+        {"interactions", "User-anime interactions CSV (any supported layout).", "FILE"});
+    parser.addOption({"db",
+                      "SQLite file or postgresql://user:password@host:port/dbname URL (default: "
+                      "$ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
-    parser.addOption({"rejects", "Where to write rejected rows (default: <db>.rejects.txt).", "FILE"});
+    parser.addOption(
+        {"rejects", "Where to write rejected rows (default: <db>.rejects.txt).", "FILE"});
     parser.addOption({"max-reject-share", "Fail when a file rejects more than this share of rows.",
                       "SHARE", "0.2"});
     if (const auto exit = parseOrExit(parser, args,

@@ -16,8 +16,8 @@ std::optional<int> parseOrExit(QCommandLineParser& parser, const QStringList& ar
 // nullopt when it does not parse.
 std::optional<long long> integerOption(const QCommandLineParser& parser, const QString& name,
                                        long long min, long long max);
-std::optional<double> realOption(const QCommandLineParser& parser, const QString& name,
-                                 double min, double max);
+std::optional<double> realOption(const QCommandLineParser& parser, const QString& name, double min,
+                                 double max);
 
 // Default database: $ANIMEREC_DB (a SQLite path or a postgresql://user:password@host:port/dbname
 // URL; storage::Database accepts both), else ./var/animerec.sqlite.

@@ -1,5 +1,8 @@
 // `animerec serve`: loads the catalogue, histories and models, then answers HTTP until SIGINT or
 // SIGTERM. SIGHUP reloads changed model files (as does POST /admin/reload).
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -11,8 +14,6 @@
 #include <QTextStream>
 #include <QThread>
 #include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
@@ -23,8 +24,8 @@
 #include "models/model_io.h"
 #include "service/metrics_registry.h"
 #include "service/model_registry.h"
-#include "service/replica_sync.h"
 #include "service/recommend_service.h"
+#include "service/replica_sync.h"
 #include "service/request_log.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
@@ -72,7 +73,8 @@ std::shared_ptr<const Dataset> loadDataset(const QCommandLineParser& parser, QTe
         // A PostgreSQL URL is checked by connecting; a SQLite file must exist (open() would
         // create an empty one).
         if (!storage::DatabaseLocation::isPostgresUrl(path) && !QFileInfo::exists(path)) {
-            err << "serve: " << path << ": no database (run `animerec import` or pass --anime-csv)\n";
+            err << "serve: " << path
+                << ": no database (run `animerec import` or pass --anime-csv)\n";
             return nullptr;
         }
         storage::Database database(path, QStringLiteral("serve"));
@@ -115,7 +117,8 @@ int runServe(const QStringList& args) {
          defaults.logFile},
         {"log-level", "debug, info, warning, error or off.", "level", "info"},
         {"quiet", "Do not copy the request log to stderr."},
-        {"max-body-bytes", "Larger request bodies get 413.", "bytes", number(defaults.maxBodyBytes)},
+        {"max-body-bytes", "Larger request bodies get 413.", "bytes",
+         number(defaults.maxBodyBytes)},
         {"cache-mb", "Memory for rendered answers, kept until the models change (0 = no cache).",
          "MiB", number(defaults.cacheMegabytes)},
         {"warm-users",
@@ -197,14 +200,15 @@ int runServe(const QStringList& args) {
     // their request metrics there; the files in `modelsDir` are the local copy being served.
     const bool fromDatabase = parser.value("anime-csv").isEmpty();
     const bool sharedState =
-        fromDatabase && (sharedStateMode == "on" ||
-                         (sharedStateMode == "auto" &&
-                          storage::DatabaseLocation::parse(parser.value("db")).backend ==
-                              storage::Backend::Postgres));
+        fromDatabase &&
+        (sharedStateMode == "on" || (sharedStateMode == "auto" &&
+                                     storage::DatabaseLocation::parse(parser.value("db")).backend ==
+                                         storage::Backend::Postgres));
     std::unique_ptr<service::ReplicaSync> replicaSync;
     const auto loadModels = [&] {
         const service::ReloadReport report = registry.loadDirectory(modelsDir);
-        for (const QString& line : report.loaded) log.event(service::LogLevel::Info, "loaded " + line);
+        for (const QString& line : report.loaded)
+            log.event(service::LogLevel::Info, "loaded " + line);
         for (const QString& line : report.failed)
             log.event(service::LogLevel::Error, "load failed, previous model kept: " + line);
         return report;
@@ -254,12 +258,11 @@ int runServe(const QStringList& args) {
         err << "serve: cannot listen on " << host.toString() << ":" << *port << "\n";
         return 1;
     }
-    log.event(service::LogLevel::Info,
-              QString("listening on http://%1:%2 (%3 anime, %4 users)")
-                  .arg(host.toString())
-                  .arg(bound)
-                  .arg(data->catalog.size())
-                  .arg(data->interactions.userCount()));
+    log.event(service::LogLevel::Info, QString("listening on http://%1:%2 (%3 anime, %4 users)")
+                                           .arg(host.toString())
+                                           .arg(bound)
+                                           .arg(data->catalog.size())
+                                           .arg(data->interactions.userCount()));
 
     if (replicaSync) replicaSync->start();
 
@@ -285,7 +288,8 @@ int runServe(const QStringList& args) {
     }
     const int code = QCoreApplication::exec();
     if (abTests && !abTests->flush())
-        log.event(service::LogLevel::Error, "exposures/feedback not written: " + abTests->writerStats().lastError);
+        log.event(service::LogLevel::Error,
+                  "exposures/feedback not written: " + abTests->writerStats().lastError);
     log.flush();
     return code;
 }

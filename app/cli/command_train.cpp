@@ -141,17 +141,19 @@ int runTrain(const QStringList& args) {
     if (args.size() > 1 && args.at(1) == QLatin1String("collaborative"))
         return runTrainCollaborative(args);
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db",
+                      "SQLite file or postgresql://user:password@host:port/dbname URL (default: "
+                      "$ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     const QString known = QString::fromStdString([] {
         std::string names;
         for (const auto& name : knownModelNames()) names += (names.empty() ? "" : ",") + name;
         return names;
     }());
-    parser.addOption({"models",
-                      "Comma-separated model families to train (default: every family: " + known +
-                          ").",
-                      "LIST"});
+    parser.addOption(
+        {"models",
+         "Comma-separated model families to train (default: every family: " + known + ").",
+         "LIST"});
     parser.addOption({"out-dir", "Directory for the <name>.model files.", "DIR", "var/models"});
     parser.addOption({"top100", "Where to write the popularity top-100 JSON (empty: skip).", "FILE",
                       "var/top100.json"});
@@ -159,11 +161,12 @@ int runTrain(const QStringList& args) {
                       "Hyper-parameter MODEL.NAME=NUMBER (repeatable), e.g. "
                       "als.factors=128.",
                       "SPEC"});
-    parser.addOption({"publish", "Store the trained files in the database for other replicas "
-                                 "(default: only when --db is PostgreSQL)."});
+    parser.addOption({"publish",
+                      "Store the trained files in the database for other replicas "
+                      "(default: only when --db is PostgreSQL)."});
     parser.addOption({"no-publish", "Do not store the trained files in the database."});
-    parser.addOption({"seed", "Seed of the validation split the collaborative choice uses.", "SEED",
-                      "42"});
+    parser.addOption(
+        {"seed", "Seed of the validation split the collaborative choice uses.", "SEED", "42"});
     if (const auto exit = parseOrExit(parser, args,
                                       "Trains models on the imported dataset and saves versioned "
                                       "model files."))
@@ -223,7 +226,7 @@ int runTrain(const QStringList& args) {
     const QString outDir = parser.value("out-dir");
     const PopularityModel* popularity = nullptr;
     int failures = 0;
-    QStringList written;  // what a publish sends
+    QStringList written;                     // what a publish sends
     std::vector<std::string> collaborative;  // families trained and saved for that role
     for (auto& model : models) {
         const QString name = QString::fromStdString(model->name());
@@ -277,8 +280,9 @@ int runTrain(const QStringList& args) {
     }
     if (failures > 0) return 1;  // replicas keep the last complete set
 
-    const bool publish = !parser.isSet("no-publish") &&
-                         (parser.isSet("publish") || database.backend() == storage::Backend::Postgres);
+    const bool publish =
+        !parser.isSet("no-publish") &&
+        (parser.isSet("publish") || database.backend() == storage::Backend::Postgres);
     if (publish) {
         const storage::ModelPublishResult published = storage::publishModelFiles(database, written);
         if (!published.ok()) {

@@ -30,7 +30,9 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     args.removeAt(1);
     args[0] = QStringLiteral("train collaborative");
     QCommandLineParser parser;
-    parser.addOption({"db", "SQLite file or postgresql://user:password@host:port/dbname URL (default: $ANIMEREC_DB or var/animerec.sqlite).",
+    parser.addOption({"db",
+                      "SQLite file or postgresql://user:password@host:port/dbname URL (default: "
+                      "$ANIMEREC_DB or var/animerec.sqlite).",
                       "PATH", defaultDatabasePath()});
     parser.addOption(
         {"out-dir", "Directory for <family>.model and collaborative.json.", "DIR", "var/models"});
@@ -40,12 +42,14 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     parser.addOption({"tune", "Search each family's default hyper-parameter space first."});
     parser.addOption({"seed", "Seed of the validation split.", "SEED", "42"});
     parser.addOption({"threads", "Evaluation worker threads (0 = all cores).", "N", "0"});
-    parser.addOption({"publish", "Store the model and collaborative.json in the database for "
-                                 "other replicas (default: only when --db is PostgreSQL)."});
+    parser.addOption({"publish",
+                      "Store the model and collaborative.json in the database for "
+                      "other replicas (default: only when --db is PostgreSQL)."});
     parser.addOption({"no-publish", "Do not store the trained files in the database."});
-    if (const auto exit = parseOrExit(parser, args,
-                                      "Chooses the collaborative model (ALS, MF, EASE, RP3beta, EASE + RP3beta) by NDCG@10 "
-                                      "on a validation split, trains it on all data and saves it."))
+    if (const auto exit = parseOrExit(
+            parser, args,
+            "Chooses the collaborative model (ALS, MF, EASE, RP3beta, EASE + RP3beta) by NDCG@10 "
+            "on a validation split, trains it on all data and saves it."))
         return *exit;
 
     QTextStream err(stderr);
@@ -126,8 +130,9 @@ int runTrainCollaborative(const QStringList& commandArgs) {
 
         const QString jsonPath = QDir(outDir).filePath(jobs::kCollaborativeChoiceFile);
         const double seconds = double(total.nsecsElapsed()) / 1e9;
-        const QJsonObject document = jobs::choiceDocument(
-            choice, QFileInfo(path).fileName(), options.tune, {trainSeconds, seconds - trainSeconds});
+        const QJsonObject document =
+            jobs::choiceDocument(choice, QFileInfo(path).fileName(), options.tune,
+                                 {trainSeconds, seconds - trainSeconds});
         if (const QString error = jobs::writeChoiceDocument(jsonPath, document); !error.isEmpty()) {
             err << "train collaborative: cannot write " << jsonPath << ": " << error << "\n";
             return 1;

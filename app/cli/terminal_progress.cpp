@@ -16,18 +16,25 @@ extern "C" void onInterrupt(int) { interrupted.store(true); }
 
 std::string humanCount(double value) {
     char text[32];
-    if (value >= 1e9) std::snprintf(text, sizeof text, "%.2fG", value / 1e9);
-    else if (value >= 1e6) std::snprintf(text, sizeof text, "%.2fM", value / 1e6);
-    else if (value >= 1e4) std::snprintf(text, sizeof text, "%.1fk", value / 1e3);
-    else std::snprintf(text, sizeof text, "%.0f", value);
+    if (value >= 1e9)
+        std::snprintf(text, sizeof text, "%.2fG", value / 1e9);
+    else if (value >= 1e6)
+        std::snprintf(text, sizeof text, "%.2fM", value / 1e6);
+    else if (value >= 1e4)
+        std::snprintf(text, sizeof text, "%.1fk", value / 1e3);
+    else
+        std::snprintf(text, sizeof text, "%.0f", value);
     return text;
 }
 
 std::string clock(double seconds) {
     const long total = static_cast<long>(seconds + 0.5);
     char text[32];
-    if (total >= 3600) std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
-    else std::snprintf(text, sizeof text, "%ld:%02ld", total / 60, total % 60);
+    if (total >= 3600)
+        std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60,
+                      total % 60);
+    else
+        std::snprintf(text, sizeof text, "%ld:%02ld", total / 60, total % 60);
     return text;
 }
 
@@ -57,7 +64,8 @@ bool TerminalProgress::update(const Progress& progress) {
         lastDraw_ = {};
     }
     last_ = progress;
-    const auto interval = interactive_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
+    const auto interval =
+        interactive_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
     if (now - lastDraw_ >= interval || (progress.total > 0 && progress.done >= progress.total)) {
         draw(progress, false);
         lastDraw_ = now;
@@ -72,7 +80,8 @@ void TerminalProgress::draw(const Progress& progress, bool final) {
     const double rate = elapsed > 0.2 ? static_cast<double>(progress.done) / elapsed : 0.0;
     std::string line = progress.stage;
     if (progress.total > 0) {
-        const double share = std::min(1.0, static_cast<double>(progress.done) / static_cast<double>(progress.total));
+        const double share =
+            std::min(1.0, static_cast<double>(progress.done) / static_cast<double>(progress.total));
         constexpr int width = 24;
         const int filled = static_cast<int>(share * width);
         line += " [" + std::string(static_cast<std::size_t>(filled), '#') +
@@ -105,8 +114,10 @@ void TerminalProgress::draw(const Progress& progress, bool final) {
 void TerminalProgress::finish() {
     // The last report was already drawn when it completed the stage: just end the line.
     const bool complete = last_.total > 0 && last_.done >= last_.total;
-    if (drawnSinceFinish_ && complete && interactive_) std::fputc('\n', stderr);
-    else if (drawnSinceFinish_ && !complete) draw(last_, true);
+    if (drawnSinceFinish_ && complete && interactive_)
+        std::fputc('\n', stderr);
+    else if (drawnSinceFinish_ && !complete)
+        draw(last_, true);
     drawnSinceFinish_ = false;
 }
 

@@ -1,5 +1,7 @@
 #include "experiments/event_writer.h"
 
+#include <sqlite3.h>
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -10,8 +12,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <sqlite3.h>
 
 #include "experiments/id_blocks.h"
 #include "experiments/reconnect.h"
@@ -30,7 +30,8 @@ constexpr const char* kInsertFeedback = R"(
                           variant, position, session_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))";
 // Plain SQL that SQLite (>= 3.24) and PostgreSQL both accept.
-constexpr const char* kInsertUser = R"(INSERT INTO Users (user_id) VALUES (?) ON CONFLICT DO NOTHING)";
+constexpr const char* kInsertUser =
+    R"(INSERT INTO Users (user_id) VALUES (?) ON CONFLICT DO NOTHING)";
 constexpr const char* kInsertInteraction = R"(
     INSERT INTO UserAnimeInteractions (user_id, anime_id, rating, status, watched_episodes, timestamp)
     VALUES (?, ?, ?, ?, NULL, ?))";
@@ -331,7 +332,7 @@ void EventWriter::run() {
         lock.unlock();
         bool ok = writeBatch(database, batch);
         std::size_t handled = ok ? batch.size() : 0;  // rows of the batch written or rejected
-        std::vector<bool> rejected;  // per handled row of the row-by-row pass
+        std::vector<bool> rejected;                   // per handled row of the row-by-row pass
         if (!ok && refusedWhileAlive + 1 >= kBatchAttemptsBeforeIsolating &&
             reconnectIfLost(database) == ConnectionState::Alive) {
             // The database answers but keeps refusing the batch: a row breaks a constraint.
@@ -355,9 +356,11 @@ void EventWriter::run() {
         if (handled > 0) {
             committed_ += handled;
             for (std::size_t i = 0; i < handled; ++i) {
-                if (i < rejected.size() && rejected[i]) ++stats_.rejected;
-                else ++(std::holds_alternative<ExposureRecord>(batch[i]) ? stats_.exposuresWritten
-                                                                         : stats_.feedbackWritten);
+                if (i < rejected.size() && rejected[i])
+                    ++stats_.rejected;
+                else
+                    ++(std::holds_alternative<ExposureRecord>(batch[i]) ? stats_.exposuresWritten
+                                                                        : stats_.feedbackWritten);
             }
             batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(handled));
         }

@@ -17,9 +17,9 @@ class Database;
 namespace animerec::experiments {
 
 struct EventWriterOptions {
-    int flushIntervalMs = 100;  // a batch is committed at least this often while rows wait
-    int maxBatchRows = 2000;    // rows per transaction
-    int retryDelayMs = 200;     // after a failed transaction (e.g. the database is locked)
+    int flushIntervalMs = 100;   // a batch is committed at least this often while rows wait
+    int maxBatchRows = 2000;     // rows per transaction
+    int retryDelayMs = 200;      // after a failed transaction (e.g. the database is locked)
     int maxRetryDelayMs = 2000;  // the delay doubles per failure up to this (database away)
     int maxQueuedRows = 200000;  // enqueue() refuses beyond this: memory stays bounded
 };
@@ -30,9 +30,9 @@ struct EventWriterStats {
     std::int64_t transactions = 0;
     std::int64_t failedTransactions = 0;
     std::int64_t pending = 0;
-    std::int64_t refused = 0;  // rows enqueue() turned away (queue full)
+    std::int64_t refused = 0;   // rows enqueue() turned away (queue full)
     std::int64_t rejected = 0;  // rows the database refused on their own (constraint), logged
-    bool connected = true;     // false from a lost connection until a reconnect succeeds
+    bool connected = true;      // false from a lost connection until a reconnect succeeds
     QString lastError;
 };
 

@@ -177,10 +177,9 @@ std::variant<ExperimentDefinition, DefinitionError> definitionFromJson(const QJs
             return invalid(field + QStringLiteral(".name"),
                            QStringLiteral("variant '%1' appears twice").arg(variant.name));
         names.insert(variant.name);
-        static const QStringList variantFields{QStringLiteral("name"), QStringLiteral("role"),
-                                               QStringLiteral("model"),
-                                               QStringLiteral("model_version"),
-                                               QStringLiteral("share")};
+        static const QStringList variantFields{
+            QStringLiteral("name"), QStringLiteral("role"), QStringLiteral("model"),
+            QStringLiteral("model_version"), QStringLiteral("share")};
         for (const QString& key : object.keys())
             if (!variantFields.contains(key))
                 return invalid(field + u'.' + key,

@@ -53,8 +53,8 @@ ExperimentService::ExperimentService(QString databasePath, std::shared_ptr<const
 
 void ExperimentService::setDefaultExposureSample(double share) {
     // A period instead of a random draw: one atomic increment per request, and exact counts.
-    samplePeriod_ = share > 0.0 ? static_cast<std::uint64_t>(std::llround(1.0 / std::min(share, 1.0)))
-                                : 0;
+    samplePeriod_ =
+        share > 0.0 ? static_cast<std::uint64_t>(std::llround(1.0 / std::min(share, 1.0))) : 0;
 }
 
 double ExperimentService::defaultExposureSample() const {
@@ -80,16 +80,19 @@ Result<std::shared_ptr<const service::ServedModel>> ExperimentService::modelFor(
         served && (assignment.modelVersion.isEmpty() || served->version == assignment.modelVersion);
     if (sameVersion) return served;  // every request of a running experiment: no message built
     const QString role = service::roleName(assignment.role);
-    const QString wanted = assignment.model.isEmpty() ? QStringLiteral("the default %1 model").arg(role)
-                                                      : QStringLiteral("model %1").arg(assignment.model);
+    const QString wanted = assignment.model.isEmpty()
+                               ? QStringLiteral("the default %1 model").arg(role)
+                               : QStringLiteral("model %1").arg(assignment.model);
     const QString who = QStringLiteral("variant %1 of experiment %2 needs ")
                             .arg(assignment.variant, assignment.experiment);
     if (!served)
-        return ExperimentError{503, QStringLiteral("model"),
-                               who + wanted + QStringLiteral(" (%1), which is not loaded").arg(role)};
+        return ExperimentError{
+            503, QStringLiteral("model"),
+            who + wanted + QStringLiteral(" (%1), which is not loaded").arg(role)};
     return ExperimentError{503, QStringLiteral("model_version"),
-                           who + wanted + QStringLiteral(" version %1; the server has %2")
-                                              .arg(assignment.modelVersion, served->version)};
+                           who + wanted +
+                               QStringLiteral(" version %1; the server has %2")
+                                   .arg(assignment.modelVersion, served->version)};
 }
 
 ExperimentService::~ExperimentService() { writer_.flush(); }
@@ -98,9 +101,9 @@ QString ExperimentService::open() {
     owner_ = QThread::currentThread();
     if (const QSqlError error = database_->open(); error.isValid())
         return database_->path() + QStringLiteral(": ") + error.text();
-    if (const QSqlError error = prepareIdSequence(*database_, QStringLiteral("exposure"),
-                                                  QStringLiteral("Exposures"),
-                                                  QStringLiteral("exposure_id"));
+    if (const QSqlError error =
+            prepareIdSequence(*database_, QStringLiteral("exposure"), QStringLiteral("Exposures"),
+                              QStringLiteral("exposure_id"));
         error.isValid())
         return database_->path() + QStringLiteral(": IdBlocks: ") + error.text();
     if (const QString error = writer_.start(); !error.isEmpty()) return error;
@@ -195,8 +198,8 @@ std::optional<Assignment> ExperimentService::assign(const QString& route,
             assignVariant(experiment, userId ? userUnit(*userId) : sessionUnit(sessionId));
         if (index < 0) return std::nullopt;
         const VariantDefinition& variant = experiment.variants[static_cast<std::size_t>(index)];
-        return Assignment{experiment.id, experiment.name, variant.name, variant.role,
-                          variant.model, variant.modelVersion};
+        return Assignment{experiment.id, experiment.name, variant.name,
+                          variant.role,  variant.model,   variant.modelVersion};
     }
     return std::nullopt;
 }
@@ -210,8 +213,8 @@ qint64 ExperimentService::recordExposure(const Assignment& assignment, const QSt
     bool low = false;
     record.exposureId = exposureIds_.take(&low);
     if (low && maintenance_ && !refillPending_.exchange(true))
-        QMetaObject::invokeMethod(maintenance_.get(), [this] { topUpExposureIds(); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            maintenance_.get(), [this] { topUpExposureIds(); }, Qt::QueuedConnection);
     record.experimentId = assignment.experimentId;
     record.variant = assignment.variant;
     record.userId = userId;
@@ -270,9 +273,9 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     record.value = input.value;
     record.createdAtMs = nowMs();
     FeedbackReceipt receipt;
-    if (const auto attributed = recent_.attribute(
-            input.userId ? userUnit(*input.userId) : sessionUnit(input.sessionId), input.animeId,
-            record.createdAtMs, kAttributionWindowMs)) {
+    if (const auto attributed =
+            recent_.attribute(input.userId ? userUnit(*input.userId) : sessionUnit(input.sessionId),
+                              input.animeId, record.createdAtMs, kAttributionWindowMs)) {
         record.exposureId = attributed->exposureId;
         record.experimentId = attributed->experimentId;
         record.variant = attributed->variant;

@@ -46,7 +46,7 @@ struct ExperimentError {
 // Whether writes can be acknowledged now (the database answers and the writer keeps up).
 struct DatabaseHealth {
     bool available = true;
-    QString reason;  // why not, when !available
+    QString reason;      // why not, when !available
     qint64 pending = 0;  // exposures and feedback waiting to be written
 };
 
@@ -176,10 +176,10 @@ private:
     std::unique_ptr<QTimer> maintenance_;  // in the open() thread; also the context of refills
     std::atomic<bool> refillPending_{false};
     std::atomic<bool> adminConnected_{true};
-    QString adminError_;  // guarded by mutex_
+    QString adminError_;                                 // guarded by mutex_
     std::pair<qint64, qint64> definitionsSeen_{-1, -1};  // count, max(updated_at); by mutex_
-    std::atomic<std::uint64_t> served_{0};  // lists offered to sampleDefaultExposure()
-    std::atomic<std::uint64_t> samplePeriod_{100};  // log one list in this many (0 = none)
+    std::atomic<std::uint64_t> served_{0};               // lists offered to sampleDefaultExposure()
+    std::atomic<std::uint64_t> samplePeriod_{100};       // log one list in this many (0 = none)
 };
 
 }  // namespace animerec::experiments

@@ -57,10 +57,9 @@ std::optional<qint64> reserveIds(const QSqlDatabase& db, const QString& sequence
     }
     // A closed connection fails prepare() without setting an error: never report success.
     if (error)
-        *error = query.lastError().isValid()
-                     ? query.lastError()
-                     : QSqlError(QStringLiteral("database not open"), {},
-                                 QSqlError::ConnectionError);
+        *error = query.lastError().isValid() ? query.lastError()
+                                             : QSqlError(QStringLiteral("database not open"), {},
+                                                         QSqlError::ConnectionError);
     return std::nullopt;
 }
 

@@ -31,9 +31,9 @@ Simulation simulateReplay(const Catalog& catalog, const Split& split,
     experiment.status = ExperimentStatus::Stopped;
     experiment.routes = experimentRoutes();
     for (const SimulationArm& arm : arms)
-        experiment.variants.push_back(
-            {arm.name, arm.role, QString::fromStdString(arm.model->name()), arm.version,
-             1.0 / static_cast<double>(arms.size())});
+        experiment.variants.push_back({arm.name, arm.role,
+                                       QString::fromStdString(arm.model->name()), arm.version,
+                                       1.0 / static_cast<double>(arms.size())});
     experiment.startedAtMs = options.startMs;
 
     const Interactions& train = split.train;

@@ -31,15 +31,16 @@ QString text(const std::string& value) { return QString::fromStdString(value); }
 QJsonObject animeJson(const AnimeRecord& record) {
     QJsonArray genres;
     for (const std::string& genre : record.genres) genres.append(text(genre));
-    return {{QStringLiteral("anime_id"), static_cast<qint64>(record.animeId)},
-            {QStringLiteral("title"), text(record.title)},
-            {QStringLiteral("genre"), text(joinGenres(record.genres))},
-            {QStringLiteral("genres"), genres},
-            {QStringLiteral("type"), text(record.type)},
-            {QStringLiteral("episodes"), record.episodes ? QJsonValue(*record.episodes) : QJsonValue()},
-            {QStringLiteral("rating"), record.rating ? QJsonValue(*record.rating) : QJsonValue()},
-            {QStringLiteral("members"),
-             record.members ? QJsonValue(static_cast<qint64>(*record.members)) : QJsonValue()}};
+    return {
+        {QStringLiteral("anime_id"), static_cast<qint64>(record.animeId)},
+        {QStringLiteral("title"), text(record.title)},
+        {QStringLiteral("genre"), text(joinGenres(record.genres))},
+        {QStringLiteral("genres"), genres},
+        {QStringLiteral("type"), text(record.type)},
+        {QStringLiteral("episodes"), record.episodes ? QJsonValue(*record.episodes) : QJsonValue()},
+        {QStringLiteral("rating"), record.rating ? QJsonValue(*record.rating) : QJsonValue()},
+        {QStringLiteral("members"),
+         record.members ? QJsonValue(static_cast<qint64>(*record.members)) : QJsonValue()}};
 }
 
 ApiReply refused(const RequestError& error, QJsonObject params = {}) {
@@ -63,8 +64,7 @@ QByteArray presentedToken(const QHttpServerRequest& request) {
 bool sameToken(const QByteArray& a, const QByteArray& b) {
     if (a.size() != b.size()) return false;
     unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    for (qsizetype i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
     return difference == 0;
 }
 
@@ -78,18 +78,23 @@ http::Parsed<std::vector<std::string>> genresField(const QJsonObject& body,
     const QJsonValue value = body.value(field);
     if (value.isUndefined() || value.isNull()) return {std::vector<std::string>{}, {}};
     if (!value.isArray() || value.toArray().size() > kMaxGenres)
-        return {std::nullopt, {422, field, QStringLiteral("genres must be an array of at most %1 genre names")
-                                               .arg(kMaxGenres)}};
+        return {
+            std::nullopt,
+            {422, field,
+             QStringLiteral("genres must be an array of at most %1 genre names").arg(kMaxGenres)}};
     std::vector<std::string> genres;
     const QJsonArray array = value.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString entry = QStringLiteral("genres[%1]").arg(i);
         if (!array[i].isString())
-            return {std::nullopt, {422, entry, entry + QStringLiteral(" must be a genre name (a string)")}};
+            return {std::nullopt,
+                    {422, entry, entry + QStringLiteral(" must be a genre name (a string)")}};
         const std::string known = service.knownGenre(array[i].toString().toStdString());
         if (known.empty())
-            return {std::nullopt, {422, entry, QStringLiteral("'%1' is not a genre of the catalogue")
-                                                   .arg(array[i].toString().left(40))}};
+            return {std::nullopt,
+                    {422, entry,
+                     QStringLiteral("'%1' is not a genre of the catalogue")
+                         .arg(array[i].toString().left(40))}};
         genres.push_back(known);
     }
     return {std::move(genres), {}};
@@ -120,8 +125,12 @@ ApiReply ApiReply::error(const RequestError& error) {
 ApiEndpoints::ApiEndpoints(const service::RecommendService& service,
                            service::MetricsRegistry& metrics, ReloadFunction reload,
                            QByteArray adminToken, qint64 cacheBytes)
-    : service_(service), metrics_(metrics), reload_(std::move(reload)),
-      adminToken_(std::move(adminToken)), json_(service_.dataset().catalog), cache_(cacheBytes) {}
+    : service_(service),
+      metrics_(metrics),
+      reload_(std::move(reload)),
+      adminToken_(std::move(adminToken)),
+      json_(service_.dataset().catalog),
+      cache_(cacheBytes) {}
 
 ApiReply ApiEndpoints::render(const service::Outcome<service::Recommendation>& outcome,
                               QJsonObject params, const experiments::Assignment* assignment) const {
@@ -183,7 +192,8 @@ bool ApiEndpoints::warm(WarmRoute route, std::int64_t id, qint64 fillLimitBytes)
     }
     if (cache_.contains(key, generation)) return true;
     const ApiReply reply = render(compute(), {});
-    if (reply.status == 200) cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
+    if (reply.status == 200)
+        cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
     return true;
 }
 
@@ -237,7 +247,8 @@ ApiReply ApiEndpoints::ready(const QHttpServerRequest&) const {
         body.insert(QStringLiteral("warm_up"),
                     QJsonObject{{QStringLiteral("done"), warmUp.done},
                                 {QStringLiteral("total"), warmUp.total},
-                                {QStringLiteral("cached_bytes"), cache_.bytesOf(service_.models().generation())},
+                                {QStringLiteral("cached_bytes"),
+                                 cache_.bytesOf(service_.models().generation())},
                                 {QStringLiteral("finished"), warmUp.firstPassFinished},
                                 {QStringLiteral("passes"), warmUp.passes}});
         if (ready && !warmUp.firstPassFinished) {
@@ -339,10 +350,11 @@ ApiReply ApiEndpoints::recommendSessionBased(const QHttpServerRequest& request) 
     if (!session.isUndefined() && !session.isNull() &&
         (!session.isString() || session.toString().isEmpty() ||
          session.toString().size() > kMaxSessionIdLength))
-        return refused({422, QStringLiteral("session_id"),
-                        QStringLiteral("session_id must be a non-empty string of at most %1 characters")
-                            .arg(kMaxSessionIdLength)},
-                       *body);
+        return refused(
+            {422, QStringLiteral("session_id"),
+             QStringLiteral("session_id must be a non-empty string of at most %1 characters")
+                 .arg(kMaxSessionIdLength)},
+            *body);
     const auto genres = genresField(*body, service_);
     if (!genres) return refused(genres.error, *body);
     static const QString route = QStringLiteral("/recommend_session_based");
@@ -392,15 +404,17 @@ std::optional<ApiReply> ApiEndpoints::refuseAdmin(const QHttpServerRequest& requ
         return refused({403, QStringLiteral("Authorization"),
                         QStringLiteral("admin routes are disabled: set ANIMEREC_ADMIN_TOKEN")});
     if (!sameToken(presentedToken(request), adminToken_))
-        return refused({401, QStringLiteral("Authorization"),
-                        QStringLiteral("missing or wrong admin token (Authorization: Bearer ...)")});
+        return refused(
+            {401, QStringLiteral("Authorization"),
+             QStringLiteral("missing or wrong admin token (Authorization: Bearer ...)")});
     return std::nullopt;
 }
 
 ApiReply ApiEndpoints::reload(const QHttpServerRequest& request) const {
     if (auto refusal = refuseAdmin(request)) return std::move(*refusal);
     if (!reload_)
-        return refused({503, QStringLiteral("body"), QStringLiteral("no model directory to reload")});
+        return refused(
+            {503, QStringLiteral("body"), QStringLiteral("no model directory to reload")});
     const service::ReloadReport report = reload_();
     metrics_.countReload(report.ok());
     ApiReply reply = ApiReply::json({{QStringLiteral("ok"), report.ok()},

@@ -127,9 +127,8 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
         // The same key as the route's own answer: a sampled list shares its cache entry.
         const QByteArray key =
             collaborative ? collaborativeKey(*userId, topN) : sessionKey(*userId, topN);
-        return logged(defaultAssignment, cached(key, params, [&] {
-                          return service_.forUser(role, *userId, topN);
-                      }));
+        return logged(defaultAssignment,
+                      cached(key, params, [&] { return service_.forUser(role, *userId, topN); }));
     }
     QJsonObject withVariant = params;
     withVariant.insert(QStringLiteral("experiment"), assignment->experiment);
@@ -148,13 +147,11 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
                            assignment->variant.toUtf8() + ':' + pinned->family.toUtf8() + '@' +
                            pinned->version.toUtf8() + ':' + route.toUtf8() + ':' +
                            userKey(*userId) + ':' + QByteArray::number(topN);
-    return logged(*assignment, cached(
-                                   key, withVariant,
-                                   [&] {
-                                       return service_.forUser(assignment->role, *userId, topN,
-                                                               pinned);
-                                   },
-                                   &*assignment));
+    return logged(*assignment,
+                  cached(
+                      key, withVariant,
+                      [&] { return service_.forUser(assignment->role, *userId, topN, pinned); },
+                      &*assignment));
 }
 
 ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
@@ -207,12 +204,12 @@ ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
     const auto& receipt = std::get<experiments::FeedbackReceipt>(outcome);
     const QJsonValue attributed =
         receipt.exposureId > 0
-            ? QJsonValue(QJsonObject{{QStringLiteral("exposure_id"), receipt.exposureId},
-                                     {QStringLiteral("experiment"),
-                                      receipt.experiment.isEmpty() ? QJsonValue()
-                                                                   : QJsonValue(receipt.experiment)},
-                                     {QStringLiteral("variant"), receipt.variant},
-                                     {QStringLiteral("position"), receipt.position}})
+            ? QJsonValue(QJsonObject{
+                  {QStringLiteral("exposure_id"), receipt.exposureId},
+                  {QStringLiteral("experiment"),
+                   receipt.experiment.isEmpty() ? QJsonValue() : QJsonValue(receipt.experiment)},
+                  {QStringLiteral("variant"), receipt.variant},
+                  {QStringLiteral("position"), receipt.position}})
             : QJsonValue();
     ApiReply reply = ApiReply::json({{QStringLiteral("accepted"), true},
                                      {QStringLiteral("attributed"), attributed},

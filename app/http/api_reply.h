@@ -14,10 +14,10 @@ struct ApiReply {
     int status = 200;
     QByteArray body;
     QByteArray mimeType = "application/json";
-    QString model;         // family that answered; empty for non-model routes
+    QString model;  // family that answered; empty for non-model routes
     QString modelVersion;
-    QJsonObject params;    // validated parameters, for the request log
-    QString message;       // error text, for the request log
+    QJsonObject params;  // validated parameters, for the request log
+    QString message;     // error text, for the request log
 
     static ApiReply json(const QJsonObject& object, int status = 200);
     static ApiReply error(const RequestError& error);

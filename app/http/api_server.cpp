@@ -1,5 +1,10 @@
 #include "http/api_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -7,12 +12,8 @@
 #include <QHttpServerResponder>
 #include <QTcpServer>
 #include <QThread>
-#include <arpa/inet.h>
 #include <cstring>
 #include <exception>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "http/cache_warmer.h"
 #include "service/metrics_registry.h"
@@ -62,21 +63,30 @@ QString routeOf(const QString& path) {
     const QStringList parts = path.split(u'/');  // "", "ab", name, "report"
     if (parts.size() == 4 && parts[1] == QLatin1String("ab") && parts[3] == QLatin1String("report"))
         return QStringLiteral("/ab/{experiment}/report");
-    if (parts.size() == 5 && parts[1] == QLatin1String("admin") && parts[2] == QLatin1String("experiments"))
+    if (parts.size() == 5 && parts[1] == QLatin1String("admin") &&
+        parts[2] == QLatin1String("experiments"))
         return QStringLiteral("/admin/experiments/{experiment}/{action}");
     return {};
 }
 
 QString methodName(Method method) {
     switch (method) {
-        case Method::Get: return QStringLiteral("GET");
-        case Method::Post: return QStringLiteral("POST");
-        case Method::Put: return QStringLiteral("PUT");
-        case Method::Delete: return QStringLiteral("DELETE");
-        case Method::Head: return QStringLiteral("HEAD");
-        case Method::Options: return QStringLiteral("OPTIONS");
-        case Method::Patch: return QStringLiteral("PATCH");
-        default: return QStringLiteral("OTHER");
+        case Method::Get:
+            return QStringLiteral("GET");
+        case Method::Post:
+            return QStringLiteral("POST");
+        case Method::Put:
+            return QStringLiteral("PUT");
+        case Method::Delete:
+            return QStringLiteral("DELETE");
+        case Method::Head:
+            return QStringLiteral("HEAD");
+        case Method::Options:
+            return QStringLiteral("OPTIONS");
+        case Method::Patch:
+            return QStringLiteral("PATCH");
+        default:
+            return QStringLiteral("OTHER");
     }
 }
 
@@ -107,12 +117,12 @@ int sharedListeningSocket(const QHostAddress& address, quint16 port) {
     if (fd < 0) return -1;
     const int one = 1;
     const int zero = 0;
-    const bool ok =
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0 &&
-        (v4 || address.protocol() == QAbstractSocket::IPv6Protocol ||
-         ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0) &&
-        ::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) == 0 && ::listen(fd, SOMAXCONN) == 0;
+    const bool ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+                    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0 &&
+                    (v4 || address.protocol() == QAbstractSocket::IPv6Protocol ||
+                     ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0) &&
+                    ::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) == 0 &&
+                    ::listen(fd, SOMAXCONN) == 0;
     if (!ok) {
         ::close(fd);
         return -1;
@@ -124,8 +134,9 @@ quint16 boundPort(int fd) {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) return 0;
-    return ntohs(storage.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&storage)->sin_port
-                                              : reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
+    return ntohs(storage.ss_family == AF_INET
+                     ? reinterpret_cast<sockaddr_in*>(&storage)->sin_port
+                     : reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
 }
 
 QHttpServerResponse toResponse(ApiReply&& reply) {
@@ -144,8 +155,8 @@ ApiServer::ApiServer(const service::RecommendService& service, service::MetricsR
       options_(std::move(options)) {
     endpoints_.setExperiments(options_.experiments);
     if (options_.warmUsers > 0 && options_.cacheBytes > 0) {
-        warmer_ = std::make_unique<CacheWarmer>(endpoints_, service,
-                                                CacheWarmer::Options{options_.warmUsers, options_.warmThreads});
+        warmer_ = std::make_unique<CacheWarmer>(
+            endpoints_, service, CacheWarmer::Options{options_.warmUsers, options_.warmThreads});
         endpoints_.setWarmer(warmer_.get());
         warmer_->start();
     }
@@ -168,28 +179,66 @@ ApiServer::~ApiServer() {
     }
     // A worker may be waiting for an owner-thread endpoint: keep serving those meanwhile.
     for (const auto& worker : workers_)
-        while (!worker->thread.wait(QDeadlineTimer(10))) QCoreApplication::sendPostedEvents(&owner_);
+        while (!worker->thread.wait(QDeadlineTimer(10)))
+            QCoreApplication::sendPostedEvents(&owner_);
 }
 
 void ApiServer::registerRoutes(QHttpServer& server) {
     using Request = const QHttpServerRequest&;
     auto& e = endpoints_;
-    server.route("/health", Method::Get, [this, &e](Request r) { return handle("/health", r, [&] { return e.health(r); }); });
-    server.route("/ready", Method::Get, [this, &e](Request r) { return handle("/ready", r, [&] { return e.ready(r); }); });
-    server.route("/top", Method::Get, [this, &e](Request r) { return handle("/top", r, [&] { return e.top(r); }); });
-    server.route("/anime/<arg>", Method::Get, [this, &e](const QString& id, Request r) { return handle("/anime/{id}", r, [&] { return e.anime(id); }); });
-    server.route("/metrics", Method::Get, [this, &e](Request r) { return handle("/metrics", r, [&] { return e.metrics(r); }); });
-    server.route("/openapi.json", Method::Get, [this, &e](Request r) { return handle("/openapi.json", r, [&] { return e.openApi(r); }); });
-    server.route("/recommend_content_based", Method::Post, [this, &e](Request r) { return handle("/recommend_content_based", r, [&] { return e.recommendContentBased(r); }); });
-    server.route("/recommend_session_based", Method::Post, [this, &e](Request r) { return handle("/recommend_session_based", r, [&] { return e.recommendSessionBased(r); }); });
-    server.route("/recommend_collaborative", Method::Post, [this, &e](Request r) { return handle("/recommend_collaborative", r, [&] { return e.recommendCollaborative(r); }); });
-    server.route("/admin/reload", Method::Post, [this, &e](Request r) { return handle("/admin/reload", r, [&] { return e.reload(r); }, true); });
-    server.route("/feedback", Method::Post, [this, &e](Request r) { return handle("/feedback", r, [&] { return e.feedback(r); }, true); });
-    server.route("/ab/experiments", Method::Get, [this, &e](Request r) { return handle("/ab/experiments", r, [&] { return e.experimentList(r); }, true); });
-    server.route("/ab/<arg>/report", Method::Get, [this, &e](const QString& name, Request r) { return handle("/ab/{experiment}/report", r, [&] { return e.experimentReport(name, r); }, true); });
-    server.route("/admin/experiments", Method::Post, [this, &e](Request r) { return handle("/admin/experiments", r, [&] { return e.defineExperiment(r); }, true); });
-    server.route("/admin/experiments/<arg>/<arg>", Method::Post, [this, &e](const QString& name, const QString& action, Request r) { return handle("/admin/experiments/{experiment}/{action}", r, [&] { return e.experimentAction(name, action, r); }, true); });
-    server.setMissingHandler([this](Request r, QHttpServerResponder&& responder) { missing(r, std::move(responder)); });
+    server.route("/health", Method::Get, [this, &e](Request r) {
+        return handle("/health", r, [&] { return e.health(r); });
+    });
+    server.route("/ready", Method::Get,
+                 [this, &e](Request r) { return handle("/ready", r, [&] { return e.ready(r); }); });
+    server.route("/top", Method::Get,
+                 [this, &e](Request r) { return handle("/top", r, [&] { return e.top(r); }); });
+    server.route("/anime/<arg>", Method::Get, [this, &e](const QString& id, Request r) {
+        return handle("/anime/{id}", r, [&] { return e.anime(id); });
+    });
+    server.route("/metrics", Method::Get, [this, &e](Request r) {
+        return handle("/metrics", r, [&] { return e.metrics(r); });
+    });
+    server.route("/openapi.json", Method::Get, [this, &e](Request r) {
+        return handle("/openapi.json", r, [&] { return e.openApi(r); });
+    });
+    server.route("/recommend_content_based", Method::Post, [this, &e](Request r) {
+        return handle("/recommend_content_based", r, [&] { return e.recommendContentBased(r); });
+    });
+    server.route("/recommend_session_based", Method::Post, [this, &e](Request r) {
+        return handle("/recommend_session_based", r, [&] { return e.recommendSessionBased(r); });
+    });
+    server.route("/recommend_collaborative", Method::Post, [this, &e](Request r) {
+        return handle("/recommend_collaborative", r, [&] { return e.recommendCollaborative(r); });
+    });
+    server.route("/admin/reload", Method::Post, [this, &e](Request r) {
+        return handle(
+            "/admin/reload", r, [&] { return e.reload(r); }, true);
+    });
+    server.route("/feedback", Method::Post, [this, &e](Request r) {
+        return handle(
+            "/feedback", r, [&] { return e.feedback(r); }, true);
+    });
+    server.route("/ab/experiments", Method::Get, [this, &e](Request r) {
+        return handle(
+            "/ab/experiments", r, [&] { return e.experimentList(r); }, true);
+    });
+    server.route("/ab/<arg>/report", Method::Get, [this, &e](const QString& name, Request r) {
+        return handle(
+            "/ab/{experiment}/report", r, [&] { return e.experimentReport(name, r); }, true);
+    });
+    server.route("/admin/experiments", Method::Post, [this, &e](Request r) {
+        return handle(
+            "/admin/experiments", r, [&] { return e.defineExperiment(r); }, true);
+    });
+    server.route("/admin/experiments/<arg>/<arg>", Method::Post,
+                 [this, &e](const QString& name, const QString& action, Request r) {
+                     return handle(
+                         "/admin/experiments/{experiment}/{action}", r,
+                         [&] { return e.experimentAction(name, action, r); }, true);
+                 });
+    server.setMissingHandler(
+        [this](Request r, QHttpServerResponder&& responder) { missing(r, std::move(responder)); });
 }
 
 quint16 ApiServer::listen(const QHostAddress& address, quint16 port) {
@@ -222,8 +271,10 @@ quint16 ApiServer::listenShared(const QHostAddress& address, quint16 port) {
                 auto* http = new QHttpServer(context);
                 registerRoutes(*http);
                 auto* socket = new QTcpServer(http);
-                if (!socket->setSocketDescriptor(fd)) ::close(fd);
-                else http->bind(socket);
+                if (!socket->setSocketDescriptor(fd))
+                    ::close(fd);
+                else
+                    http->bind(socket);
             },
             Qt::BlockingQueuedConnection);
         workers_.push_back(std::move(worker));
@@ -277,18 +328,21 @@ void ApiServer::missing(const QHttpServerRequest& request, QHttpServerResponder&
     const QString route = routeOf(path);
     QByteArray allow;
     for (const RouteSpec& spec : routeTable())
-        if (spec.path == route) allow += (allow.isEmpty() ? "" : ", ") + methodName(spec.method).toLatin1();
+        if (spec.path == route)
+            allow += (allow.isEmpty() ? "" : ", ") + methodName(spec.method).toLatin1();
     const bool wrongMethod = !route.isEmpty() && !allow.isEmpty();
     const ApiReply reply = ApiReply::error(
         wrongMethod ? RequestError{405, QStringLiteral("method"),
                                    QStringLiteral("%1 is not allowed on %2; use %3")
-                                       .arg(methodName(request.method()), route, QString::fromLatin1(allow))}
+                                       .arg(methodName(request.method()), route,
+                                            QString::fromLatin1(allow))}
                     : RequestError{404, QStringLiteral("path"),
                                    QStringLiteral("no route %1").arg(path.left(200))});
     record(wrongMethod ? route : QStringLiteral("unmatched"), request, reply, 0.0);
     const auto status = static_cast<QHttpServerResponder::StatusCode>(reply.status);
     if (wrongMethod)
-        responder.write(reply.body, {{"Content-Type", "application/json"}, {"Allow", allow}}, status);
+        responder.write(reply.body, {{"Content-Type", "application/json"}, {"Allow", allow}},
+                        status);
     else
         responder.write(reply.body, "application/json", status);
 }

@@ -19,12 +19,14 @@ namespace animerec::http {
 struct ApiOptions {
     qint64 maxBodyBytes = 64 * 1024;  // larger bodies get 413
     QByteArray adminToken;            // empty: POST /admin/reload answers 403
-    qint64 cacheBytes = qint64{256} << 20;  // rendered answers kept per model generation; 0 = no cache
+    qint64 cacheBytes = qint64{256}
+                        << 20;  // rendered answers kept per model generation; 0 = no cache
     // Answers of this many most active users (and of the catalogue) computed ahead of requests;
     // 0 = none. GET /ready waits for the first pass (CacheWarmer).
     int warmUsers = 0;
     int warmThreads = 0;  // threads of the first warm-up pass; 0 = one per core
-    // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the server.
+    // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the
+    // server.
     experiments::ExperimentService* experiments = nullptr;
     // Event loops accepting connections: 1 = the thread that owns the ApiServer only; N > 1 adds
     // N - 1 worker threads, each with its own listening socket on the same port (SO_REUSEPORT)

@@ -39,7 +39,8 @@ CacheWarmer::CacheWarmer(const ApiEndpoints& endpoints, const service::Recommend
         jobs_.push_back({ApiEndpoints::WarmRoute::Collaborative, userId});
         jobs_.push_back({ApiEndpoints::WarmRoute::Session, userId});
     }
-    for (const AnimeRecord* record : anime) jobs_.push_back({ApiEndpoints::WarmRoute::Content, record->animeId});
+    for (const AnimeRecord* record : anime)
+        jobs_.push_back({ApiEndpoints::WarmRoute::Content, record->animeId});
 }
 
 CacheWarmer::~CacheWarmer() {
@@ -54,7 +55,8 @@ void CacheWarmer::start() {
 
 CacheWarmer::Progress CacheWarmer::progress() const {
     return {done_.load(std::memory_order_relaxed), static_cast<qint64>(jobs_.size()),
-            firstPassFinished_.load(std::memory_order_acquire), passes_.load(std::memory_order_acquire)};
+            firstPassFinished_.load(std::memory_order_acquire),
+            passes_.load(std::memory_order_acquire)};
 }
 
 void CacheWarmer::run() {

@@ -23,7 +23,7 @@ namespace animerec::http {
 class CacheWarmer {
 public:
     struct Options {
-        int maxUsers = 100'000;  // most active users warmed (0 = no users)
+        int maxUsers = 100'000;    // most active users warmed (0 = no users)
         int firstPassThreads = 0;  // 0 = one per core
     };
     struct Progress {

@@ -1,11 +1,10 @@
 #include "http/json_request.h"
 
-#include <QUrlQuery>
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QUrlQuery>
 #include <cmath>
 
 namespace animerec::http {
@@ -18,13 +17,20 @@ RequestError unprocessable(const QString& field, const QString& message) {
 
 QString describe(const QJsonValue& value) {
     switch (value.type()) {
-        case QJsonValue::Null: return QStringLiteral("null");
-        case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-        case QJsonValue::Double: return QString::number(value.toDouble(), 'g', 17);
-        case QJsonValue::String: return QStringLiteral("the string \"%1\"").arg(value.toString().left(40));
-        case QJsonValue::Array: return QStringLiteral("an array");
-        case QJsonValue::Object: return QStringLiteral("an object");
-        case QJsonValue::Undefined: return QStringLiteral("nothing");
+        case QJsonValue::Null:
+            return QStringLiteral("null");
+        case QJsonValue::Bool:
+            return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        case QJsonValue::Double:
+            return QString::number(value.toDouble(), 'g', 17);
+        case QJsonValue::String:
+            return QStringLiteral("the string \"%1\"").arg(value.toString().left(40));
+        case QJsonValue::Array:
+            return QStringLiteral("an array");
+        case QJsonValue::Object:
+            return QStringLiteral("an object");
+        case QJsonValue::Undefined:
+            return QStringLiteral("nothing");
     }
     return {};
 }
@@ -35,7 +41,8 @@ constexpr double kMaxExactInteger = 9007199254740992.0;
 std::optional<std::int64_t> wholeNumber(const QJsonValue& value) {
     if (!value.isDouble()) return std::nullopt;
     const double number = value.toDouble();
-    if (!std::isfinite(number) || std::floor(number) != number || std::fabs(number) > kMaxExactInteger)
+    if (!std::isfinite(number) || std::floor(number) != number ||
+        std::fabs(number) > kMaxExactInteger)
         return std::nullopt;
     return static_cast<std::int64_t>(number);
 }
@@ -44,11 +51,12 @@ Parsed<std::int64_t> checkRange(const QJsonValue& value, const QString& field, s
                                 std::int64_t max) {
     const auto number = wholeNumber(value);
     if (!number || *number < min || *number > max)
-        return {std::nullopt, unprocessable(field, QStringLiteral("%1 must be an integer in [%2, %3], got %4")
-                                                       .arg(field)
-                                                       .arg(min)
-                                                       .arg(max)
-                                                       .arg(describe(value)))};
+        return {std::nullopt,
+                unprocessable(field, QStringLiteral("%1 must be an integer in [%2, %3], got %4")
+                                         .arg(field)
+                                         .arg(min)
+                                         .arg(max)
+                                         .arg(describe(value)))};
     return {number, {}};
 }
 
@@ -56,17 +64,28 @@ Parsed<std::int64_t> checkRange(const QJsonValue& value, const QString& field, s
 
 QString statusText(int status) {
     switch (status) {
-        case 200: return QStringLiteral("OK");
-        case 400: return QStringLiteral("Bad Request");
-        case 401: return QStringLiteral("Unauthorized");
-        case 403: return QStringLiteral("Forbidden");
-        case 404: return QStringLiteral("Not Found");
-        case 405: return QStringLiteral("Method Not Allowed");
-        case 413: return QStringLiteral("Payload Too Large");
-        case 422: return QStringLiteral("Unprocessable Entity");
-        case 500: return QStringLiteral("Internal Server Error");
-        case 503: return QStringLiteral("Service Unavailable");
-        default: return QStringLiteral("Error");
+        case 200:
+            return QStringLiteral("OK");
+        case 400:
+            return QStringLiteral("Bad Request");
+        case 401:
+            return QStringLiteral("Unauthorized");
+        case 403:
+            return QStringLiteral("Forbidden");
+        case 404:
+            return QStringLiteral("Not Found");
+        case 405:
+            return QStringLiteral("Method Not Allowed");
+        case 413:
+            return QStringLiteral("Payload Too Large");
+        case 422:
+            return QStringLiteral("Unprocessable Entity");
+        case 500:
+            return QStringLiteral("Internal Server Error");
+        case 503:
+            return QStringLiteral("Service Unavailable");
+        default:
+            return QStringLiteral("Error");
     }
 }
 
@@ -79,23 +98,27 @@ QJsonObject RequestError::toJson() const {
 
 Parsed<QJsonObject> parseJsonObject(const QByteArray& body, const QStringList& allowedFields) {
     if (body.trimmed().isEmpty())
-        return {std::nullopt, {400, QStringLiteral("body"),
-                               QStringLiteral("request body is empty; expected a JSON object")}};
+        return {std::nullopt,
+                {400, QStringLiteral("body"),
+                 QStringLiteral("request body is empty; expected a JSON object")}};
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return {std::nullopt, {400, QStringLiteral("body"),
-                               QStringLiteral("invalid JSON at offset %1: %2")
-                                   .arg(parseError.offset)
-                                   .arg(parseError.errorString())}};
+        return {std::nullopt,
+                {400, QStringLiteral("body"),
+                 QStringLiteral("invalid JSON at offset %1: %2")
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString())}};
     if (!document.isObject())
         return {std::nullopt, unprocessable(QStringLiteral("body"),
                                             QStringLiteral("request body must be a JSON object"))};
     QJsonObject object = document.object();
     for (auto it = object.constBegin(); it != object.constEnd(); ++it)
         if (!allowedFields.contains(it.key()))
-            return {std::nullopt, unprocessable(it.key(), QStringLiteral("unknown field '%1'; expected %2")
-                                                              .arg(it.key().left(40), allowedFields.join(QStringLiteral(", "))))};
+            return {std::nullopt,
+                    unprocessable(it.key(), QStringLiteral("unknown field '%1'; expected %2")
+                                                .arg(it.key().left(40),
+                                                     allowedFields.join(QStringLiteral(", "))))};
     return {std::move(object), {}};
 }
 
@@ -114,14 +137,16 @@ Parsed<std::vector<std::int64_t>> integerArrayField(const QJsonObject& object, c
                                                     int maxLength) {
     const QJsonValue value = object.value(field);
     if (!value.isArray())
-        return {std::nullopt, unprocessable(field, QStringLiteral("%1 must be an array of anime ids, got %2")
-                                                       .arg(field, describe(value)))};
+        return {std::nullopt,
+                unprocessable(field, QStringLiteral("%1 must be an array of anime ids, got %2")
+                                         .arg(field, describe(value)))};
     const QJsonArray array = value.toArray();
     if (array.size() > maxLength)
-        return {std::nullopt, unprocessable(field, QStringLiteral("%1 has %2 items; at most %3 are accepted")
-                                                       .arg(field)
-                                                       .arg(array.size())
-                                                       .arg(maxLength))};
+        return {std::nullopt,
+                unprocessable(field, QStringLiteral("%1 has %2 items; at most %3 are accepted")
+                                         .arg(field)
+                                         .arg(array.size())
+                                         .arg(maxLength))};
     std::vector<std::int64_t> numbers;
     numbers.reserve(static_cast<std::size_t>(array.size()));
     for (qsizetype i = 0; i < array.size(); ++i) {
@@ -139,18 +164,20 @@ Parsed<std::int64_t> integerQueryParameter(const QString& query, const QString& 
     for (const auto& [name, value] : parameters.queryItems(QUrl::FullyDecoded))
         if (!allowed.contains(name))
             return {std::nullopt,
-                    unprocessable(name.left(40), QStringLiteral("unknown query parameter '%1'; expected %2")
-                                                     .arg(name.left(40), allowed.join(QStringLiteral(", "))))};
+                    unprocessable(name.left(40),
+                                  QStringLiteral("unknown query parameter '%1'; expected %2")
+                                      .arg(name.left(40), allowed.join(QStringLiteral(", "))))};
     if (!parameters.hasQueryItem(field)) return {fallback, {}};
     const QString text = parameters.queryItemValue(field, QUrl::FullyDecoded);
     bool ok = false;
     const qlonglong number = text.toLongLong(&ok);
     if (!ok || number < min || number > max)
-        return {std::nullopt, unprocessable(field, QStringLiteral("%1 must be an integer in [%2, %3], got '%4'")
-                                                       .arg(field)
-                                                       .arg(min)
-                                                       .arg(max)
-                                                       .arg(text.left(40)))};
+        return {std::nullopt,
+                unprocessable(field, QStringLiteral("%1 must be an integer in [%2, %3], got '%4'")
+                                         .arg(field)
+                                         .arg(min)
+                                         .arg(max)
+                                         .arg(text.left(40)))};
     return {number, {}};
 }
 
@@ -158,8 +185,10 @@ Parsed<std::int64_t> integerSegment(const QString& text, const QString& field) {
     bool ok = false;
     const qlonglong number = text.toLongLong(&ok);
     if (!ok || number < 0)
-        return {std::nullopt, {400, field, QStringLiteral("%1 must be a non-negative integer, got '%2'")
-                                               .arg(field, text.left(40))}};
+        return {std::nullopt,
+                {400, field,
+                 QStringLiteral("%1 must be a non-negative integer, got '%2'")
+                     .arg(field, text.left(40))}};
     return {number, {}};
 }
 

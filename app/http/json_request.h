@@ -17,7 +17,8 @@ struct RequestError {
     QString field;
     QString message;
 
-    QJsonObject toJson() const;  // {"status": 422, "error": "Unprocessable Entity", "field", "message"}
+    QJsonObject toJson()
+        const;  // {"status": 422, "error": "Unprocessable Entity", "field", "message"}
 };
 
 // A parsed value or the reason it could not be parsed.
@@ -36,8 +37,8 @@ Parsed<QJsonObject> parseJsonObject(const QByteArray& body, const QStringList& a
 
 // A whole JSON number in [min, max] (JSON numbers are doubles: 1.0 passes, 1.5, "1", true and
 // values beyond 2^53 do not). Missing or null fields yield `fallback` when given, else 422.
-Parsed<std::int64_t> integerField(const QJsonObject& object, const QString& field,
-                                  std::int64_t min, std::int64_t max,
+Parsed<std::int64_t> integerField(const QJsonObject& object, const QString& field, std::int64_t min,
+                                  std::int64_t max,
                                   std::optional<std::int64_t> fallback = std::nullopt);
 
 // An array of whole numbers in [min, max], at most maxLength long.

@@ -12,7 +12,9 @@ namespace animerec::http {
 
 namespace {
 
-void appendString(QByteArray& out, const QString& value) { service::json_line::appendString(out, value); }
+void appendString(QByteArray& out, const QString& value) {
+    service::json_line::appendString(out, value);
+}
 
 void appendText(QByteArray& out, const std::string& value) {
     appendString(out, QString::fromStdString(value));
@@ -27,8 +29,9 @@ QByteArray number(double value) {
 RecommendationJson::RecommendationJson(const Catalog& catalog) {
     itemPrefix_.reserve(static_cast<std::size_t>(catalog.size()));
     for (const AnimeRecord& record : catalog.items()) {
-        QByteArray prefix = "{\"anime_id\":" + QByteArray::number(static_cast<qint64>(record.animeId)) +
-                            ",\"title\":";
+        QByteArray prefix =
+            "{\"anime_id\":" + QByteArray::number(static_cast<qint64>(record.animeId)) +
+            ",\"title\":";
         appendText(prefix, record.title);
         prefix += ",\"genre\":";
         appendText(prefix, joinGenres(record.genres));

@@ -11,8 +11,8 @@ namespace animerec::http {
 // Rendered answers by request key ("collaborative:5:10"), least recently used first out, within a
 // budget of bytes (an answer of 100 items weighs ten of 10).
 // Answers depend only on the request and the served models (the cold-start policy does not explore
-// by default), so each entry is tagged with ModelRegistry::generation() and the cache empties itself
-// when the generation moves on: a reload never serves a stale list. Thread-safe.
+// by default), so each entry is tagged with ModelRegistry::generation() and the cache empties
+// itself when the generation moves on: a reload never serves a stale list. Thread-safe.
 class ResponseCache {
 public:
     struct Entry {

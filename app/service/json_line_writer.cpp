@@ -15,13 +15,27 @@ void appendEscapedUtf8(QByteArray& out, const QByteArray& utf8) {
     for (const char c : utf8) {
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (byte < 0x20) {
                     out += "\\u00";
@@ -54,7 +68,8 @@ void appendNumber(QByteArray& out, double value) {
     char buffer[32];
     constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
     if (value == std::floor(value) && std::fabs(value) < kExactIntegers) {
-        const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
+        const auto result =
+            std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
         appendChars(out, buffer, result.ptr);
         return;
     }
@@ -80,10 +95,18 @@ void appendFixed(QByteArray& out, double value, int decimals) {
 void appendValue(QByteArray& out, const QJsonValue& value) {
     switch (value.type()) {
         case QJsonValue::Null:
-        case QJsonValue::Undefined: out += "null"; break;
-        case QJsonValue::Bool: out += value.toBool() ? "true" : "false"; break;
-        case QJsonValue::Double: appendNumber(out, value.toDouble()); break;
-        case QJsonValue::String: appendString(out, value.toString()); break;
+        case QJsonValue::Undefined:
+            out += "null";
+            break;
+        case QJsonValue::Bool:
+            out += value.toBool() ? "true" : "false";
+            break;
+        case QJsonValue::Double:
+            appendNumber(out, value.toDouble());
+            break;
+        case QJsonValue::String:
+            appendString(out, value.toString());
+            break;
         case QJsonValue::Array: {
             out += '[';
             bool first = true;
@@ -123,9 +146,12 @@ void appendUtcNow(QByteArray& out) {
         formattedSecond = now.tv_sec;
     }
     const long millis = now.tv_nsec / 1'000'000;
-    const char fraction[] = {'.', static_cast<char>('0' + millis / 100),
+    const char fraction[] = {'.',
+                             static_cast<char>('0' + millis / 100),
                              static_cast<char>('0' + millis / 10 % 10),
-                             static_cast<char>('0' + millis % 10), 'Z', '"'};
+                             static_cast<char>('0' + millis % 10),
+                             'Z',
+                             '"'};
     out += '"';
     out += secondText;
     out.append(fraction, sizeof fraction);

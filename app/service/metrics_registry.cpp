@@ -32,7 +32,8 @@ void MetricsRegistry::observe(const QString& route, const QString& method, int s
     std::lock_guard lock(mutex_);
     ++requests_[RequestKey{route, method, status}];
     Histogram& histogram = latency_[LatencyKey{route, model}];
-    if (bucket != kBuckets.end()) ++histogram.buckets[static_cast<std::size_t>(bucket - kBuckets.begin())];
+    if (bucket != kBuckets.end())
+        ++histogram.buckets[static_cast<std::size_t>(bucket - kBuckets.begin())];
     ++histogram.count;
     if (status >= 400) ++histogram.errors;
     histogram.sum += seconds;
@@ -43,8 +44,8 @@ std::vector<MetricsRegistry::RouteModelStats> MetricsRegistry::snapshot() const 
     std::lock_guard lock(mutex_);
     stats.reserve(latency_.size());
     for (const auto& [key, histogram] : latency_) {
-        RouteModelStats row{key.first, key.second, histogram.count, histogram.errors,
-                            histogram.sum, {}};
+        RouteModelStats row{key.first,        key.second,    histogram.count,
+                            histogram.errors, histogram.sum, {}};
         qint64 bounded = 0;
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
             row.buckets[i] = histogram.buckets[i];
@@ -135,8 +136,8 @@ QByteArray MetricsRegistry::render(const std::vector<ModelInfo>& models) const {
     out << "# HELP animerec_http_request_duration_seconds Request latency by route and model.\n"
            "# TYPE animerec_http_request_duration_seconds histogram\n";
     for (const auto& [key, histogram] : latency_) {
-        const QString labels = QStringLiteral("route=\"%1\",model=\"%2\"")
-                                   .arg(label(key.first), label(key.second));
+        const QString labels =
+            QStringLiteral("route=\"%1\",model=\"%2\"").arg(label(key.first), label(key.second));
         qint64 cumulative = 0;
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
             cumulative += histogram.buckets[i];
@@ -147,8 +148,8 @@ QByteArray MetricsRegistry::render(const std::vector<ModelInfo>& models) const {
             << histogram.count << "\n";
         out << "animerec_http_request_duration_seconds_sum{" << labels << "} " << histogram.sum
             << "\n";
-        out << "animerec_http_request_duration_seconds_count{" << labels << "} "
-            << histogram.count << "\n";
+        out << "animerec_http_request_duration_seconds_count{" << labels << "} " << histogram.count
+            << "\n";
     }
 
     out << "# HELP animerec_model_info The model serving each role (value is always 1).\n"

@@ -1,13 +1,13 @@
 #pragma once
 
 #include <QByteArray>
-#include <QSqlError>
 #include <QElapsedTimer>
+#include <QSqlError>
 #include <QString>
 #include <array>
 #include <map>
-#include <tuple>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 

@@ -1,7 +1,5 @@
 #include "service/model_registry.h"
 
-#include "models/model_io.h"
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +11,7 @@
 #include <utility>
 
 #include "models/model_factory.h"
+#include "models/model_io.h"
 #include "models/recommender.h"
 
 namespace animerec::service {
@@ -54,10 +53,14 @@ QStringList namesOfKind(ModelKind kind) {
 
 QString roleName(ModelRole role) {
     switch (role) {
-        case ModelRole::Popularity: return QStringLiteral("popularity");
-        case ModelRole::Content: return QStringLiteral("content");
-        case ModelRole::Collaborative: return QStringLiteral("collaborative");
-        case ModelRole::Session: return QStringLiteral("session");
+        case ModelRole::Popularity:
+            return QStringLiteral("popularity");
+        case ModelRole::Content:
+            return QStringLiteral("content");
+        case ModelRole::Collaborative:
+            return QStringLiteral("collaborative");
+        case ModelRole::Session:
+            return QStringLiteral("session");
     }
     return QStringLiteral("unknown");
 }
@@ -93,8 +96,9 @@ void ModelRegistry::publish(ModelRole role, std::shared_ptr<const ServedModel> s
                             bool makeDefault) {
     std::lock_guard lock(mutex_);
     RoleModels& models = models_[slot(role)];
-    const auto same = std::find_if(models.families.begin(), models.families.end(),
-                                   [&](const auto& other) { return other->family == served->family; });
+    const auto same =
+        std::find_if(models.families.begin(), models.families.end(),
+                     [&](const auto& other) { return other->family == served->family; });
     const bool wasDefault = same != models.families.end() && *same == models.defaultModel;
     if (same != models.families.end())
         *same = served;
@@ -137,10 +141,18 @@ ModelRegistry::Candidates ModelRegistry::candidates(ModelRole role, const QStrin
     // recorded a choice (collaborative.json names the family validation chose).
     Candidates result;
     switch (role) {
-        case ModelRole::Popularity: result.families = namesOfKind(ModelKind::Popularity); break;
-        case ModelRole::Content: result.families = namesOfKind(ModelKind::Content); break;
-        case ModelRole::Collaborative: result.families = namesOfKind(ModelKind::Collaborative); break;
-        case ModelRole::Session: result.families = namesOfKind(ModelKind::Session); break;
+        case ModelRole::Popularity:
+            result.families = namesOfKind(ModelKind::Popularity);
+            break;
+        case ModelRole::Content:
+            result.families = namesOfKind(ModelKind::Content);
+            break;
+        case ModelRole::Collaborative:
+            result.families = namesOfKind(ModelKind::Collaborative);
+            break;
+        case ModelRole::Session:
+            result.families = namesOfKind(ModelKind::Session);
+            break;
     }
     result.reason = result.families.size() == 1
                         ? QStringLiteral("the only family of this role")
@@ -223,12 +235,11 @@ ReloadReport ModelRegistry::loadDirectory(const QString& directory) {
                 models.defaultModel = *preferred;
                 generation_.fetch_add(1, std::memory_order_release);
             }
-            models.reason = family == candidateFamilies.chosen
-                                ? candidateFamilies.chosenReason
-                                : !candidateFamilies.chosen.isEmpty()
-                                      ? QStringLiteral("%1 was chosen but its model did not load")
-                                            .arg(candidateFamilies.chosen)
-                                      : candidateFamilies.reason;
+            models.reason = family == candidateFamilies.chosen ? candidateFamilies.chosenReason
+                            : !candidateFamilies.chosen.isEmpty()
+                                ? QStringLiteral("%1 was chosen but its model did not load")
+                                      .arg(candidateFamilies.chosen)
+                                : candidateFamilies.reason;
             break;
         }
     }

@@ -28,9 +28,10 @@ QString roleName(ModelRole role);
 // published, so a request that took a snapshot keeps using it even while a reload swaps in another.
 struct ServedModel {
     std::shared_ptr<const Recommender> model;
-    QString family;   // model->name(): "als", "sasrec", ...
-    QString version;  // file modification time (UTC, yyyyMMddTHHmmssZ) or the label given to install()
-    QString path;     // empty when installed from memory
+    QString family;  // model->name(): "als", "sasrec", ...
+    QString
+        version;   // file modification time (UTC, yyyyMMddTHHmmssZ) or the label given to install()
+    QString path;  // empty when installed from memory
     QDateTime fileTime;
     qint64 fileSize = -1;
 };

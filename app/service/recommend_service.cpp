@@ -41,10 +41,9 @@ RecommendService::~RecommendService() = default;
 
 std::optional<ServiceError> RecommendService::checkTopN(int topN) {
     if (topN >= 1 && topN <= kMaxTopN) return std::nullopt;
-    return ServiceError{ServiceError::Kind::Invalid, QStringLiteral("top_n"),
-                        QStringLiteral("top_n must be an integer in [1, %1], got %2")
-                            .arg(kMaxTopN)
-                            .arg(topN)};
+    return ServiceError{
+        ServiceError::Kind::Invalid, QStringLiteral("top_n"),
+        QStringLiteral("top_n must be an integer in [1, %1], got %2").arg(kMaxTopN).arg(topN)};
 }
 
 bool RecommendService::ready() const { return !models_.empty(); }
@@ -64,8 +63,11 @@ Recommendation RecommendService::fromItems(const ServedModel* served, const QStr
     result.strategy = strategy;
     result.items.reserve(items.size());
     for (const ScoredItem& scored : items)
-        result.items.push_back({data_->catalog.idAt(scored.item), scored.item, scored.score,
-                                static_cast<int>(result.items.size()) + 1, {}});
+        result.items.push_back({data_->catalog.idAt(scored.item),
+                                scored.item,
+                                scored.score,
+                                static_cast<int>(result.items.size()) + 1,
+                                {}});
     return result;
 }
 
@@ -83,12 +85,10 @@ Recommendation RecommendService::rank(const ServedModel* served, int user,
     return fromItems(served, strategy, topK(*source, topN, exclude));
 }
 
-Outcome<Recommendation> RecommendService::forHistory(ModelRole role, int user,
-                                                     std::span<const Event> history, int topN,
-                                                     std::uint64_t explorationKey,
-                                                     const QString& coldReason,
-                                                     const std::vector<std::string>& genres,
-                                                     std::shared_ptr<const ServedModel> pinned) const {
+Outcome<Recommendation> RecommendService::forHistory(
+    ModelRole role, int user, std::span<const Event> history, int topN,
+    std::uint64_t explorationKey, const QString& coldReason, const std::vector<std::string>& genres,
+    std::shared_ptr<const ServedModel> pinned) const {
     const auto personal = pinned ? std::move(pinned) : models_.get(role);
     const QString why = !history.empty() && !personal
                             ? QStringLiteral("no %1 model loaded").arg(roleName(role))
@@ -136,13 +136,17 @@ Outcome<Recommendation> RecommendService::top(int topN) const {
         return rank(popularity.get(), -1, {}, {}, topN, QStringLiteral("popularity"));
     if (top100_.empty())
         return rank(nullptr, -1, {}, {}, topN, QStringLiteral("popularity: interaction counts"));
-    Recommendation result{QStringLiteral("top100.json"), QStringLiteral("file"),
-                          QStringLiteral("popularity: precomputed list"), {}};
+    Recommendation result{QStringLiteral("top100.json"),
+                          QStringLiteral("file"),
+                          QStringLiteral("popularity: precomputed list"),
+                          {}};
     for (const int item : top100_) {
         if (static_cast<int>(result.items.size()) == topN) break;
-        result.items.push_back({data_->catalog.idAt(item), item,
+        result.items.push_back({data_->catalog.idAt(item),
+                                item,
                                 countScores_[static_cast<std::size_t>(item)],
-                                static_cast<int>(result.items.size()) + 1, {}});
+                                static_cast<int>(result.items.size()) + 1,
+                                {}});
     }
     return result;
 }
@@ -167,7 +171,8 @@ Outcome<Recommendation> RecommendService::contentBased(std::int64_t animeId, int
                     QStringLiteral("content_similarity"));
     }
     return forHistory(ModelRole::Content, -1, std::span<const Event>(&seed, 1), topN,
-                      static_cast<std::uint64_t>(animeId), QStringLiteral("no content model loaded"));
+                      static_cast<std::uint64_t>(animeId),
+                      QStringLiteral("no content model loaded"));
 }
 
 Outcome<Recommendation> RecommendService::itemToItem(ModelRole role, std::int64_t animeId,
@@ -203,13 +208,13 @@ std::span<const Event> RecommendService::historyOf(std::int64_t userId, int user
     return storage;
 }
 
-Outcome<Recommendation> RecommendService::collaborative(std::int64_t userId, int topN,
-                                                        const std::vector<std::string>& genres) const {
+Outcome<Recommendation> RecommendService::collaborative(
+    std::int64_t userId, int topN, const std::vector<std::string>& genres) const {
     return userAnswer(ModelRole::Collaborative, userId, topN, genres, nullptr);
 }
 
-Outcome<Recommendation> RecommendService::sessionBased(std::int64_t userId, int topN,
-                                                       const std::vector<std::string>& genres) const {
+Outcome<Recommendation> RecommendService::sessionBased(
+    std::int64_t userId, int topN, const std::vector<std::string>& genres) const {
     return userAnswer(ModelRole::Session, userId, topN, genres, nullptr);
 }
 
@@ -240,9 +245,9 @@ Outcome<std::vector<Event>> RecommendService::historyFromIds(
     for (std::size_t i = 0; i < animeIds.size(); ++i) {
         const auto index = data_->catalog.indexOf(animeIds[i]);
         if (!index)
-            return ServiceError{ServiceError::Kind::NotFound,
-                                QStringLiteral("history[%1]").arg(i),
-                                QStringLiteral("anime_id %1 is not in the catalogue").arg(animeIds[i])};
+            return ServiceError{
+                ServiceError::Kind::NotFound, QStringLiteral("history[%1]").arg(i),
+                QStringLiteral("anime_id %1 is not in the catalogue").arg(animeIds[i])};
         Event event;
         event.item = *index;
         event.order = static_cast<std::int64_t>(i);
@@ -255,14 +260,15 @@ namespace {
 // The same anonymous history always gets the same answer (exploration is keyed by it).
 std::uint64_t sessionKey(std::span<const std::int64_t> animeIds) {
     std::uint64_t key = 1469598103934665603ull;
-    for (const std::int64_t id : animeIds) key = (key ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
+    for (const std::int64_t id : animeIds)
+        key = (key ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
     return key;
 }
 }  // namespace
 
-Outcome<Recommendation> RecommendService::sessionFromHistory(std::span<const std::int64_t> animeIds,
-                                                             int topN,
-                                                             const std::vector<std::string>& genres) const {
+Outcome<Recommendation> RecommendService::sessionFromHistory(
+    std::span<const std::int64_t> animeIds, int topN,
+    const std::vector<std::string>& genres) const {
     return forSession(ModelRole::Session, animeIds, topN, genres);
 }
 
@@ -271,21 +277,24 @@ Outcome<Recommendation> RecommendService::popularFor(int user, std::span<const E
     const auto popularity = models_.get(ModelRole::Popularity);
     const std::vector<int> exclude = itemsOf(history);
     return rank(popularity.get(), user, history, exclude, topN,
-                popularity ? QStringLiteral("popularity") : QStringLiteral("popularity: interaction counts"));
+                popularity ? QStringLiteral("popularity")
+                           : QStringLiteral("popularity: interaction counts"));
 }
 
-Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN) const {
+Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId,
+                                                  int topN) const {
     return userAnswer(role, userId, topN, {}, nullptr);
 }
 
-Outcome<Recommendation> RecommendService::forUser(ModelRole role, std::int64_t userId, int topN,
-                                                  std::shared_ptr<const ServedModel> personal) const {
+Outcome<Recommendation> RecommendService::forUser(
+    ModelRole role, std::int64_t userId, int topN,
+    std::shared_ptr<const ServedModel> personal) const {
     return userAnswer(role, userId, topN, {}, std::move(personal));
 }
 
-Outcome<Recommendation> RecommendService::userAnswer(ModelRole role, std::int64_t userId, int topN,
-                                                     const std::vector<std::string>& genres,
-                                                     std::shared_ptr<const ServedModel> pinned) const {
+Outcome<Recommendation> RecommendService::userAnswer(
+    ModelRole role, std::int64_t userId, int topN, const std::vector<std::string>& genres,
+    std::shared_ptr<const ServedModel> pinned) const {
     if (auto error = checkTopN(topN)) return *error;
     const int user = data_->interactions.userIndexOf(userId);
     std::vector<Event> merged;
@@ -318,11 +327,13 @@ Outcome<Recommendation> RecommendService::sessionAnswer(
     const auto& events = std::get<std::vector<Event>>(history);
     if (role == ModelRole::Popularity && genres.empty()) return popularFor(-1, events, topN);
     if (role == ModelRole::Popularity && events.empty())
-        return forHistory(role, -1, events, topN, sessionKey(animeIds), QStringLiteral("favourite genres"), genres);
+        return forHistory(role, -1, events, topN, sessionKey(animeIds),
+                          QStringLiteral("favourite genres"), genres);
     if (role == ModelRole::Popularity) return popularFor(-1, events, topN);
-    return forHistory(role, -1, events, topN, sessionKey(animeIds),
-                      events.empty() ? QStringLiteral("empty history") : QStringLiteral("short history"),
-                      genres, std::move(pinned));
+    return forHistory(
+        role, -1, events, topN, sessionKey(animeIds),
+        events.empty() ? QStringLiteral("empty history") : QStringLiteral("short history"), genres,
+        std::move(pinned));
 }
 
 void RecommendService::explain(Recommendation& answer, const ServedModel* served, int user,

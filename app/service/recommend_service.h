@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -119,8 +119,9 @@ public:
     const Dataset& dataset() const { return *data_; }
 
 private:
-    // Personal model when the history allows, else the cold-start policy (core/models/cold_start.h).
-    // `pinned` personalises instead of the role's default model when set.
+    // Personal model when the history allows, else the cold-start policy
+    // (core/models/cold_start.h). `pinned` personalises instead of the role's default model when
+    // set.
     Outcome<Recommendation> forHistory(ModelRole role, int user, std::span<const Event> history,
                                        int topN, std::uint64_t explorationKey,
                                        const QString& coldReason,
@@ -139,7 +140,8 @@ private:
     static std::optional<ServiceError> checkTopN(int topN);
     Outcome<std::vector<Event>> historyFromIds(std::span<const std::int64_t> animeIds) const;
     // The user's snapshot history with recent events merged; `storage` keeps a merged copy alive.
-    std::span<const Event> historyOf(std::int64_t userId, int user, std::vector<Event>& storage) const;
+    std::span<const Event> historyOf(std::int64_t userId, int user,
+                                     std::vector<Event>& storage) const;
     Outcome<Recommendation> popularFor(int user, std::span<const Event> history, int topN) const;
     void explain(Recommendation& answer, const ServedModel* served, int user,
                  std::span<const Event> history) const;

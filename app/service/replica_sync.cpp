@@ -46,7 +46,8 @@ bool ReplicaSync::syncModels() {
         return false;
     }
     for (const QString& failure : result.failed)
-        log_.event(LogLevel::Error, QStringLiteral("model store: kept the served file: ") + failure);
+        log_.event(LogLevel::Error,
+                   QStringLiteral("model store: kept the served file: ") + failure);
     if (!result.written.isEmpty())
         log_.event(LogLevel::Info, QStringLiteral("model store: updated ") +
                                        result.written.join(QStringLiteral(", ")));
@@ -67,7 +68,8 @@ void ReplicaSync::flushMetrics() {
     const QSqlError error = metrics_.flushWindow(*database_, options_.replicaName);
     // One message per outage, not one per tick.
     if (error.isValid() && !lastFlushFailed_)
-        log_.event(LogLevel::Warning, QStringLiteral("request metrics not written yet: ") + error.text());
+        log_.event(LogLevel::Warning,
+                   QStringLiteral("request metrics not written yet: ") + error.text());
     if (error.isValid()) database_->close();
     lastFlushFailed_ = error.isValid();
 }

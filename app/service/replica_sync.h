@@ -25,8 +25,8 @@ public:
     struct Options {
         QString databaseLocation;  // as given to --db
         QString modelsDirectory;
-        QString replicaName;       // RequestMetrics.replica
-        int modelPollSeconds = 30;    // 0 = only at start and on reload
+        QString replicaName;           // RequestMetrics.replica
+        int modelPollSeconds = 30;     // 0 = only at start and on reload
         int metricsFlushSeconds = 10;  // 0 = never
     };
 

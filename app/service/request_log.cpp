@@ -12,11 +12,16 @@ namespace {
 
 const char* levelName(LogLevel level) {
     switch (level) {
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warning: return "warning";
-        case LogLevel::Error: return "error";
-        case LogLevel::Off: return "off";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Error:
+            return "error";
+        case LogLevel::Off:
+            return "off";
     }
     return "info";
 }
@@ -102,7 +107,8 @@ QByteArray RequestLog::lineStart(LogLevel level) {
 
 void RequestLog::write(const QByteArray& line) {
     std::lock_guard lock(mutex_);
-    if (options_.toStderr) std::fwrite(line.constData(), 1, static_cast<std::size_t>(line.size()), stderr);
+    if (options_.toStderr)
+        std::fwrite(line.constData(), 1, static_cast<std::size_t>(line.size()), stderr);
     if (!file_.isOpen()) return;
     if (fileBytes_ > 0 && fileBytes_ + line.size() > options_.maxFileBytes) rotate();
     if (!file_.isOpen()) return;
@@ -120,8 +126,10 @@ void RequestLog::rotate() {
     QFile::remove(base + QStringLiteral(".%1").arg(options_.keepFiles));
     for (int i = options_.keepFiles - 1; i >= 1; --i)
         QFile::rename(base + QStringLiteral(".%1").arg(i), base + QStringLiteral(".%1").arg(i + 1));
-    if (options_.keepFiles > 0) QFile::rename(base, base + QStringLiteral(".1"));
-    else QFile::remove(base);
+    if (options_.keepFiles > 0)
+        QFile::rename(base, base + QStringLiteral(".1"));
+    else
+        QFile::remove(base);
     fileBytes_ = 0;
     if (!file_.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
         fileError_ = base + QStringLiteral(": ") + file_.errorString();

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <functional>
-
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonObject>
 #include <QString>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -16,9 +15,9 @@ enum class LogLevel { Debug, Info, Warning, Error, Off };
 std::optional<LogLevel> parseLogLevel(const QString& text);  // "debug", "info", "warning", ...
 
 struct RequestLogOptions {
-    QString filePath;               // empty = no file
-    qint64 maxFileBytes = 16 << 20; // rotate when the file would grow past this
-    int keepFiles = 5;              // requests.jsonl.1 .. .5 are kept
+    QString filePath;                // empty = no file
+    qint64 maxFileBytes = 16 << 20;  // rotate when the file would grow past this
+    int keepFiles = 5;               // requests.jsonl.1 .. .5 are kept
     LogLevel level = LogLevel::Info;
     bool toStderr = true;
 };
@@ -31,7 +30,7 @@ struct RequestLogEntry {
     double latencyMs = 0.0;
     QString model;
     QString modelVersion;
-    QString message;     // error text for 4xx/5xx
+    QString message;  // error text for 4xx/5xx
 };
 
 // One JSON object per line (time, level, method, route, params, status, latency, model, version)
@@ -47,7 +46,9 @@ public:
     void record(const RequestLogEntry& entry);
     // Called with every recorded request, whatever the level (Studio's live log and charts).
     // Set before serving starts; runs on the thread that handled the request.
-    void setObserver(std::function<void(const RequestLogEntry&)> observer) { observer_ = std::move(observer); }
+    void setObserver(std::function<void(const RequestLogEntry&)> observer) {
+        observer_ = std::move(observer);
+    }
     // Free-form service events (startup, reloads) with the same format and level filter.
     void event(LogLevel level, const QString& message);
     void flush();

@@ -61,8 +61,8 @@ QSqlError Database::open() {
 QSqlError Database::openSqlite() {
     const QFileInfo file(location_.text);
     if (!QDir().mkpath(file.absolutePath()))
-        return QSqlError(QStringLiteral("cannot create directory %1").arg(file.absolutePath()),
-                         {}, QSqlError::ConnectionError);
+        return QSqlError(QStringLiteral("cannot create directory %1").arg(file.absolutePath()), {},
+                         QSqlError::ConnectionError);
     db_ = addQtConnection(location_, name_);
     if (!db_.open()) return db_.lastError();
 
@@ -116,8 +116,7 @@ QSqlError Database::createSchema() {
     for (const schema::AddedColumn& added : schema::kAddedColumns) {
         // QPSQL reports unquoted identifiers folded to lower case.
         const QString table = QString::fromLatin1(added.table);
-        const QSqlRecord columns =
-            db_.record(sql.isPostgres() ? table.toLower() : table);
+        const QSqlRecord columns = db_.record(sql.isPostgres() ? table.toLower() : table);
         if (columns.contains(QString::fromLatin1(added.column))) continue;
         if (!query.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
                             .arg(table, QString::fromLatin1(added.column),
@@ -139,8 +138,8 @@ pg_conn* Database::postgresHandle() const {
     if (!db_.isOpen() || backend() != Backend::Postgres) return nullptr;
     const QVariant handle = db_.driver()->handle();
     // Qt 6.4 names the type "pg_conn*", other versions "PGconn*": the same libpq struct.
-    if (!handle.isValid() || (qstrcmp(handle.typeName(), "PGconn*") != 0 &&
-                              qstrcmp(handle.typeName(), "pg_conn*") != 0))
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
         return nullptr;
     return *static_cast<pg_conn* const*>(handle.constData());
 }

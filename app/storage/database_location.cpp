@@ -33,14 +33,17 @@ DatabaseLocation DatabaseLocation::parse(const QString& text, QString* error) {
     location.databaseName = url.path().mid(1);
     QStringList options;
     for (const auto& [key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
-        if (key == QLatin1String("host") && location.host.isEmpty()) location.host = value;
-        else options << key + u'=' + value;
+        if (key == QLatin1String("host") && location.host.isEmpty())
+            location.host = value;
+        else
+            options << key + u'=' + value;
     }
     location.connectOptions = options.join(u';');
     if (location.databaseName.isEmpty() || location.databaseName.contains(u'/')) {
         if (error)
-            *error = QStringLiteral("%1: the URL names no database "
-                                    "(postgresql://user:password@host:port/dbname)")
+            *error = QStringLiteral(
+                         "%1: the URL names no database "
+                         "(postgresql://user:password@host:port/dbname)")
                          .arg(location.displayName);
     }
     return location;

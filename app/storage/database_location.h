@@ -14,8 +14,8 @@ struct DatabaseLocation {
     QString text;         // as given (with the password): to open another connection
     QString displayName;  // SQLite: the path; PostgreSQL: the URL without the password
     // PostgreSQL only
-    QString host;         // name, address or unix socket directory; empty = libpq default
-    int port = -1;        // -1 = libpq default (5432)
+    QString host;   // name, address or unix socket directory; empty = libpq default
+    int port = -1;  // -1 = libpq default (5432)
     QString user;
     QString password;
     QString databaseName;

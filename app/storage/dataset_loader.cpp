@@ -24,12 +24,18 @@ std::runtime_error queryError(const QSqlQuery& query) {
 
 WatchStatus statusOf(std::int64_t code) {
     switch (code) {
-        case 1: return WatchStatus::Watching;
-        case 2: return WatchStatus::Completed;
-        case 3: return WatchStatus::OnHold;
-        case 4: return WatchStatus::Dropped;
-        case 6: return WatchStatus::PlanToWatch;
-        default: return WatchStatus::Unknown;
+        case 1:
+            return WatchStatus::Watching;
+        case 2:
+            return WatchStatus::Completed;
+        case 3:
+            return WatchStatus::OnHold;
+        case 4:
+            return WatchStatus::Dropped;
+        case 6:
+            return WatchStatus::PlanToWatch;
+        default:
+            return WatchStatus::Unknown;
     }
 }
 
@@ -98,7 +104,8 @@ void readSqliteInteractions(sqlite3* db, Sink&& sink) {
 // The same rows as COPY text: no per-value QVariant and no client-side result set.
 template <typename Sink>
 void readPostgresInteractions(pg_conn* connection, Sink&& sink) {
-    pg::CopyOut copy(connection, std::string("COPY (") + schema::kSelectInteractions + ") TO STDOUT");
+    pg::CopyOut copy(connection,
+                     std::string("COPY (") + schema::kSelectInteractions + ") TO STDOUT");
     StoredInteraction row;
     while (copy.next()) {
         if (copy.fieldCount() != 7) throw std::runtime_error("COPY returned a malformed row");
@@ -133,8 +140,9 @@ Dataset loadDataset(Database& database, const ProgressCallback& progress) {
     Progress report{"load interactions", 0, 0, {}};
     QSqlQuery maxId(database.connection());
     // The progress total.
-    const char* lastId = database.backend() == Backend::Postgres ? schema::kLastInteractionIdPostgres
-                                                                 : schema::kMaxInteractionId;
+    const char* lastId = database.backend() == Backend::Postgres
+                             ? schema::kLastInteractionIdPostgres
+                             : schema::kMaxInteractionId;
     if (maxId.exec(QString::fromLatin1(lastId)) && maxId.next())
         report.total = maxId.value(0).toLongLong();
     maxId.finish();
@@ -159,8 +167,10 @@ Dataset loadDataset(Database& database, const ProgressCallback& progress) {
             reportProgress(progress, report);
         }
     };
-    if (sqlite) readSqliteInteractions(sqlite, add);
-    else readPostgresInteractions(postgres, add);
+    if (sqlite)
+        readSqliteInteractions(sqlite, add);
+    else
+        readPostgresInteractions(postgres, add);
     dataset.interactions = std::move(builder).build();
     return dataset;
 }

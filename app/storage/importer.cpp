@@ -1,5 +1,4 @@
 #include "storage/importer.h"
-#include "util/file_input.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include "data/interaction_csv_reader.h"
 #include "storage/database.h"
 #include "storage/dataset_writer.h"
+#include "util/file_input.h"
 
 namespace animerec::storage {
 
@@ -43,13 +43,14 @@ void checkRejectShare(const std::string& file, std::int64_t rejects, std::int64_
     const std::int64_t read = rejects + accepted;
     if (read == 0 || static_cast<double>(rejects) <= limit * static_cast<double>(read)) return;
     char share[32];
-    std::snprintf(share, sizeof share, "%.1f%%", 100.0 * static_cast<double>(rejects) / double(read));
+    std::snprintf(share, sizeof share, "%.1f%%",
+                  100.0 * static_cast<double>(rejects) / double(read));
     char limitText[32];
     std::snprintf(limitText, sizeof limitText, "%g", limit);
     throw std::invalid_argument(file + ": " + std::to_string(rejects) + " of " +
                                 std::to_string(read) + " rows rejected (" + share +
-                                "), more than --max-reject-share " + limitText +
-                                "; see " + reportPath.toStdString());
+                                "), more than --max-reject-share " + limitText + "; see " +
+                                reportPath.toStdString());
 }
 
 // Validation, deduplication and reject accounting: the same for every backend; rows that pass
@@ -69,7 +70,8 @@ public:
             const auto result = reader.next(record, reject);
             if (result == AnimeCsvReader::Result::End) break;
             if (rows % 4096 == 0) report(base, reader.bytesRead());
-            if (result == AnimeCsvReader::Result::Record && !animeIds_.insert(record.animeId).second) {
+            if (result == AnimeCsvReader::Result::Record &&
+                !animeIds_.insert(record.animeId).second) {
                 reject = {file, reader.lastLine(),
                           "duplicate anime_id " + std::to_string(record.animeId)};
                 rejects.add(reject);
@@ -100,8 +102,10 @@ public:
             const auto result = reader.next(record, reject);
             if (result == InteractionCsvReader::Result::End) break;
             if (rows % kRowsPerReport == 0) report(base, reader.bytesRead());
-            if (result == InteractionCsvReader::Result::Record && !animeIds_.contains(record.animeId)) {
-                reject = {file, reader.lastLine(), "unknown anime_id " + std::to_string(record.animeId)};
+            if (result == InteractionCsvReader::Result::Record &&
+                !animeIds_.contains(record.animeId)) {
+                reject = {file, reader.lastLine(),
+                          "unknown anime_id " + std::to_string(record.animeId)};
                 rejects.add(reject);
                 ++summary.interactionRejects;
                 continue;
@@ -132,8 +136,10 @@ public:
         std::sort(userNames_.begin(), userNames_.end());
         auto name = userNames_.begin();
         for (const std::int64_t id : ids) {
-            if (name != userNames_.end() && name->first == id) writer_.addUser(id, (name++)->second);
-            else writer_.addUser(id, {});
+            if (name != userNames_.end() && name->first == id)
+                writer_.addUser(id, (name++)->second);
+            else
+                writer_.addUser(id, {});
         }
         writer_.endUsers();
         summary.users = static_cast<qint64>(ids.size());
@@ -184,8 +190,8 @@ ImportSummary importDataset(Database& database, const ImportOptions& options,
         writer->begin();
         Import import(*writer, progress);
         import.readAnime(animeReader, animeFile, report, summary);
-        checkRejectShare(animeFile, summary.animeRejects, summary.animeRows,
-                         options.maxRejectShare, summary.rejectsPath);
+        checkRejectShare(animeFile, summary.animeRejects, summary.animeRows, options.maxRejectShare,
+                         summary.rejectsPath);
         import.readInteractions(interactionReader, interactionsFile, report, summary);
         report.flush();
         checkRejectShare(interactionsFile, summary.interactionRejects, summary.interactions,
@@ -195,10 +201,9 @@ ImportSummary importDataset(Database& database, const ImportOptions& options,
 
         summary.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        writer->recordRun({startedAt, animeFile, interactionsFile, summary.animeRows,
-                           summary.users, summary.interactions, summary.animeRejects,
-                           summary.interactionRejects, summary.rejectsPath.toStdString(),
-                           summary.seconds});
+        writer->recordRun({startedAt, animeFile, interactionsFile, summary.animeRows, summary.users,
+                           summary.interactions, summary.animeRejects, summary.interactionRejects,
+                           summary.rejectsPath.toStdString(), summary.seconds});
         writer->commit();
     } catch (...) {
         writer->rollback();

@@ -16,12 +16,12 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
-    qint64 animeRows = 0;          // anime inserted
+    qint64 animeRows = 0;  // anime inserted
     qint64 animeRejects = 0;
-    qint64 users = 0;              // distinct users of the inserted interactions
-    qint64 interactions = 0;       // interactions inserted
+    qint64 users = 0;         // distinct users of the inserted interactions
+    qint64 interactions = 0;  // interactions inserted
     qint64 interactionRejects = 0;
-    QString rejectsPath;           // where the rejects were written (empty file when none)
+    QString rejectsPath;  // where the rejects were written (empty file when none)
     QString animeLayout;
     QString interactionsLayout;
     double seconds = 0.0;

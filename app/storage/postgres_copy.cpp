@@ -11,9 +11,9 @@
 #include <charconv>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <memory>
 #endif
 
 namespace animerec::storage::pg {
@@ -48,7 +48,8 @@ using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 [[noreturn]] void fail(pg_conn* connection, const std::string& what) {
     std::string message = PQerrorMessage(connection);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
     throw std::runtime_error(what + ": " + message);
 }
 
@@ -96,7 +97,8 @@ std::optional<std::int64_t> queryInt(pg_conn* connection, const std::string& sql
 void execParams(pg_conn* connection, const std::string& sql,
                 const std::vector<std::optional<std::string>>& parameters) {
     std::vector<const char*> values;
-    for (const auto& parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
+    for (const auto& parameter : parameters)
+        values.push_back(parameter ? parameter->c_str() : nullptr);
     expect(connection,
            PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
                         values.data(), nullptr, nullptr, 0),
@@ -142,7 +144,8 @@ std::optional<std::string> queryBytes(pg_conn* connection, const std::string& sq
 
 void execCancellable(pg_conn* connection, const std::string& sql,
                      const std::function<bool()>& keepGoing) {
-    if (!PQsendQuery(connection, sql.c_str())) fail(connection, "SQL failed (" + firstLine(sql) + ")");
+    if (!PQsendQuery(connection, sql.c_str()))
+        fail(connection, "SQL failed (" + firstLine(sql) + ")");
     bool cancelled = false;
     while (PQisBusy(connection)) {
         pollfd socket{PQsocket(connection), POLLIN, 0};
@@ -211,7 +214,8 @@ struct CopyIn::Sender {
             const bool sending = error.empty();
             lock.unlock();
             std::string problem;
-            if (sending && PQputCopyData(connection, chunk.data(), static_cast<int>(chunk.size())) != 1)
+            if (sending &&
+                PQputCopyData(connection, chunk.data(), static_cast<int>(chunk.size())) != 1)
                 problem = PQerrorMessage(connection);
             chunk.clear();
             lock.lock();
@@ -259,11 +263,20 @@ void CopyIn::text(std::string_view value) {
     separator();
     for (const char c : value) {
         switch (c) {
-            case '\\': buffer_ += "\\\\"; break;
-            case '\t': buffer_ += "\\t"; break;
-            case '\n': buffer_ += "\\n"; break;
-            case '\r': buffer_ += "\\r"; break;
-            default: buffer_ += c;
+            case '\\':
+                buffer_ += "\\\\";
+                break;
+            case '\t':
+                buffer_ += "\\t";
+                break;
+            case '\n':
+                buffer_ += "\\n";
+                break;
+            case '\r':
+                buffer_ += "\\r";
+                break;
+            default:
+                buffer_ += c;
         }
     }
 }
@@ -336,7 +349,8 @@ bool CopyOut::next() {
         std::size_t start = 0;
         while (true) {
             const std::size_t tab = line.find('\t', start);
-            fields_.push_back(line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+            fields_.push_back(
+                line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
             if (tab == std::string_view::npos) break;
             start = tab + 1;
         }
@@ -375,8 +389,9 @@ std::optional<std::int64_t> CopyOut::integer(std::size_t index) const {
 
 namespace {
 [[noreturn]] void unavailable() {
-    throw std::runtime_error("this build has no libpq: PostgreSQL import and loading need it "
-                             "(install libpq-dev and rebuild)");
+    throw std::runtime_error(
+        "this build has no libpq: PostgreSQL import and loading need it "
+        "(install libpq-dev and rebuild)");
 }
 }  // namespace
 
@@ -387,7 +402,8 @@ void execParams(pg_conn*, const std::string&, const std::vector<std::optional<st
     unavailable();
 }
 void execBytes(pg_conn*, const std::string&, const std::vector<BytesParameter>&) { unavailable(); }
-std::optional<std::string> queryBytes(pg_conn*, const std::string&, const std::vector<std::string>&) {
+std::optional<std::string> queryBytes(pg_conn*, const std::string&,
+                                      const std::vector<std::string>&) {
     unavailable();
 }
 void execCancellable(pg_conn*, const std::string&, const std::function<bool()>&) { unavailable(); }
@@ -401,7 +417,9 @@ void CopyIn::null() {}
 void CopyIn::send() {}
 std::int64_t CopyIn::finish() { unavailable(); }
 void CopyIn::abort() noexcept {}
-CopyOut::CopyOut(pg_conn* connection, const std::string&) : connection_(connection) { unavailable(); }
+CopyOut::CopyOut(pg_conn* connection, const std::string&) : connection_(connection) {
+    unavailable();
+}
 CopyOut::~CopyOut() = default;
 void CopyOut::release() noexcept {}
 bool CopyOut::next() { unavailable(); }

@@ -66,12 +66,16 @@ public:
     void null();
     template <typename T>
     void optional(const std::optional<T>& value) {
-        if (value) integer(static_cast<std::int64_t>(*value));
-        else null();
+        if (value)
+            integer(static_cast<std::int64_t>(*value));
+        else
+            null();
     }
     void textOrNull(std::string_view value) {
-        if (value.empty()) null();
-        else text(value);
+        if (value.empty())
+            null();
+        else
+            text(value);
     }
     void endRow() {
         buffer_.push_back('\n');

@@ -83,7 +83,10 @@ public:
         copy.textOrNull(genres);
         copy.textOrNull(record.type);
         copy.optional(record.episodes);
-        if (record.rating) copy.real(*record.rating); else copy.null();
+        if (record.rating)
+            copy.real(*record.rating);
+        else
+            copy.null();
         copy.optional(record.members);
         copy.endRow();
     }
@@ -129,20 +132,21 @@ public:
         // Rows inserted later (feedback in app/experiments) take ids after the imported ones.
         pg::queryInt(connection_,
                      "SELECT setval(pg_get_serial_sequence('useranimeinteractions', "
-                     "'interaction_id'), " + std::to_string(std::max<std::int64_t>(interactionId_, 1)) +
-                     ", " + (interactionId_ > 0 ? "true" : "false") + ")");
+                     "'interaction_id'), " +
+                         std::to_string(std::max<std::int64_t>(interactionId_, 1)) + ", " +
+                         (interactionId_ > 0 ? "true" : "false") + ")");
         // No ANALYZE here: autovacuum analyzes the reloaded tables right after the commit.
     }
 
     void recordRun(const ImportRunRow& row) override {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.6f", row.seconds);
-        pg::execParams(connection_, pg::numberedPlaceholders(schema::kInsertImportRun),
-                       {row.startedAt, row.animeFile, row.interactionsFile,
-                        std::to_string(row.animeRows), std::to_string(row.users),
-                        std::to_string(row.interactions), std::to_string(row.animeRejects),
-                        std::to_string(row.interactionRejects), row.rejectsFile,
-                        std::string(seconds)});
+        pg::execParams(
+            connection_, pg::numberedPlaceholders(schema::kInsertImportRun),
+            {row.startedAt, row.animeFile, row.interactionsFile, std::to_string(row.animeRows),
+             std::to_string(row.users), std::to_string(row.interactions),
+             std::to_string(row.animeRejects), std::to_string(row.interactionRejects),
+             row.rejectsFile, std::string(seconds)});
     }
 
     void commit() override { pg::exec(connection_, "COMMIT"); }
@@ -177,7 +181,8 @@ std::unique_ptr<DatasetWriter> makePostgresDatasetWriter(Database& database) {
     pg_conn* connection = database.postgresHandle();
     if (connection == nullptr) throw std::runtime_error("import: the database is not open");
     if (!pg::available())
-        throw std::runtime_error("import: this build has no libpq, needed for COPY into PostgreSQL");
+        throw std::runtime_error(
+            "import: this build has no libpq, needed for COPY into PostgreSQL");
     return std::make_unique<PostgresDatasetWriter>(connection, database.dialect());
 }
 

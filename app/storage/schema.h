@@ -147,11 +147,10 @@ struct AddedColumn {
 // Feedback of an anonymous session names the session (its user_id is NULL in new databases).
 inline constexpr AddedColumn kAddedColumns[] = {{"Feedback", "session_id", "TEXT"}};
 
-inline constexpr const char* kCreateTables[] = {kCreateAnime,       kCreateUsers,
-                                                kCreateInteractions, kCreateImportRuns,
-                                                kCreateExperiments, kCreateExposures,
-                                                kCreateFeedback,    kCreateModelFiles,
-                                                kCreateModelFileChunks, kCreateRequestMetrics};
+inline constexpr const char* kCreateTables[] = {
+    kCreateAnime,           kCreateUsers,         kCreateInteractions, kCreateImportRuns,
+    kCreateExperiments,     kCreateExposures,     kCreateFeedback,     kCreateModelFiles,
+    kCreateModelFileChunks, kCreateRequestMetrics};
 
 // A user's history in file order (recommend, training); SQLite only (SqlDialect::eventKey: on
 // PostgreSQL the primary key is this index). No index on anime_id: no query looks

@@ -13,12 +13,14 @@ QString SqlDialect::eventId() const {
 }
 
 QString SqlDialect::eventKey() const {
-    return isPostgres() ? QStringLiteral(",\n        PRIMARY KEY (user_id, interaction_id)") : QString();
+    return isPostgres() ? QStringLiteral(",\n        PRIMARY KEY (user_id, interaction_id)")
+                        : QString();
 }
 
 QString SqlDialect::bigintKey() const {
     // Not "BIGINT PRIMARY KEY" on SQLite: only the exact "INTEGER PRIMARY KEY" is the rowid.
-    return isPostgres() ? QStringLiteral("BIGINT PRIMARY KEY") : QStringLiteral("INTEGER PRIMARY KEY");
+    return isPostgres() ? QStringLiteral("BIGINT PRIMARY KEY")
+                        : QStringLiteral("INTEGER PRIMARY KEY");
 }
 
 QString SqlDialect::bigint() const {

@@ -49,13 +49,17 @@ public:
                           SQLITE_STATIC);
     }
     void bindTextOrNull(int index, std::string_view text) {
-        if (text.empty()) bindNull(index);
-        else bindText(index, text);
+        if (text.empty())
+            bindNull(index);
+        else
+            bindText(index, text);
     }
     template <typename T>
     void bindOptional(int index, const std::optional<T>& value) {
-        if (value) bind(index, static_cast<std::int64_t>(*value));
-        else bindNull(index);
+        if (value)
+            bind(index, static_cast<std::int64_t>(*value));
+        else
+            bindNull(index);
     }
     // Runs a one-row, one-column query and returns its integer.
     std::int64_t stepRow(const char* what) {
@@ -82,11 +86,12 @@ public:
         : many_(db, manyRowsSql().c_str()), one_(db, oneRowSql().c_str()) {}
 
     void add(const InteractionRecord& record) {
-        pending_[count_++] = {record.userId, record.animeId, record.rating,
-                              static_cast<std::int64_t>(record.status), record.watchedEpisodes,
-                              record.timestamp};
+        pending_[count_++] = {record.userId,          record.animeId,
+                              record.rating,          static_cast<std::int64_t>(record.status),
+                              record.watchedEpisodes, record.timestamp};
         if (count_ == schema::kInteractionsPerInsert) {
-            for (int i = 0; i < count_; ++i) bindRow(many_, i * schema::kInteractionColumns, pending_[i]);
+            for (int i = 0; i < count_; ++i)
+                bindRow(many_, i * schema::kInteractionColumns, pending_[i]);
             many_.step("cannot insert interactions");
             count_ = 0;
         }
@@ -167,7 +172,10 @@ public:
         insert.bindTextOrNull(3, genres);
         insert.bindTextOrNull(4, record.type);
         insert.bindOptional(5, record.episodes);
-        if (record.rating) insert.bindReal(6, *record.rating); else insert.bindNull(6);
+        if (record.rating)
+            insert.bindReal(6, *record.rating);
+        else
+            insert.bindNull(6);
         insert.bindOptional(7, record.members);
         insert.step("cannot insert anime");
     }

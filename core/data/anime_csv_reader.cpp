@@ -30,17 +30,28 @@ std::string decodePythonBytesLiteral(std::string_view text) {
         const char escape = body[++i];
         switch (escape) {
             case 'x':
-                if (i + 2 < body.size() && hexValue(body[i + 1]) >= 0 && hexValue(body[i + 2]) >= 0) {
+                if (i + 2 < body.size() && hexValue(body[i + 1]) >= 0 &&
+                    hexValue(body[i + 2]) >= 0) {
                     out += static_cast<char>(hexValue(body[i + 1]) * 16 + hexValue(body[i + 2]));
                     i += 2;
                 } else {
                     out += "\\x";
                 }
                 break;
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case '\\': case '\'': case '"': out += escape; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case '\\':
+            case '\'':
+            case '"':
+                out += escape;
+                break;
             default:
                 out += '\\';
                 out += escape;
@@ -127,9 +138,9 @@ bool AnimeCsvReader::parse(const CsvRow& row, AnimeRecord& record, std::string& 
     record.animeId = id;
 
     std::string_view rawTitle = trimBlanks(field(title_));
-    record.title = decodeHtmlEntities(
-        rawTitle.starts_with("b'") || rawTitle.starts_with("b\"") ? decodePythonBytesLiteral(rawTitle)
-                                                                  : std::string(rawTitle));
+    record.title = decodeHtmlEntities(rawTitle.starts_with("b'") || rawTitle.starts_with("b\"")
+                                          ? decodePythonBytesLiteral(rawTitle)
+                                          : std::string(rawTitle));
     if (trimBlanks(record.title).empty()) {
         reason = "field title: empty";
         return false;

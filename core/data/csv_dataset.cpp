@@ -1,18 +1,17 @@
 #include "data/csv_dataset.h"
-#include "util/file_input.h"
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "data/anime_csv_reader.h"
+#include "util/file_input.h"
 
 namespace animerec {
 
 namespace {
 
 constexpr std::int64_t kRowsPerReport = 1 << 16;
-
 
 Event eventOf(const InteractionRecord& record, int item, std::int64_t position) {
     Event event;
@@ -31,8 +30,8 @@ std::int64_t readInteractions(const std::string& path, const Catalog& catalog,
                               const ProgressCallback& progress) {
     std::ifstream input = openInputFile(path);
     InteractionCsvReader reader(input, path, &userNames);
-    const Progress base{"read " + std::filesystem::path(path).filename().string(), 0,
-                        fileSizeOrZero(path), {}};
+    const Progress base{
+        "read " + std::filesystem::path(path).filename().string(), 0, fileSizeOrZero(path), {}};
     InteractionRecord record;
     CsvReject reject;
     std::int64_t accepted = 0;
@@ -86,8 +85,8 @@ Catalog loadCatalogCsv(const std::string& path, std::vector<CsvReject>& rejects,
         if (result == AnimeCsvReader::Result::Reject) {
             rejects.push_back(std::move(reject));
         } else if (catalog.indexOf(record.animeId)) {
-            rejects.push_back({path, reader.lastLine(),
-                               "duplicate anime_id " + std::to_string(record.animeId)});
+            rejects.push_back(
+                {path, reader.lastLine(), "duplicate anime_id " + std::to_string(record.animeId)});
         } else {
             catalog.add(std::move(record));
             record = AnimeRecord{};
@@ -104,8 +103,8 @@ CsvDataset loadCsvFiles(const std::string& animePath,
     std::int64_t position = 0;
     for (const auto& path : interactionPaths) {
         Interactions::Builder builder(result.catalog.size());
-        result.rowsRead.push_back(readInteractions(path, result.catalog, result.userNames,
-                                                   position, builder, result.rejects, progress));
+        result.rowsRead.push_back(readInteractions(path, result.catalog, result.userNames, position,
+                                                   builder, result.rejects, progress));
         result.interactions.push_back(std::move(builder).build());
     }
     return result;

@@ -52,7 +52,8 @@ int CsvHeader::find(std::string_view name) const {
     return -1;
 }
 
-int CsvHeader::require(std::string_view name, std::string_view kind, std::string_view layout) const {
+int CsvHeader::require(std::string_view name, std::string_view kind,
+                       std::string_view layout) const {
     const int index = find(name);
     if (index < 0)
         throw std::invalid_argument(file_ + ": missing column '" + std::string(name) + "' in " +

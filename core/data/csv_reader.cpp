@@ -192,10 +192,10 @@ bool CsvReader::next(CsvRow& row) {
         // and resynchronise on the next physical line.
         row.line = line_;
         row.fields.clear();
-        row.error = scan == Scan::Unterminated ? "unterminated quote"
-                                               : "record longer than " +
-                                                     std::to_string(maxRecordBytes_) +
-                                                     " bytes (unterminated quote?)";
+        row.error = scan == Scan::Unterminated
+                        ? "unterminated quote"
+                        : "record longer than " + std::to_string(maxRecordBytes_) +
+                              " bytes (unterminated quote?)";
         skipToNextLine();
         return true;
     }

@@ -57,7 +57,7 @@ private:
     bool atStart_ = true;    // BOM check pending
     std::int64_t line_ = 1;  // physical line at begin_
     std::int64_t bytesRead_ = 0;
-    std::string scratch_;                  // unescaped quoted fields
+    std::string scratch_;                   // unescaped quoted fields
     std::vector<std::size_t> fieldStarts_;  // per field: offset, length, in-scratch flag
     std::vector<std::size_t> fieldLengths_;
     std::vector<bool> fieldInScratch_;

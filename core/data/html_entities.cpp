@@ -28,8 +28,8 @@ namespace {
 
 // Decodes the reference body between '&' and ';'; false when it is not one we know.
 bool decodeReference(std::string_view body, std::string& out) {
-    static constexpr std::array<std::pair<std::string_view, char>, 5> kNamed{{
-        {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}}};
+    static constexpr std::array<std::pair<std::string_view, char>, 5> kNamed{
+        {{"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}}};
     for (const auto& [name, value] : kNamed) {
         if (body == name) {
             out += value;
@@ -43,10 +43,14 @@ bool decodeReference(std::string_view body, std::string& out) {
     char32_t value = 0;
     for (char c : digits) {
         int digit;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        else return false;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (hex && c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            return false;
         value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
     }
     if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return false;

@@ -100,13 +100,20 @@ std::optional<WatchStatus> watchStatusOf(std::string_view text) {
     text = trimBlanks(text);
     if (text.size() == 1) {
         switch (text[0]) {
-            case '0': return WatchStatus::Unknown;
-            case '1': return WatchStatus::Watching;
-            case '2': return WatchStatus::Completed;
-            case '3': return WatchStatus::OnHold;
-            case '4': return WatchStatus::Dropped;
-            case '6': return WatchStatus::PlanToWatch;
-            default: return std::nullopt;
+            case '0':
+                return WatchStatus::Unknown;
+            case '1':
+                return WatchStatus::Watching;
+            case '2':
+                return WatchStatus::Completed;
+            case '3':
+                return WatchStatus::OnHold;
+            case '4':
+                return WatchStatus::Dropped;
+            case '6':
+                return WatchStatus::PlanToWatch;
+            default:
+                return std::nullopt;
         }
     }
     if (text == "Completed") return WatchStatus::Completed;

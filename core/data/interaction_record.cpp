@@ -29,12 +29,18 @@ std::optional<WatchStatus> parseWatchStatus(const std::string& text) {
 
 const char* watchStatusName(WatchStatus status) {
     switch (status) {
-        case WatchStatus::Watching: return "Watching";
-        case WatchStatus::Completed: return "Completed";
-        case WatchStatus::OnHold: return "On-Hold";
-        case WatchStatus::Dropped: return "Dropped";
-        case WatchStatus::PlanToWatch: return "Plan to Watch";
-        case WatchStatus::Unknown: break;
+        case WatchStatus::Watching:
+            return "Watching";
+        case WatchStatus::Completed:
+            return "Completed";
+        case WatchStatus::OnHold:
+            return "On-Hold";
+        case WatchStatus::Dropped:
+            return "Dropped";
+        case WatchStatus::PlanToWatch:
+            return "Plan to Watch";
+        case WatchStatus::Unknown:
+            break;
     }
     return "";
 }

@@ -25,11 +25,11 @@ const char* watchStatusName(WatchStatus status);
 struct InteractionRecord {
     std::int64_t userId = 0;
     std::int64_t animeId = 0;
-    std::optional<int> rating;            // 1..10; nullopt = not rated (-1 / 0 / empty in files)
+    std::optional<int> rating;  // 1..10; nullopt = not rated (-1 / 0 / empty in files)
     WatchStatus status = WatchStatus::Unknown;
     std::optional<int> watchedEpisodes;
     std::optional<std::int64_t> timestamp;  // seconds since the epoch, when the file has one
-    std::string userName;                 // only for files keyed by user name (2018 dataset)
+    std::string userName;                   // only for files keyed by user name (2018 dataset)
 };
 
 }  // namespace animerec

@@ -11,11 +11,11 @@ namespace animerec {
 
 // One event of a user's history, addressed by catalogue item index.
 struct Event {
-    int item = 0;                  // Catalog index
-    float rating = 0.0f;           // 1..10, 0 = not rated
+    int item = 0;         // Catalog index
+    float rating = 0.0f;  // 1..10, 0 = not rated
     WatchStatus status = WatchStatus::Unknown;
     std::int32_t watchedEpisodes = -1;  // -1 = unknown
-    std::int64_t order = 0;        // timestamp when known, else the file position (interaction_id)
+    std::int64_t order = 0;  // timestamp when known, else the file position (interaction_id)
 };
 
 // User-item interactions as compressed sparse rows: one row per user (dense index), each row's
@@ -46,7 +46,7 @@ public:
 private:
     std::vector<std::int64_t> userOffsets_{0};
     std::vector<Event> events_;
-    std::vector<std::int64_t> userIds_;        // sorted ascending; position = dense index
+    std::vector<std::int64_t> userIds_;  // sorted ascending; position = dense index
     int itemCount_ = 0;
 };
 

@@ -39,8 +39,8 @@ struct EvaluationReport {
 
     // {"protocol": {...}, "ks": [...], "models": {"<name>": {"recall@10": x, ...,
     // "train_seconds": t, "eval_seconds": e, "users": n, "parameters": {...} (when set),
-    // "curves": {"recall": [...], "ndcg": [...]}}}}. Protocol values that parse as numbers are written as numbers; NaN and
-    // infinities become null. Per-user values are not included.
+    // "curves": {"recall": [...], "ndcg": [...]}}}}. Protocol values that parse as numbers are
+    // written as numbers; NaN and infinities become null. Per-user values are not included.
     std::string toJson() const;
 
     // A fixed-width table with one row per model and the metrics at cut-off k (with 95% CIs

@@ -117,8 +117,8 @@ SearchResult searchHyperparameters(const Split& validation, const Catalog& catal
                 const double share =
                     step.total > 0 ? std::clamp(double(step.done) / double(step.total), 0.0, 1.0)
                                    : 0.0;
-                const auto within = static_cast<std::int64_t>(
-                    (from + share * (to - from)) * double(kTrialProgressUnits - 1));
+                const auto within = static_cast<std::int64_t>((from + share * (to - from)) *
+                                                              double(kTrialProgressUnits - 1));
                 return progress({"hyperparameter search", index * kTrialProgressUnits + within,
                                  total, label + step.stage});
             };
@@ -139,13 +139,14 @@ SearchResult searchHyperparameters(const Split& validation, const Catalog& catal
         trial.score = metric->second;
         const double bestScore =
             result.best < 0 ? 0.0 : result.trials[static_cast<std::size_t>(result.best)].score;
-        if (result.best < 0 || (options.minimize ? trial.score < bestScore : trial.score > bestScore))
+        if (result.best < 0 ||
+            (options.minimize ? trial.score < bestScore : trial.score > bestScore))
             result.best = static_cast<int>(result.trials.size());
         std::ostringstream detail;
         detail << describeParameters(parameters) << " -> " << options.metric << ' ' << trial.score;
         result.trials.push_back(std::move(trial));
-        reportProgress(progress, {"hyperparameter search", (index + 1) * kTrialProgressUnits,
-                                  total, detail.str()});
+        reportProgress(progress, {"hyperparameter search", (index + 1) * kTrialProgressUnits, total,
+                                  detail.str()});
     }
     return result;
 }

@@ -57,7 +57,7 @@ struct Trial {
 
 struct SearchResult {
     std::vector<Trial> trials;  // in the order they ran
-    int best = -1;  // index of the best score (first on ties); -1 when no trial
+    int best = -1;              // index of the best score (first on ties); -1 when no trial
 
     const Trial& bestTrial() const { return trials.at(static_cast<std::size_t>(best)); }
 };

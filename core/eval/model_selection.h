@@ -27,7 +27,7 @@ struct SelectionCandidate {
 
 struct ModelChoiceOptions {
     std::vector<std::string> families{"als", "ease"};  // factory names competing for the role
-    bool tune = false;        // search each family's defaultSearchSpace() instead of defaults
+    bool tune = false;  // search each family's defaultSearchSpace() instead of defaults
     // Without tuning: the parameters a family is trained with (as given to `animerec train
     // --param`); a family not named here uses its defaults.
     std::map<std::string, ModelParameters> parameters;

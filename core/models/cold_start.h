@@ -32,7 +32,7 @@ struct ColdStartConfig {
     // the rest of the top explorationPool instead of taken from the top, so titles below the
     // first page get shown (and their feedback learnt). 0 = always the top n; 1 = all sampled.
     double explorationShare = 0.0;
-    int explorationPool = 100;  // M: how deep into the popular list sampling reaches
+    int explorationPool = 100;      // M: how deep into the popular list sampling reaches
     std::uint64_t seed = 20240601;  // mixed with the request's explorationKey
 };
 

@@ -113,19 +113,23 @@ std::vector<ScoredItem> ContentBasedModel::precomputeNeighbours(const ItemFeatur
                                                                 const ProgressCallback& progress) {
     const int items = similarity.rows;
     const int width = std::min(kPrecomputedNeighbours, std::max(0, items - 1));
-    std::vector<ScoredItem> table(static_cast<std::size_t>(items) * static_cast<std::size_t>(width));
+    std::vector<ScoredItem> table(static_cast<std::size_t>(items) *
+                                  static_cast<std::size_t>(width));
     // Blocks of ~1% so progress is reported (and cancel honoured) from this thread only.
     const int block = std::max(64, items / 100);
     for (int from = 0; from < items; from += block) {
         reportProgress(progress, {"content: neighbours", from, items, {}});
-        parallelFor(from, std::min(items, from + block), defaultThreadCount(), [&](int item) {
-            std::vector<float> scores(static_cast<std::size_t>(items));
-            dotAll(similarity, itemVector(similarity, item), scores);
-            const int self[] = {item};
-            const std::vector<ScoredItem> best = topK(scores, width, self);
-            std::copy(best.begin(), best.end(),
-                      table.begin() + static_cast<std::ptrdiff_t>(item) * width);
-        }, 8);
+        parallelFor(
+            from, std::min(items, from + block), defaultThreadCount(),
+            [&](int item) {
+                std::vector<float> scores(static_cast<std::size_t>(items));
+                dotAll(similarity, itemVector(similarity, item), scores);
+                const int self[] = {item};
+                const std::vector<ScoredItem> best = topK(scores, width, self);
+                std::copy(best.begin(), best.end(),
+                          table.begin() + static_cast<std::ptrdiff_t>(item) * width);
+            },
+            8);
     }
     reportProgress(progress, {"content: neighbours", items, items, {}});
     return table;
@@ -197,7 +201,8 @@ std::vector<ScoredItem> ContentBasedModel::similarItems(int item, int n) const {
     // The table holds every other item when the catalogue is small, so any n is a prefix then.
     const bool complete = neighbourWidth_ == similaritySpace_.rows - 1;
     if (neighbourWidth_ > 0 && (n <= neighbourWidth_ || complete)) {
-        const auto first = neighbours_.begin() + static_cast<std::ptrdiff_t>(item) * neighbourWidth_;
+        const auto first =
+            neighbours_.begin() + static_cast<std::ptrdiff_t>(item) * neighbourWidth_;
         return {first, first + std::clamp(n, 0, neighbourWidth_)};
     }
     return computeSimilarItems(item, n);

@@ -18,7 +18,7 @@ namespace animerec {
 namespace {
 
 constexpr std::uint32_t kBodyVersion = 2;  // 2 added dropout; 1 still loads
-constexpr int kBlock = 256;  // column block of the parallel inverse
+constexpr int kBlock = 256;                // column block of the parallel inverse
 
 void validate(const EaseConfig& config) {
     if (!(config.lambda > 0.0f))

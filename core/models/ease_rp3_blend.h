@@ -69,8 +69,8 @@ private:
     Standardised blend(const UserQuery& query, std::span<float> scores) const;
     void indexEaseItems();
     // explain() for one item with the query's scales and its distinct history items.
-    std::vector<Contribution> explainWith(const Standardised& scales,
-                                          std::span<const int> history, int item, int count) const;
+    std::vector<Contribution> explainWith(const Standardised& scales, std::span<const int> history,
+                                          int item, int count) const;
 
     EaseRp3BlendConfig config_;
     Ease ease_;

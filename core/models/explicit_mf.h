@@ -18,9 +18,9 @@ struct ExplicitMfConfig {
     int epochs = 30;              // passes over the ratings, in a seeded shuffled order
     float learningRate = 0.01f;   // SGD step for biases and factors
     float regularization = 0.1f;  // L2 weight for biases and factors
-    float initStd = 0.1f;          // factors start ~ N(0, initStd^2); biases start at 0
-    std::uint64_t seed = 42;       // initialisation and shuffling
-    float minRating = 1.0f;        // predictions are clipped to the rating scale
+    float initStd = 0.1f;         // factors start ~ N(0, initStd^2); biases start at 0
+    std::uint64_t seed = 42;      // initialisation and shuffling
+    float minRating = 1.0f;       // predictions are clipped to the rating scale
     float maxRating = 10.0f;
 };
 

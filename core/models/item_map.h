@@ -9,8 +9,8 @@ namespace animerec {
 // principal components of the centred vectors, so titles the model treats alike land close
 // together. Items whose vector is all zero (never seen in training) are left out.
 struct ItemMap {
-    std::vector<int> items;    // the items drawn (row indices), ascending
-    std::vector<float> x, y;   // their coordinates, parallel to `items`
+    std::vector<int> items;     // the items drawn (row indices), ascending
+    std::vector<float> x, y;    // their coordinates, parallel to `items`
     double explainedShare = 0;  // share of the total variance the two axes keep
 };
 

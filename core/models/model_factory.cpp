@@ -10,9 +10,9 @@
 #include "models/ease.h"
 #include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
+#include "models/gru4rec.h"
 #include "models/popularity.h"
 #include "models/rp3beta.h"
-#include "models/gru4rec.h"
 #include "models/sasrec.h"
 
 namespace animerec {
@@ -33,14 +33,15 @@ public:
         if (it == parameters_.end()) return;
         const double value = it->second;
         if (!(value >= min && value <= max))
-            throw std::invalid_argument(family_ + ": parameter '" + name + "' = " +
-                                        std::to_string(value) + " is outside [" +
+            throw std::invalid_argument(family_ + ": parameter '" + name +
+                                        "' = " + std::to_string(value) + " is outside [" +
                                         std::to_string(min) + ", " + std::to_string(max) + "]");
         if constexpr (std::is_same_v<T, bool>) {
             field = value != 0.0;
         } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
             if (value != std::floor(value))
-                throw std::invalid_argument(family_ + ": parameter '" + name + "' must be an integer");
+                throw std::invalid_argument(family_ + ": parameter '" + name +
+                                            "' must be an integer");
             field = static_cast<T>(static_cast<long long>(value));
         } else {
             field = static_cast<T>(value);
@@ -52,8 +53,8 @@ public:
             if (known_.count(name)) continue;
             std::string names;
             for (const auto& k : known_) names += (names.empty() ? "" : ", ") + k;
-            throw std::invalid_argument(family_ + ": unknown parameter '" + name + "' (known: " +
-                                        (names.empty() ? "none" : names) + ")");
+            throw std::invalid_argument(family_ + ": unknown parameter '" + name +
+                                        "' (known: " + (names.empty() ? "none" : names) + ")");
         }
     }
 

@@ -48,12 +48,14 @@ public:
     virtual void load(std::istream& in) = 0;
 
     // Catalogue size the model was fitted on (scores mean something for items [0, n)), or -1 when
-    // the family does not report it. Serving refuses a model whose count differs from its catalogue.
+    // the family does not report it. Serving refuses a model whose count differs from its
+    // catalogue.
     virtual int itemCount() const { return -1; }
 };
 
 // The k best items of `scores`, best first, skipping every index in `exclude` (any order).
 // Ties broken by lower index so results are deterministic. O(n log k).
-std::vector<ScoredItem> topK(std::span<const float> scores, int k, std::span<const int> exclude = {});
+std::vector<ScoredItem> topK(std::span<const float> scores, int k,
+                             std::span<const int> exclude = {});
 
 }  // namespace animerec

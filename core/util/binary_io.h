@@ -56,7 +56,8 @@ inline void writeString(std::ostream& out, const std::string& text) {
 
 inline std::string readString(std::istream& in, const char* what) {
     const auto size = read<std::uint32_t>(in, what);
-    if (size > (1u << 24)) throw std::runtime_error(std::string("model file has an impossible length for ") + what);
+    if (size > (1u << 24))
+        throw std::runtime_error(std::string("model file has an impossible length for ") + what);
     std::string text(size, '\0');
     if (!in.read(text.data(), size))
         throw std::runtime_error(std::string("model file truncated while reading ") + what);

@@ -9,10 +9,10 @@ namespace animerec {
 
 // One progress report from a long operation (import, training, evaluation).
 struct Progress {
-    std::string stage;     // what is running, e.g. "import interactions", "als iteration"
+    std::string stage;       // what is running, e.g. "import interactions", "als iteration"
     std::int64_t done = 0;   // units finished so far
     std::int64_t total = 0;  // units expected; 0 when unknown
-    std::string detail;    // optional free text (e.g. "loss 0.123")
+    std::string detail;      // optional free text (e.g. "loss 0.123")
 };
 
 // Called from the working thread; returning false asks the operation to stop, which it does by

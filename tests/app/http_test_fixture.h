@@ -10,9 +10,9 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <istream>
 #include <memory>
 #include <ostream>
-#include <istream>
 
 #include "data/dataset.h"
 #include "models/recommender.h"
@@ -138,7 +138,9 @@ inline HttpReply request(quint16 port, const QByteArray& method, const QByteArra
                          const QByteArray& body = {}, const QByteArray& extraHeaders = {}) {
     QByteArray raw = method + ' ' + path + " HTTP/1.1\r\nHost: localhost\r\n" + extraHeaders;
     if (!body.isNull() || method == "POST")
-        raw += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+        raw +=
+            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+            "\r\n";
     raw += "\r\n" + body;
     return sendRaw(port, raw);
 }

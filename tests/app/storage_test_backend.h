@@ -27,7 +27,8 @@ public:
         const QString state = qEnvironmentVariable("ANIMEREC_TEST_PG_STATE");
         if (baseUrl_.isEmpty() && !state.isEmpty()) {
             QFile file(state + QStringLiteral("/url"));
-            if (file.open(QIODevice::ReadOnly)) baseUrl_ = QString::fromUtf8(file.readAll()).trimmed();
+            if (file.open(QIODevice::ReadOnly))
+                baseUrl_ = QString::fromUtf8(file.readAll()).trimmed();
         }
         if (baseUrl_.isEmpty()) {
             error_ = QStringLiteral(
@@ -46,7 +47,9 @@ public:
     }
 
     bool isPostgres() const { return postgres_; }
-    QString name() const { return postgres_ ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"); }
+    QString name() const {
+        return postgres_ ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite");
+    }
     // Non-empty: the backend cannot be used; fail the test case with this text.
     const QString& error() const { return error_; }
 
@@ -95,10 +98,12 @@ public:
     // How many of the import's secondary indexes exist (PostgreSQL has none: its primary key is
     // the per-user index).
     QString interactionIndexCountSql() const {
-        return postgres_ ? QStringLiteral("SELECT count(*) FROM pg_indexes "
-                                          "WHERE indexname LIKE 'idx_interactions_%'")
-                         : QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = "
-                                          "'index' AND name LIKE 'idx_interactions_%'");
+        return postgres_ ? QStringLiteral(
+                               "SELECT count(*) FROM pg_indexes "
+                               "WHERE indexname LIKE 'idx_interactions_%'")
+                         : QStringLiteral(
+                               "SELECT count(*) FROM sqlite_master WHERE type = "
+                               "'index' AND name LIKE 'idx_interactions_%'");
     }
 
 private:

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <map>
 
-#include "storage_test_backend.h"
 #include "experiments/ab_report.h"
 #include "experiments/experiment_service.h"
 #include "experiments/experiment_store.h"
@@ -19,6 +18,7 @@
 #include "service/metrics_registry.h"
 #include "service/request_log.h"
 #include "storage/database.h"
+#include "storage_test_backend.h"
 
 using namespace animerec;
 using namespace animerec::testing;
@@ -127,7 +127,8 @@ void TestAbExperiments::initTestCase() {
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
     qInfo("backend: %s", qPrintable(backend_.name()));
-    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab_experiments.sqlite"), data_);
+    experiments_ = std::make_unique<ExperimentService>(
+        backend_.freshLocation(dir_, "ab_experiments.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString stored = testing::StorageTestBackend::storeCatalogIds(

@@ -12,7 +12,6 @@
 #include <istream>
 #include <map>
 
-#include "storage_test_backend.h"
 #include "experiments/experiment_service.h"
 #include "experiments/experiment_store.h"
 #include "http/api_server.h"
@@ -20,6 +19,7 @@
 #include "service/metrics_registry.h"
 #include "service/request_log.h"
 #include "storage/database.h"
+#include "storage_test_backend.h"
 
 using namespace animerec;
 using namespace animerec::testing;
@@ -75,8 +75,10 @@ private:
 };
 
 QByteArray post(const QByteArray& path, const QByteArray& body) {
-    return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 // Sends every request on its own connection at once; the bodies of the answers, in order.
@@ -89,14 +91,16 @@ std::vector<HttpReply> sendConcurrently(quint16 port, const std::vector<QByteArr
     for (std::size_t i = 0; i < requests.size(); ++i) {
         auto socket = std::make_unique<QTcpSocket>();
         QTcpSocket* raw = socket.get();
-        QObject::connect(raw, &QTcpSocket::connected, [raw, &requests, i] { raw->write(requests[i]); });
+        QObject::connect(raw, &QTcpSocket::connected,
+                         [raw, &requests, i] { raw->write(requests[i]); });
         QObject::connect(raw, &QTcpSocket::readyRead, [&, raw, i] {
             received[i] += raw->readAll();
             const qsizetype end = received[i].indexOf("\r\n\r\n");
             if (end < 0 || replies[i].complete) return;
             HttpReply& reply = replies[i];
             reply.head = received[i].left(end);
-            if (received[i].size() - (end + 4) < reply.header("Content-Length").toLongLong()) return;
+            if (received[i].size() - (end + 4) < reply.header("Content-Length").toLongLong())
+                return;
             reply.body = received[i].mid(end + 4);
             reply.status = reply.head.mid(reply.head.indexOf(' ') + 1, 3).toInt();
             reply.complete = true;
@@ -139,8 +143,9 @@ private:
         return request(port_, method, path, body, headers);
     }
     void define(const QJsonObject& definition) {
-        const HttpReply reply = call("POST", "/admin/experiments",
-                                     QJsonDocument(definition).toJson(QJsonDocument::Compact), kAdmin);
+        const HttpReply reply =
+            call("POST", "/admin/experiments",
+                 QJsonDocument(definition).toJson(QJsonDocument::Compact), kAdmin);
         QVERIFY2(reply.status == 201, reply.body.constData());
     }
 
@@ -167,7 +172,8 @@ void TestAbModels::initTestCase() {
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
     qInfo("backend: %s", qPrintable(backend_.name()));
-    experiments_ = std::make_unique<ExperimentService>(backend_.freshLocation(dir_, "ab_models.sqlite"), data_);
+    experiments_ = std::make_unique<ExperimentService>(
+        backend_.freshLocation(dir_, "ab_models.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString stored = testing::StorageTestBackend::storeCatalogIds(
@@ -235,38 +241,52 @@ void TestAbModels::definitionNamesModel_data() {
     QTest::addColumn<QByteArray>("variant");
     QTest::addColumn<QString>("field");  // empty: valid
     QTest::addColumn<QString>("role");
-    QTest::addRow("family implies role") << QByteArray(R"({"name":"a","model":"gru"})") << "" << "session";
+    QTest::addRow("family implies role") << QByteArray(R"({"name":"a","model":"gru"})") << ""
+                                         << "session";
     QTest::addRow("family and version")
-        << QByteArray(R"({"name":"a","model":"als","model_version":"v1"})") << "" << "collaborative";
+        << QByteArray(R"({"name":"a","model":"als","model_version":"v1"})") << ""
+        << "collaborative";
     QTest::addRow("custom family with role")
-        << QByteArray(R"({"name":"a","model":"fixed","role":"collaborative"})") << "" << "collaborative";
+        << QByteArray(R"({"name":"a","model":"fixed","role":"collaborative"})") << ""
+        << "collaborative";
     QTest::addRow("custom family without role")
-        << QByteArray(R"({"name":"a","model":"fixed"})") << "variants[0].role" << "";
+        << QByteArray(R"({"name":"a","model":"fixed"})") << "variants[0].role"
+        << "";
     QTest::addRow("family of another role")
-        << QByteArray(R"({"name":"a","model":"ease","role":"session"})") << "variants[0].model" << "";
+        << QByteArray(R"({"name":"a","model":"ease","role":"session"})") << "variants[0].model"
+        << "";
     QTest::addRow("version without model")
         << QByteArray(R"({"name":"a","role":"session","model_version":"v1"})")
-        << "variants[0].model_version" << "";
-    QTest::addRow("bad family") << QByteArray(R"({"name":"a","model":"../x"})") << "variants[0].model"
+        << "variants[0].model_version"
+        << "";
+    QTest::addRow("bad family") << QByteArray(R"({"name":"a","model":"../x"})")
+                                << "variants[0].model"
                                 << "";
     QTest::addRow("unknown variant field")
-        << QByteArray(R"({"name":"a","model":"als","version":"v1"})") << "variants[0].version" << "";
+        << QByteArray(R"({"name":"a","model":"als","version":"v1"})") << "variants[0].version"
+        << "";
 }
 
 void TestAbModels::definitionNamesModel() {
     QFETCH(QByteArray, variant);
     QFETCH(QString, field);
     QFETCH(QString, role);
-    const QJsonObject json{{"name", "x"},
-                           {"variants", QJsonArray{QJsonDocument::fromJson(variant).object(),
-                                                   QJsonObject{{"name", "b"}, {"role", "session"}}}}};
+    const QJsonObject json{
+        {"name", "x"},
+        {"variants", QJsonArray{QJsonDocument::fromJson(variant).object(),
+                                QJsonObject{{"name", "b"}, {"role", "session"}}}}};
     const auto result = experiments::definitionFromJson(json);
     if (field.isEmpty()) {
         const auto* definition = std::get_if<experiments::ExperimentDefinition>(&result);
         QVERIFY(definition);
         QCOMPARE(service::roleName(definition->variants[0].role), role);
         // The model survives the round trip through the stored JSON.
-        QCOMPARE(definition->toJson().value("variants").toArray()[0].toObject().value("model").toString(),
+        QCOMPARE(definition->toJson()
+                     .value("variants")
+                     .toArray()[0]
+                     .toObject()
+                     .value("model")
+                     .toString(),
                  QJsonDocument::fromJson(variant).object().value("model").toString());
     } else {
         const auto* error = std::get_if<experiments::DefinitionError>(&result);
@@ -278,9 +298,10 @@ void TestAbModels::definitionNamesModel() {
 void TestAbModels::alsVsEaseServesEachUserTheirModel() {
     define({{"name", "als-vs-ease"},
             {"routes", QJsonArray{"/recommend_collaborative"}},
-            {"variants", QJsonArray{QJsonObject{{"name", "als"}, {"model", "als"}},
-                                    QJsonObject{{"name", "ease"}, {"model", "ease"},
-                                                {"model_version", "ease-v1"}}}}});
+            {"variants",
+             QJsonArray{
+                 QJsonObject{{"name", "als"}, {"model", "als"}},
+                 QJsonObject{{"name", "ease"}, {"model", "ease"}, {"model_version", "ease-v1"}}}}});
     QCOMPARE(call("POST", "/admin/experiments/als-vs-ease/start", {}, kAdmin).status, 200);
     experiments::ExperimentDefinition local;
     local.salt = "als-vs-ease";
@@ -294,24 +315,27 @@ void TestAbModels::alsVsEaseServesEachUserTheirModel() {
     std::vector<QByteArray> requests;
     for (int round = 0; round < 3; ++round)
         for (int user = 1; user <= kUsers; ++user)
-            requests.push_back(post("/recommend_collaborative",
-                                    QStringLiteral(R"({"user_id":%1,"top_n":3})").arg(user).toUtf8()));
+            requests.push_back(
+                post("/recommend_collaborative",
+                     QStringLiteral(R"({"user_id":%1,"top_n":3})").arg(user).toUtf8()));
     const std::vector<HttpReply> replies = sendConcurrently(port_, requests);
     std::map<QString, int> perVariant;
     for (std::size_t i = 0; i < replies.size(); ++i) {
         QCOMPARE(replies[i].status, 200);
         const int user = 1 + static_cast<int>(i) % kUsers;
         const QJsonObject json = replies[i].json();
-        const QString expected =
-            local.variants[static_cast<std::size_t>(experiments::assignVariant(
-                               local, experiments::userUnit(user)))]
-                .name;
+        const QString expected = local
+                                     .variants[static_cast<std::size_t>(experiments::assignVariant(
+                                         local, experiments::userUnit(user)))]
+                                     .name;
         QCOMPARE(json.value("experiment").toObject().value("variant").toString(), expected);
         QCOMPARE(json.value("model").toString(), expected);  // variant names equal model names
         QCOMPARE(json.value("model_version").toString(), expected + "-v1");
         // als ranks low indices first, ease high ones: the list itself comes from that model.
-        const int first = json.value("items").toArray().first().toObject().value("anime_id").toInt();
-        QVERIFY2(expected == "als" ? first < 106 : first >= 106, qPrintable(QString::number(first)));
+        const int first =
+            json.value("items").toArray().first().toObject().value("anime_id").toInt();
+        QVERIFY2(expected == "als" ? first < 106 : first >= 106,
+                 qPrintable(QString::number(first)));
         ++perVariant[expected];
     }
     QVERIFY(perVariant["als"] > 0 && perVariant["ease"] > 0);
@@ -321,21 +345,23 @@ void TestAbModels::alsVsEaseServesEachUserTheirModel() {
                        "SELECT count(*) FROM Exposures WHERE variant <> model"),
              0);
     // The report names the model behind each variant.
-    const QJsonArray variants = call("GET", "/ab/als-vs-ease/report").json().value("variants").toArray();
+    const QJsonArray variants =
+        call("GET", "/ab/als-vs-ease/report").json().value("variants").toArray();
     QCOMPARE(variants.size(), 2);
     for (const QJsonValue& v : variants)
         QCOMPARE(v.toObject().value("models").toArray().first().toString(),
-                 v.toObject().value("name").toString() + ' ' + v.toObject().value("name").toString() +
-                     "-v1");
+                 v.toObject().value("name").toString() + ' ' +
+                     v.toObject().value("name").toString() + "-v1");
     QCOMPARE(call("POST", "/admin/experiments/als-vs-ease/stop", {}, kAdmin).status, 200);
 }
 
 void TestAbModels::versionMismatch() {
     // Refused at start: a version the server does not have, a family it has not loaded.
     define({{"name", "old-ease"},
-            {"variants", QJsonArray{QJsonObject{{"name", "a"}, {"model", "als"}},
-                                    QJsonObject{{"name", "b"}, {"model", "ease"},
-                                                {"model_version", "ease-v0"}}}}});
+            {"variants",
+             QJsonArray{
+                 QJsonObject{{"name", "a"}, {"model", "als"}},
+                 QJsonObject{{"name", "b"}, {"model", "ease"}, {"model_version", "ease-v0"}}}}});
     HttpReply start = call("POST", "/admin/experiments/old-ease/start", {}, kAdmin);
     QCOMPARE(start.status, 409);
     QCOMPARE(start.json().value("field").toString(), QString("model_version"));
@@ -351,9 +377,10 @@ void TestAbModels::versionMismatch() {
     // (and logs nothing) instead of serving the new model, the other variant keeps serving.
     define({{"name", "pinned"},
             {"routes", QJsonArray{"/recommend_collaborative"}},
-            {"variants", QJsonArray{QJsonObject{{"name", "a"}, {"model", "als"}},
-                                    QJsonObject{{"name", "b"}, {"model", "ease"},
-                                                {"model_version", "ease-v1"}}}}});
+            {"variants",
+             QJsonArray{
+                 QJsonObject{{"name", "a"}, {"model", "als"}},
+                 QJsonObject{{"name", "b"}, {"model", "ease"}, {"model_version", "ease-v1"}}}}});
     QCOMPARE(call("POST", "/admin/experiments/pinned/start", {}, kAdmin).status, 200);
     registry_->install(ModelRole::Collaborative, std::make_shared<Named>("ease", true), "ease-v2");
     QVERIFY(experiments_->flush());
@@ -392,15 +419,17 @@ void TestAbModels::anonymousFeedbackIsAttributed() {
     int attributed = 0;
     for (int s = 0; s < 6; ++s) {
         const QByteArray session = "anon-" + QByteArray::number(s);
-        const HttpReply list = call("POST", "/recommend_session_based",
-                                    R"({"history":[100,101],"top_n":3,"session_id":")" + session + "\"}");
+        const HttpReply list =
+            call("POST", "/recommend_session_based",
+                 R"({"history":[100,101],"top_n":3,"session_id":")" + session + "\"}");
         QCOMPARE(list.status, 200);
-        const QString variant = list.json().value("experiment").toObject().value("variant").toString();
-        const int second = list.json().value("items").toArray()[1].toObject().value("anime_id").toInt();
-        const HttpReply feedback =
-            call("POST", "/feedback",
-                 R"({"session_id":")" + session + R"(","anime_id":)" + QByteArray::number(second) +
-                     R"(,"event":"click"})");
+        const QString variant =
+            list.json().value("experiment").toObject().value("variant").toString();
+        const int second =
+            list.json().value("items").toArray()[1].toObject().value("anime_id").toInt();
+        const HttpReply feedback = call("POST", "/feedback",
+                                        R"({"session_id":")" + session + R"(","anime_id":)" +
+                                            QByteArray::number(second) + R"(,"event":"click"})");
         QCOMPARE(feedback.status, 202);
         const QJsonObject receipt = feedback.json().value("attributed").toObject();
         QCOMPARE(receipt.value("experiment").toString(), QString("anon"));
@@ -410,23 +439,27 @@ void TestAbModels::anonymousFeedbackIsAttributed() {
         ++attributed;
     }
     // Another session's click on the same title is not attributed to these lists.
-    const HttpReply stranger =
-        call("POST", "/feedback", R"({"session_id":"someone-else","anime_id":102,"event":"click"})");
+    const HttpReply stranger = call(
+        "POST", "/feedback", R"({"session_id":"someone-else","anime_id":102,"event":"click"})");
     QCOMPARE(stranger.status, 202);
     QVERIFY(stranger.json().value("attributed").isNull());
-    QCOMPARE(call("POST", "/feedback", R"({"session_id":"x","user_id":1,"anime_id":102,"event":"click"})")
+    QCOMPARE(call("POST", "/feedback",
+                  R"({"session_id":"x","user_id":1,"anime_id":102,"event":"click"})")
                  .status,
              422);
-    QCOMPARE(call("POST", "/feedback", R"({"session_id":"","anime_id":102,"event":"click"})").status, 422);
+    QCOMPARE(
+        call("POST", "/feedback", R"({"session_id":"","anime_id":102,"event":"click"})").status,
+        422);
 
     const QJsonObject report = call("GET", "/ab/anon/report").json();
     qint64 clicked = 0;
     for (const QJsonValue& v : report.value("variants").toArray())
         clicked += v.toObject().value("clicked").toInteger();
     QCOMPARE(clicked, qint64(attributed));
-    QCOMPARE(countRows(experiments_->database(),
-                       "SELECT count(*) FROM Feedback WHERE session_id LIKE 'anon-%' AND user_id IS NULL "
-                       "AND position = 2"),
+    QCOMPARE(countRows(
+                 experiments_->database(),
+                 "SELECT count(*) FROM Feedback WHERE session_id LIKE 'anon-%' AND user_id IS NULL "
+                 "AND position = 2"),
              qint64(attributed));
     QCOMPARE(call("POST", "/admin/experiments/anon/stop", {}, kAdmin).status, 200);
 }
@@ -440,7 +473,8 @@ void TestAbModels::defaultListsAreSampled() {
         "SELECT count(*) FROM Exposures WHERE experiment_id = 0 AND variant = 'default'";
     const qint64 before = countRows(experiments_->database(), countDefault);
     for (int i = 0; i < 40; ++i)
-        QCOMPARE(call("POST", "/recommend_collaborative", R"({"user_id":7,"top_n":3})").status, 200);
+        QCOMPARE(call("POST", "/recommend_collaborative", R"({"user_id":7,"top_n":3})").status,
+                 200);
     QVERIFY(experiments_->flush());
     QCOMPARE(countRows(experiments_->database(), countDefault) - before, 10);
     // A click on a sampled list is attributed to it, with no experiment name.
@@ -449,10 +483,11 @@ void TestAbModels::defaultListsAreSampled() {
     experiments_->setDefaultExposureSample(0.0);
     QCOMPARE(list.status, 200);
     QVERIFY(!list.json().contains("experiment"));
-    const int first = list.json().value("items").toArray().first().toObject().value("anime_id").toInt();
-    const HttpReply click = call("POST", "/feedback",
-                                 R"({"user_id":8,"event":"click","anime_id":)" +
-                                     QByteArray::number(first) + '}');
+    const int first =
+        list.json().value("items").toArray().first().toObject().value("anime_id").toInt();
+    const HttpReply click =
+        call("POST", "/feedback",
+             R"({"user_id":8,"event":"click","anime_id":)" + QByteArray::number(first) + '}');
     QCOMPARE(click.status, 202);
     const QJsonObject receipt = click.json().value("attributed").toObject();
     QCOMPARE(receipt.value("variant").toString(), QString("default"));

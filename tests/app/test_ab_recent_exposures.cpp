@@ -1,7 +1,7 @@
 // The bounded recent-exposure map that attributes feedback (RecentExposures), and the event
 // writer's SQLite path storing every field of exposures and feedback as given.
-#include <QSqlQuery>
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 

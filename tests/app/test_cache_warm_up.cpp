@@ -112,8 +112,10 @@ void TestCacheWarmUp::warmUpPrecomputesAnswersBeforeReady() {
     QCOMPARE(cacheCount("miss"), qint64(0));
     for (int user = 0; user < users; ++user) {
         const QByteArray body = QByteArray(R"({"user_id": )") +
-                                QByteArray::number(qint64(data_->interactions.userIdAt(user))) + "}";
-        for (const QByteArray& route : {QByteArray("/recommend_collaborative"), QByteArray("/recommend_session_based")}) {
+                                QByteArray::number(qint64(data_->interactions.userIdAt(user))) +
+                                "}";
+        for (const QByteArray& route :
+             {QByteArray("/recommend_collaborative"), QByteArray("/recommend_session_based")}) {
             const HttpReply cached = request(port, "POST", route, body);
             QCOMPARE(cached.status, 200);
             QCOMPARE(cached.body, request(plainPort, "POST", route, body).body);
@@ -129,9 +131,11 @@ void TestCacheWarmUp::warmUpPrecomputesAnswersBeforeReady() {
     // A new model generation empties the cache; the warmer computes the new answers unasked.
     registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(), "fixed-v2");
     QTRY_COMPARE_WITH_TIMEOUT(
-        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 120000);
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(),
+        2, 120000);
     QCOMPARE(request(port, "GET", "/ready").status, 200);
-    const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 2})");
+    const HttpReply reloaded =
+        request(port, "POST", "/recommend_collaborative", R"({"user_id": 2})");
     QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
     QCOMPARE(cacheCount("hit"), qint64(2 * users + 2));
     QCOMPARE(cacheCount("miss"), qint64(0));
@@ -156,8 +160,10 @@ void TestCacheWarmUp::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
     QVERIFY(port != 0);
     QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/ready").status, 200, 120000);
     const QJsonObject first = request(port, "GET", "/ready").json().value("warm_up").toObject();
-    QVERIFY2(first.value("cached_bytes").toInteger() >= options.cacheBytes / 2, "the warm-up stopped early");
-    QVERIFY2(first.value("cached_bytes").toInteger() < options.cacheBytes, "the warm-up overfilled the cache");
+    QVERIFY2(first.value("cached_bytes").toInteger() >= options.cacheBytes / 2,
+             "the warm-up stopped early");
+    QVERIFY2(first.value("cached_bytes").toInteger() < options.cacheBytes,
+             "the warm-up overfilled the cache");
 
     // The most active user (user 4: 7 titles) is warmed first; the shortest history (user 5,
     // jobs 9 and 10 of 22) is not.
@@ -168,10 +174,13 @@ void TestCacheWarmUp::warmUpStopsAtHalfTheCacheAndRestartsAfterAReload() {
     QCOMPARE(request(port, "POST", "/recommend_collaborative", R"({"user_id": 5})").status, 200);
     QCOMPARE(hits(), before + 1);
 
-    registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>("fixed_again"), "fixed-v2");
+    registry.install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>("fixed_again"),
+                     "fixed-v2");
     QTRY_COMPARE_WITH_TIMEOUT(
-        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(), 2, 120000);
-    const HttpReply reloaded = request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})");
+        request(port, "GET", "/ready").json().value("warm_up").toObject().value("passes").toInt(),
+        2, 120000);
+    const HttpReply reloaded =
+        request(port, "POST", "/recommend_collaborative", R"({"user_id": 4})");
     QCOMPARE(reloaded.json().value("model_version").toString(), QString("fixed-v2"));
     QCOMPARE(hits(), before + 2);
 }

@@ -82,7 +82,8 @@ void TestHttpService::initTestCase() {
     QVERIFY(dir_.isValid());
     data_ = makeDataset();
     // Ranked by interaction count: item 0 (in every history) leads, as the assertions expect.
-    popularity_ = std::make_shared<PopularityModel>(PopularityConfig{PopularityMode::InteractionCount});
+    popularity_ =
+        std::make_shared<PopularityModel>(PopularityConfig{PopularityMode::InteractionCount});
     popularity_->fit(*data_);
     content_ = std::make_shared<ContentBasedModel>();
     content_->fit(*data_);
@@ -92,7 +93,8 @@ void TestHttpService::initTestCase() {
     registry_ = std::make_unique<service::ModelRegistry>(loadModelFile);
     registry_->install(ModelRole::Popularity, popularity_, "pop-v1");
     registry_->install(ModelRole::Content, content_, "content-v1");
-    registry_->install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(), "fixed-v1");
+    registry_->install(ModelRole::Collaborative, std::make_shared<FixedCollaborative>(),
+                       "fixed-v1");
     registry_->install(ModelRole::Session, std::make_shared<NextItemSession>(), "next-v1");
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     metrics_ = std::make_unique<service::MetricsRegistry>();
@@ -119,14 +121,21 @@ void TestHttpService::healthReadyAndOpenApi() {
     const HttpReply ready = get("/ready");
     QCOMPARE(ready.status, 200);
     QVERIFY(ready.json().value("ready").toBool());
-    QCOMPARE(ready.json().value("models").toObject().value("session").toObject().value("model").toString(),
+    QCOMPARE(ready.json()
+                 .value("models")
+                 .toObject()
+                 .value("session")
+                 .toObject()
+                 .value("model")
+                 .toString(),
              QString("next_item"));
 
     const HttpReply spec = get("/openapi.json");
     QCOMPARE(spec.status, 200);
     const QJsonObject paths = spec.json().value("paths").toObject();
-    for (const char* path : {"/top", "/recommend_content_based", "/recommend_session_based",
-                             "/recommend_collaborative", "/anime/{id}", "/metrics", "/admin/reload"})
+    for (const char* path :
+         {"/top", "/recommend_content_based", "/recommend_session_based",
+          "/recommend_collaborative", "/anime/{id}", "/metrics", "/admin/reload"})
         QVERIFY2(paths.contains(path), path);
 
     const HttpReply anime = get("/anime/103");
@@ -146,9 +155,11 @@ void TestHttpService::topIsThePopularityRanking() {
     QCOMPARE(items.size(), qsizetype(12));  // the whole (small) catalogue, capped at 100
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject item = items.at(i).toObject();
-        QCOMPARE(item.value("anime_id").toInteger(), data_->catalog.idAt(expected[static_cast<std::size_t>(i)].item));
+        QCOMPARE(item.value("anime_id").toInteger(),
+                 data_->catalog.idAt(expected[static_cast<std::size_t>(i)].item));
         QCOMPARE(item.value("rank").toInt(), int(i) + 1);
-        QVERIFY(item.contains("title") && item.contains("genre") && item.contains("type") && item.contains("score"));
+        QVERIFY(item.contains("title") && item.contains("genre") && item.contains("type") &&
+                item.contains("score"));
     }
     // Item 0 is in every history, so it must lead.
     QCOMPARE(items.at(0).toObject().value("anime_id").toInteger(), qint64(100));
@@ -161,7 +172,8 @@ void TestHttpService::contentBasedMatchesTheModel() {
     QCOMPARE(body.value("model").toString(), QString("content"));
     QCOMPARE(body.value("strategy").toString(), QString("content_similarity"));
     QList<qint64> expected;
-    for (const ScoredItem& item : content_->similarItems(4, 3)) expected << data_->catalog.idAt(item.item);
+    for (const ScoredItem& item : content_->similarItems(4, 3))
+        expected << data_->catalog.idAt(item.item);
     QCOMPARE(ids(body), expected);
     QVERIFY(!ids(body).contains(104));
     // Same genre group (index % 3 == 1) ranks first.
@@ -189,7 +201,8 @@ void TestHttpService::topHonoursTopN() {
     QCOMPARE(ids(three.json()), whole.mid(0, 3));
     QCOMPARE(three.json().value("items").toArray().at(2).toObject().value("rank").toInt(), 3);
     // Bad values get the same 422 as the POST routes, naming the parameter.
-    for (const QByteArray path : {"/top?top_n=0", "/top?top_n=101", "/top?top_n=abc", "/top?top_n=2.5"}) {
+    for (const QByteArray path :
+         {"/top?top_n=0", "/top?top_n=101", "/top?top_n=abc", "/top?top_n=2.5"}) {
         const HttpReply bad = get(path);
         QVERIFY2(bad.status == 422, path.constData());
         QCOMPARE(bad.json().value("field").toString(), QString("top_n"));
@@ -201,10 +214,13 @@ void TestHttpService::topHonoursTopN() {
 
 void TestHttpService::coldStartTakesFavouriteGenres() {
     // Unknown user, favourite genre "comedy" (any case): the popular titles of that genre only.
-    const HttpReply collaborative =
-        post("/recommend_collaborative", R"({"user_id": 987000, "genres": ["comedy"], "top_n": 3})");
+    const HttpReply collaborative = post(
+        "/recommend_collaborative", R"({"user_id": 987000, "genres": ["comedy"], "top_n": 3})");
     QCOMPARE(collaborative.status, 200);
-    QVERIFY2(collaborative.json().value("strategy").toString().startsWith("cold_start:popular_in_genres"),
+    QVERIFY2(collaborative.json()
+                 .value("strategy")
+                 .toString()
+                 .startsWith("cold_start:popular_in_genres"),
              qPrintable(collaborative.json().value("strategy").toString()));
     const QJsonArray items = collaborative.json().value("items").toArray();
     QCOMPARE(items.size(), qsizetype(3));
@@ -219,13 +235,16 @@ void TestHttpService::coldStartTakesFavouriteGenres() {
     for (const QJsonValue& item : session.json().value("items").toArray())
         QVERIFY(item.toObject().value("genre").toString().contains("Drama"));
     // A known user with a history keeps the personal answer: genres only steer cold start.
-    const HttpReply known = post("/recommend_collaborative", R"({"user_id": 1, "genres": ["Comedy"]})");
+    const HttpReply known =
+        post("/recommend_collaborative", R"({"user_id": 1, "genres": ["Comedy"]})");
     QCOMPARE(known.json().value("strategy").toString(), QString("collaborative"));
     // A genre the catalogue lacks, or a wrong type, is named.
-    const HttpReply unknown = post("/recommend_collaborative", R"({"user_id": 987000, "genres": ["Comedy", "Isekai"]})");
+    const HttpReply unknown =
+        post("/recommend_collaborative", R"({"user_id": 987000, "genres": ["Comedy", "Isekai"]})");
     QCOMPARE(unknown.status, 422);
     QCOMPARE(unknown.json().value("field").toString(), QString("genres[1]"));
-    const HttpReply notArray = post("/recommend_session_based", R"({"user_id": 987000, "genres": "Comedy"})");
+    const HttpReply notArray =
+        post("/recommend_session_based", R"({"user_id": 987000, "genres": "Comedy"})");
     QCOMPARE(notArray.status, 422);
     QCOMPARE(notArray.json().value("field").toString(), QString("genres"));
 }
@@ -244,7 +263,10 @@ void TestHttpService::unknownUserGetsColdStart() {
     // A known user with a short history gets content from that history, not the personal model.
     const HttpReply shortHistory = post("/recommend_collaborative", R"({"user_id": 5})");
     QCOMPARE(shortHistory.json().value("model").toString(), QString("content"));
-    QVERIFY(shortHistory.json().value("strategy").toString().startsWith("cold_start:content_from_history"));
+    QVERIFY(shortHistory.json()
+                .value("strategy")
+                .toString()
+                .startsWith("cold_start:content_from_history"));
     QVERIFY(!ids(shortHistory.json()).contains(100) && !ids(shortHistory.json()).contains(103));
 }
 
@@ -275,38 +297,82 @@ void TestHttpService::badInputIsRefused_data() {
     const QByteArray content = "/recommend_content_based";
     const QByteArray session = "/recommend_session_based";
     const QByteArray collaborative = "/recommend_collaborative";
-    QTest::addRow("invalid json") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 1, "top_n" = 10})") << 400 << "body";
-    QTest::addRow("truncated json") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 1)") << 400 << "body";
+    QTest::addRow("invalid json") << QByteArray("POST") << content
+                                  << QByteArray(R"({"anime_id": 1, "top_n" = 10})") << 400
+                                  << "body";
+    QTest::addRow("truncated json")
+        << QByteArray("POST") << content << QByteArray(R"({"anime_id": 1)") << 400 << "body";
     QTest::addRow("empty body") << QByteArray("POST") << content << QByteArray("") << 400 << "body";
-    QTest::addRow("array body") << QByteArray("POST") << content << QByteArray("[1, 2]") << 422 << "body";
-    QTest::addRow("missing anime_id") << QByteArray("POST") << content << QByteArray(R"({"top_n": 3})") << 422 << "anime_id";
-    QTest::addRow("anime_id string") << QByteArray("POST") << content << QByteArray(R"({"anime_id": "100"})") << 422 << "anime_id";
-    QTest::addRow("anime_id float") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100.5})") << 422 << "anime_id";
-    QTest::addRow("unknown anime") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 99999})") << 404 << "anime_id";
-    QTest::addRow("top_n negative") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": -5})") << 422 << "top_n";
-    QTest::addRow("top_n zero") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": 0})") << 422 << "top_n";
-    QTest::addRow("top_n 101") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": 101})") << 422 << "top_n";
-    QTest::addRow("top_n huge") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": 1e300})") << 422 << "top_n";
-    QTest::addRow("top_n fraction") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": 2.5})") << 422 << "top_n";
-    QTest::addRow("top_n string") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": "10"})") << 422 << "top_n";
-    QTest::addRow("top_n bool") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": true})") << 422 << "top_n";
-    QTest::addRow("unknown field") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "topN": 5})") << 422 << "topN";
-    QTest::addRow("user_id missing") << QByteArray("POST") << collaborative << QByteArray(R"({"top_n": 5})") << 422 << "user_id";
-    QTest::addRow("user_id negative") << QByteArray("POST") << collaborative << QByteArray(R"({"user_id": -1})") << 422 << "user_id";
-    QTest::addRow("user_id null") << QByteArray("POST") << collaborative << QByteArray(R"({"user_id": null})") << 422 << "user_id";
-    QTest::addRow("session neither") << QByteArray("POST") << session << QByteArray(R"({"top_n": 5})") << 422 << "user_id";
-    QTest::addRow("session both") << QByteArray("POST") << session << QByteArray(R"({"user_id": 1, "history": [100]})") << 422 << "history";
-    QTest::addRow("history not array") << QByteArray("POST") << session << QByteArray(R"({"history": 100})") << 422 << "history";
-    QTest::addRow("history bad element") << QByteArray("POST") << session << QByteArray(R"({"history": [100, "x"]})") << 422 << "history[1]";
-    QTest::addRow("history unknown anime") << QByteArray("POST") << session << QByteArray(R"({"history": [100, 5]})") << 404 << "history[1]";
-    QTest::addRow("oversized body") << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "pad": ")" + QByteArray(8000, 'x') + "\"}") << 413 << "body";
-    QTest::addRow("unknown route") << QByteArray("GET") << QByteArray("/nope") << QByteArray() << 404 << "path";
-    QTest::addRow("get on post route") << QByteArray("GET") << collaborative << QByteArray() << 405 << "method";
-    QTest::addRow("post on get route") << QByteArray("POST") << QByteArray("/top") << QByteArray("{}") << 405 << "method";
-    QTest::addRow("delete anime") << QByteArray("DELETE") << QByteArray("/anime/100") << QByteArray() << 405 << "method";
-    QTest::addRow("anime id text") << QByteArray("GET") << QByteArray("/anime/abc") << QByteArray() << 400 << "id";
-    QTest::addRow("anime id unknown") << QByteArray("GET") << QByteArray("/anime/99999") << QByteArray() << 404 << "id";
-    QTest::addRow("reload without token") << QByteArray("POST") << QByteArray("/admin/reload") << QByteArray() << 401 << "Authorization";
+    QTest::addRow("array body") << QByteArray("POST") << content << QByteArray("[1, 2]") << 422
+                                << "body";
+    QTest::addRow("missing anime_id")
+        << QByteArray("POST") << content << QByteArray(R"({"top_n": 3})") << 422 << "anime_id";
+    QTest::addRow("anime_id string") << QByteArray("POST") << content
+                                     << QByteArray(R"({"anime_id": "100"})") << 422 << "anime_id";
+    QTest::addRow("anime_id float") << QByteArray("POST") << content
+                                    << QByteArray(R"({"anime_id": 100.5})") << 422 << "anime_id";
+    QTest::addRow("unknown anime") << QByteArray("POST") << content
+                                   << QByteArray(R"({"anime_id": 99999})") << 404 << "anime_id";
+    QTest::addRow("top_n negative")
+        << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": -5})") << 422
+        << "top_n";
+    QTest::addRow("top_n zero") << QByteArray("POST") << content
+                                << QByteArray(R"({"anime_id": 100, "top_n": 0})") << 422 << "top_n";
+    QTest::addRow("top_n 101") << QByteArray("POST") << content
+                               << QByteArray(R"({"anime_id": 100, "top_n": 101})") << 422
+                               << "top_n";
+    QTest::addRow("top_n huge") << QByteArray("POST") << content
+                                << QByteArray(R"({"anime_id": 100, "top_n": 1e300})") << 422
+                                << "top_n";
+    QTest::addRow("top_n fraction")
+        << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "top_n": 2.5})") << 422
+        << "top_n";
+    QTest::addRow("top_n string") << QByteArray("POST") << content
+                                  << QByteArray(R"({"anime_id": 100, "top_n": "10"})") << 422
+                                  << "top_n";
+    QTest::addRow("top_n bool") << QByteArray("POST") << content
+                                << QByteArray(R"({"anime_id": 100, "top_n": true})") << 422
+                                << "top_n";
+    QTest::addRow("unknown field")
+        << QByteArray("POST") << content << QByteArray(R"({"anime_id": 100, "topN": 5})") << 422
+        << "topN";
+    QTest::addRow("user_id missing")
+        << QByteArray("POST") << collaborative << QByteArray(R"({"top_n": 5})") << 422 << "user_id";
+    QTest::addRow("user_id negative") << QByteArray("POST") << collaborative
+                                      << QByteArray(R"({"user_id": -1})") << 422 << "user_id";
+    QTest::addRow("user_id null") << QByteArray("POST") << collaborative
+                                  << QByteArray(R"({"user_id": null})") << 422 << "user_id";
+    QTest::addRow("session neither")
+        << QByteArray("POST") << session << QByteArray(R"({"top_n": 5})") << 422 << "user_id";
+    QTest::addRow("session both") << QByteArray("POST") << session
+                                  << QByteArray(R"({"user_id": 1, "history": [100]})") << 422
+                                  << "history";
+    QTest::addRow("history not array")
+        << QByteArray("POST") << session << QByteArray(R"({"history": 100})") << 422 << "history";
+    QTest::addRow("history bad element")
+        << QByteArray("POST") << session << QByteArray(R"({"history": [100, "x"]})") << 422
+        << "history[1]";
+    QTest::addRow("history unknown anime")
+        << QByteArray("POST") << session << QByteArray(R"({"history": [100, 5]})") << 404
+        << "history[1]";
+    QTest::addRow("oversized body")
+        << QByteArray("POST") << content
+        << QByteArray(R"({"anime_id": 100, "pad": ")" + QByteArray(8000, 'x') + "\"}") << 413
+        << "body";
+    QTest::addRow("unknown route")
+        << QByteArray("GET") << QByteArray("/nope") << QByteArray() << 404 << "path";
+    QTest::addRow("get on post route")
+        << QByteArray("GET") << collaborative << QByteArray() << 405 << "method";
+    QTest::addRow("post on get route")
+        << QByteArray("POST") << QByteArray("/top") << QByteArray("{}") << 405 << "method";
+    QTest::addRow("delete anime") << QByteArray("DELETE") << QByteArray("/anime/100")
+                                  << QByteArray() << 405 << "method";
+    QTest::addRow("anime id text")
+        << QByteArray("GET") << QByteArray("/anime/abc") << QByteArray() << 400 << "id";
+    QTest::addRow("anime id unknown")
+        << QByteArray("GET") << QByteArray("/anime/99999") << QByteArray() << 404 << "id";
+    QTest::addRow("reload without token") << QByteArray("POST") << QByteArray("/admin/reload")
+                                          << QByteArray() << 401 << "Authorization";
 }
 
 void TestHttpService::badInputIsRefused() {
@@ -350,10 +416,15 @@ void TestHttpService::metricsCountRequests() {
     QCOMPARE(reply.status, 200);
     QVERIFY(reply.header("Content-Type").startsWith("text/plain"));
     const QString text = QString::fromUtf8(reply.body);
-    QVERIFY(text.contains(QString("animerec_http_requests_total{route=\"/top\",method=\"GET\",status=\"200\"} %1").arg(before + 1)));
-    QVERIFY(text.contains("animerec_http_request_duration_seconds_bucket{route=\"/top\",model=\"popularity\",le=\"+Inf\"}"));
+    QVERIFY(text.contains(
+        QString("animerec_http_requests_total{route=\"/top\",method=\"GET\",status=\"200\"} %1")
+            .arg(before + 1)));
+    QVERIFY(
+        text.contains("animerec_http_request_duration_seconds_bucket{route=\"/"
+                      "top\",model=\"popularity\",le=\"+Inf\"}"));
     QVERIFY(text.contains("animerec_http_errors_total{route=\"unmatched\",status=\"404\"}"));
-    QVERIFY(text.contains("animerec_model_info{role=\"collaborative\",model=\"fixed\",version=\"fixed-v1\"} 1"));
+    QVERIFY(text.contains(
+        "animerec_model_info{role=\"collaborative\",model=\"fixed\",version=\"fixed-v1\"} 1"));
     QVERIFY(text.contains("animerec_uptime_seconds "));
 }
 
@@ -372,7 +443,8 @@ void TestHttpService::repeatedRequestsComeFromTheCache() {
     QCOMPARE(second.body, first.body);
     QCOMPARE(hits(), before + 1);
     // A different top_n is a different answer, not a truncated hit.
-    QCOMPARE(ids(post("/recommend_collaborative", R"({"user_id": 3, "top_n": 2})").json()).size(), qsizetype(2));
+    QCOMPARE(ids(post("/recommend_collaborative", R"({"user_id": 3, "top_n": 2})").json()).size(),
+             qsizetype(2));
 }
 
 void TestHttpService::requestLogHasOneJsonLinePerRequest() {
@@ -390,12 +462,14 @@ void TestHttpService::requestLogHasOneJsonLinePerRequest() {
     QCOMPARE(last.value("params").toObject().value("top_n").toInt(), 7);
     QVERIFY(last.value("latency_ms").toDouble() >= 0.0);
     QVERIFY(!last.value("time").toString().isEmpty());
-    for (const QByteArray& line : lines) QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
+    for (const QByteArray& line : lines)
+        QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
 }
 
 void TestHttpService::reloadKeepsOldModelOnFailure() {
     const QByteArray auth = "Authorization: Bearer s3cret\r\n";
-    QCOMPARE(request(port_, "POST", "/admin/reload", {}, "Authorization: Bearer wrong\r\n").status, 401);
+    QCOMPARE(request(port_, "POST", "/admin/reload", {}, "Authorization: Bearer wrong\r\n").status,
+             401);
 
     saveModelFile(QDir(modelsDir_).filePath("popularity.model").toStdString(), *popularity_);
     const HttpReply loaded = request(port_, "POST", "/admin/reload", {}, auth);
@@ -410,7 +484,8 @@ void TestHttpService::reloadKeepsOldModelOnFailure() {
     broken.write("ANIMEREC but not really a model");
     broken.close();
     QVERIFY(broken.open(QIODevice::ReadWrite));
-    QVERIFY(broken.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60), QFileDevice::FileModificationTime));
+    QVERIFY(broken.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60),
+                               QFileDevice::FileModificationTime));
     broken.close();
     const HttpReply failed = request(port_, "POST", "/admin/reload", {}, auth);
     QCOMPARE(failed.status, 500);
@@ -449,11 +524,13 @@ void TestHttpService::reloadRefusesModelsOfAnotherCatalogue() {
     saveModelFile(contentPath.toStdString(), *content_);
     QFile file(contentPath);
     QVERIFY(file.open(QIODevice::ReadWrite));
-    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(120), QFileDevice::FileModificationTime));
+    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(120),
+                             QFileDevice::FileModificationTime));
     file.close();
     const HttpReply accepted = request(port_, "POST", "/admin/reload", {}, auth);
     QCOMPARE(accepted.status, 200);
-    QVERIFY(accepted.json().value("loaded").toArray().at(0).toString().startsWith("content: content.model"));
+    QVERIFY(accepted.json().value("loaded").toArray().at(0).toString().startsWith(
+        "content: content.model"));
     const HttpReply fresh = post("/recommend_content_based", R"({"anime_id": 104, "top_n": 3})");
     QVERIFY(fresh.json().value("model_version").toString() != "content-v1");
     QCOMPARE(ids(fresh.json()), ids(kept.json()));
@@ -462,7 +539,8 @@ void TestHttpService::reloadRefusesModelsOfAnotherCatalogue() {
 // On the real 12,294-anime catalogue the content model answers from its precomputed top-100
 // table; the lists must be exactly those of a scan over every item, over HTTP and after a reload.
 void TestHttpService::precomputedNeighboursMatchTheDirectScan() {
-    auto data = std::make_shared<Dataset>(loadCsvDataset(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv", {}));
+    auto data =
+        std::make_shared<Dataset>(loadCsvDataset(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv", {}));
     QCOMPARE(data->catalog.size(), 12294);
     auto content = std::make_shared<ContentBasedModel>();
     content->fit(*data);
@@ -483,8 +561,10 @@ void TestHttpService::precomputedNeighboursMatchTheDirectScan() {
         for (const int n : {1, 10, 37, width, width + 1}) {
             const std::vector<ScoredItem> direct = content->computeSimilarItems(item, n);
             QCOMPARE(direct.size(), std::size_t(n));
-            QVERIFY2(same(content->similarItems(item, n), direct), qPrintable(QString("item %1 n %2").arg(item).arg(n)));
-            QVERIFY2(same(loaded.similarItems(item, n), direct), qPrintable(QString("loaded: item %1 n %2").arg(item).arg(n)));
+            QVERIFY2(same(content->similarItems(item, n), direct),
+                     qPrintable(QString("item %1 n %2").arg(item).arg(n)));
+            QVERIFY2(same(loaded.similarItems(item, n), direct),
+                     qPrintable(QString("loaded: item %1 n %2").arg(item).arg(n)));
         }
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, content->similarItems(last + 1, 10));
 
@@ -498,9 +578,10 @@ void TestHttpService::precomputedNeighboursMatchTheDirectScan() {
     QVERIFY(port != 0);
     for (const int item : {0, 77, 4321, 9999, last})
         for (const int n : {10, width}) {
-            const QByteArray body = QByteArray(R"({"anime_id": )") +
-                                    QByteArray::number(static_cast<qint64>(data->catalog.idAt(item))) +
-                                    R"(, "top_n": )" + QByteArray::number(n) + '}';
+            const QByteArray body =
+                QByteArray(R"({"anime_id": )") +
+                QByteArray::number(static_cast<qint64>(data->catalog.idAt(item))) +
+                R"(, "top_n": )" + QByteArray::number(n) + '}';
             const HttpReply reply = request(port, "POST", "/recommend_content_based", body);
             QCOMPARE(reply.status, 200);
             QList<qint64> expected;
@@ -550,21 +631,27 @@ void TestHttpService::workerThreadsShareThePort() {
     options.threads = 3;
     options.adminToken = "t";
     options.cacheBytes = 0;  // every request scores, so the recorder sees every thread
-    http::ApiServer server(service, metrics, log, [&] {
-        reloadThreads.insert(QThread::currentThread());
-        return service::ReloadReport{};
-    }, options);
+    http::ApiServer server(
+        service, metrics, log,
+        [&] {
+            reloadThreads.insert(QThread::currentThread());
+            return service::ReloadReport{};
+        },
+        options);
     const quint16 port = server.listen(QHostAddress::LocalHost, 0);
     QVERIFY(port != 0);
     QCOMPARE(server.threads(), 3);
-    const QByteArray expected = request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})").body;
+    const QByteArray expected =
+        request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})").body;
     QVERIFY(expected.contains("thread_recorder"));
     for (int i = 0; i < 40; ++i) {
         // A new connection each time (the fixture closes it), so each may land on another loop.
-        const HttpReply reply = request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})");
+        const HttpReply reply =
+            request(port, "POST", "/recommend_collaborative", R"({"user_id": 5, "top_n": 4})");
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.body, expected);
-        QCOMPARE(request(port, "POST", "/admin/reload", {}, "Authorization: Bearer t\r\n").status, 200);
+        QCOMPARE(request(port, "POST", "/admin/reload", {}, "Authorization: Bearer t\r\n").status,
+                 200);
     }
     QVERIFY2(recorder->threads().size() >= 2, "40 connections all went to one event loop");
     QCOMPARE(reloadThreads, std::set<QThread*>{QThread::currentThread()});
@@ -602,7 +689,8 @@ void TestHttpService::registryPrefersTheChosenFamily() {
     write("collaborative.json", R"({"model": "als", "reason": ")" + why.toUtf8() + R"("})");
     report = registry.loadDirectory(models.path());
     QVERIFY(report.ok());
-    QVERIFY(registry.get(ModelRole::Collaborative)->path.endsWith("als.model"));  // chosen by training
+    QVERIFY(
+        registry.get(ModelRole::Collaborative)->path.endsWith("als.model"));  // chosen by training
     QCOMPARE(registry.reason(ModelRole::Collaborative), why);
     // Only the repaired ease file was read; als is unchanged. Both are available to experiments.
     QCOMPARE(report.loaded.size(), qsizetype(1));

@@ -32,14 +32,16 @@ void TestRequestLog::valuesRoundTripThroughQtsParser() {
         {"controls", QString("line\nbreak\ttab\rcr") + QChar(0x01) + QChar(0x1f)},
         {"unicode", QString::fromUtf8("Shingeki no Kyojin — 進撃の巨人 ☃ 😀")},
         {"numbers", QJsonArray{0, -7, 10, 2.5, 1e-9, 123456789012345.0, -0.0}},
-        {"nested", QJsonObject{{"list", QJsonArray{true, false, QJsonValue()}}, {"empty", QJsonObject()}}},
+        {"nested",
+         QJsonObject{{"list", QJsonArray{true, false, QJsonValue()}}, {"empty", QJsonObject()}}},
         {"empty", ""},
     };
     QByteArray line;
     json_line::appendValue(line, original);
     QJsonParseError error{};
     const QJsonDocument parsed = QJsonDocument::fromJson(line, &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + ": " + line));
+    QVERIFY2(error.error == QJsonParseError::NoError,
+             qPrintable(error.errorString() + ": " + line));
     QCOMPARE(parsed.object(), original);
     QVERIFY2(!line.contains('\n') && !line.contains('\r'), line.constData());
 }
@@ -68,8 +70,8 @@ void TestRequestLog::timeIsCurrentUtcWithMilliseconds() {
     json_line::appendUtcNow(quoted);
     const QDateTime after = QDateTime::currentDateTimeUtc().addMSecs(1);
     QVERIFY2(quoted.startsWith('"') && quoted.endsWith("Z\""), quoted.constData());
-    const QDateTime parsed =
-        QDateTime::fromString(QString::fromLatin1(quoted.mid(1, quoted.size() - 2)), Qt::ISODateWithMs);
+    const QDateTime parsed = QDateTime::fromString(
+        QString::fromLatin1(quoted.mid(1, quoted.size() - 2)), Qt::ISODateWithMs);
     QVERIFY2(parsed.isValid(), quoted.constData());
     QCOMPARE(parsed.timeSpec(), Qt::UTC);
     QVERIFY2(parsed >= before && parsed <= after, quoted.constData());
@@ -90,7 +92,8 @@ void TestRequestLog::recordsOneParsableLinePerRequestAndRotates() {
         for (int i = 0; i < 60; ++i)
             log.record({"POST", "/recommend_collaborative",
                         QJsonObject{{"user_id", i}, {"top_n", 10}, {"note", "a \"quoted\"\nvalue"}},
-                        i % 3 == 0 ? 422 : 200, 0.5 + i, "als", "als-20261129", i % 3 == 0 ? "bad top_n" : ""});
+                        i % 3 == 0 ? 422 : 200, 0.5 + i, "als", "als-20261129",
+                        i % 3 == 0 ? "bad top_n" : ""});
     }
     QCOMPARE(observed, 60);
     // 60 lines of ~250 bytes over 4 KiB files: the current file and two rotated ones remain.
@@ -104,7 +107,8 @@ void TestRequestLog::recordsOneParsableLinePerRequestAndRotates() {
     QVERIFY(lines.size() > 3);
     const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
     QCOMPARE(last.value("params").toObject().value("user_id").toInt(), 59);
-    QCOMPARE(last.value("params").toObject().value("note").toString(), QString("a \"quoted\"\nvalue"));
+    QCOMPARE(last.value("params").toObject().value("note").toString(),
+             QString("a \"quoted\"\nvalue"));
     QCOMPARE(last.value("status").toInt(), 200);
     QCOMPARE(last.value("latency_ms").toDouble(), 59.5);
     QCOMPARE(last.value("model_version").toString(), QString("als-20261129"));
@@ -113,7 +117,8 @@ void TestRequestLog::recordsOneParsableLinePerRequestAndRotates() {
     const QJsonObject refused = QJsonDocument::fromJson(lines[lines.size() - 3]).object();
     QCOMPARE(refused.value("level").toString(), QString("warning"));
     QCOMPARE(refused.value("message").toString(), QString("bad top_n"));
-    for (const QByteArray& line : lines) QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
+    for (const QByteArray& line : lines)
+        QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
 }
 
 void TestRequestLog::levelFiltersRequestsAndEvents() {
@@ -125,7 +130,8 @@ void TestRequestLog::levelFiltersRequestsAndEvents() {
     {
         RequestLog log(options);
         log.record({"GET", "/top", {}, 200, 0.1, "popularity", "v1", ""});
-        log.record({"GET", "/anime/{id}", QJsonObject{{"anime_id", 9}}, 404, 0.1, "", "", "not in the catalogue"});
+        log.record({"GET", "/anime/{id}", QJsonObject{{"anime_id", 9}}, 404, 0.1, "", "",
+                    "not in the catalogue"});
         log.event(LogLevel::Info, "listening");
         log.event(LogLevel::Error, "load failed");
     }
@@ -134,8 +140,10 @@ void TestRequestLog::levelFiltersRequestsAndEvents() {
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), qsizetype(2));
     QCOMPARE(QJsonDocument::fromJson(lines[0]).object().value("status").toInt(), 404);
-    QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value("event").toString(), QString("load failed"));
-    QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value("level").toString(), QString("error"));
+    QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value("event").toString(),
+             QString("load failed"));
+    QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value("level").toString(),
+             QString("error"));
 }
 
 QTEST_GUILESS_MAIN(TestRequestLog)

@@ -1,7 +1,5 @@
 // End to end: the real `animerec` executable imports a small generated dataset, trains, serves
 // on a free port, and answers every route over a socket; SIGHUP reloads, SIGTERM stops cleanly.
-#include <QtTest>
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,6 +8,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <csignal>
 
 namespace {
@@ -28,7 +27,8 @@ private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
         QVERIFY(QFileInfo(ANIMEREC_BIN).isExecutable());
-        run({"generate", "--users", "300", "--anime", "400", "--seed", "5", "--out", dir_.filePath("data")});
+        run({"generate", "--users", "300", "--anime", "400", "--seed", "5", "--out",
+             dir_.filePath("data")});
         run({"import", "--anime", dir_.filePath("data/anime.csv"), "--interactions",
              dir_.filePath("data/animelist.csv"), "--db", dir_.filePath("db.sqlite")});
         // No --models: every family, the collaborative one chosen on a validation split.
@@ -38,14 +38,17 @@ private slots:
         QVERIFY(QFileInfo::exists(dir_.filePath("top100.json")));
 
         server_.setProgram(ANIMEREC_BIN);
-        server_.setArguments({"serve", "--host", "127.0.0.1", "--port", "0", "--db", dir_.filePath("db.sqlite"),
-                              "--models-dir", dir_.filePath("models"), "--top100", dir_.filePath("top100.json")});
+        server_.setArguments({"serve", "--host", "127.0.0.1", "--port", "0", "--db",
+                              dir_.filePath("db.sqlite"), "--models-dir", dir_.filePath("models"),
+                              "--top100", dir_.filePath("top100.json")});
         server_.setProcessChannelMode(QProcess::SeparateChannels);
         server_.start();
         QVERIFY(server_.waitForStarted());
         // The server logs "listening on http://127.0.0.1:PORT" once ready.
-        const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-        QTRY_VERIFY_WITH_TIMEOUT(listening.match(log_ += server_.readAllStandardError()).hasMatch(), 120000);
+        const QRegularExpression listening(
+            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        QTRY_VERIFY_WITH_TIMEOUT(listening.match(log_ += server_.readAllStandardError()).hasMatch(),
+                                 120000);
         port_ = listening.match(log_).captured(1).toInt();
         QVERIFY(port_ > 0);
         // Listening is not ready: the answer cache warms up first (503 meanwhile). A loaded
@@ -54,9 +57,11 @@ private slots:
     }
 
     void trainsEveryFamilyAndServesTheChosenOne() {
-        for (const char* family : {"popularity", "content", "als", "mf", "ease", "rp3beta", "ease_rp3",
-                                   "sasrec", "gru"})
-            QVERIFY2(QFileInfo::exists(dir_.filePath(QStringLiteral("models/%1.model").arg(family))), family);
+        for (const char* family :
+             {"popularity", "content", "als", "mf", "ease", "rp3beta", "ease_rp3", "sasrec", "gru"})
+            QVERIFY2(
+                QFileInfo::exists(dir_.filePath(QStringLiteral("models/%1.model").arg(family))),
+                family);
         QFile file(dir_.filePath("models/collaborative.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject choice = QJsonDocument::fromJson(file.readAll()).object();
@@ -66,21 +71,32 @@ private slots:
         QString best;
         double bestScore = -1.0;
         for (const QJsonValue& candidate : candidates) {
-            const double score = candidate.toObject().value("validation").toObject().value("ndcg@10").toDouble();
+            const double score =
+                candidate.toObject().value("validation").toObject().value("ndcg@10").toDouble();
             if (score > bestScore) {
                 bestScore = score;
                 best = candidate.toObject().value("model").toString();
             }
         }
         QCOMPARE(choice.value("model").toString(), best);
-        QCOMPARE(choice.value("validation_protocol").toObject().value("purpose").toString(), QString("validation"));
+        QCOMPARE(choice.value("validation_protocol").toObject().value("purpose").toString(),
+                 QString("validation"));
         // The service serves that family and says why.
-        const QJsonObject collaborative =
-            get("/ready").body.object().value("models").toObject().value("collaborative").toObject();
+        const QJsonObject collaborative = get("/ready")
+                                              .body.object()
+                                              .value("models")
+                                              .toObject()
+                                              .value("collaborative")
+                                              .toObject();
         QCOMPARE(collaborative.value("model").toString(), best);
-        QVERIFY2(collaborative.value("reason").toString().startsWith("chosen by validation ndcg@10"),
-                 qPrintable(collaborative.value("reason").toString()));
-        QCOMPARE(post("/recommend_collaborative", "{\"user_id\": 1}").body.object().value("model").toString(), best);
+        QVERIFY2(
+            collaborative.value("reason").toString().startsWith("chosen by validation ndcg@10"),
+            qPrintable(collaborative.value("reason").toString()));
+        QCOMPARE(post("/recommend_collaborative", "{\"user_id\": 1}")
+                     .body.object()
+                     .value("model")
+                     .toString(),
+                 best);
     }
 
     void answersEveryRoute() {
@@ -99,7 +115,8 @@ private slots:
         QCOMPARE(get("/openapi.json").status, 200);
         QVERIFY(get("/metrics").raw.contains("animerec_http_requests_total"));
 
-        const Reply content = post("/recommend_content_based", QStringLiteral("{\"anime_id\": %1, \"top_n\": 5}").arg(first));
+        const Reply content = post("/recommend_content_based",
+                                   QStringLiteral("{\"anime_id\": %1, \"top_n\": 5}").arg(first));
         QCOMPARE(content.status, 200);
         QCOMPARE(content.body.object().value("items").toArray().size(), 5);
         QCOMPARE(content.body.object().value("model").toString(), QStringLiteral("content"));
@@ -113,8 +130,9 @@ private slots:
         QCOMPARE(session.status, 200);
         QCOMPARE(session.body.object().value("model").toString(), QStringLiteral("sasrec"));
 
-        const Reply anonymous = post("/recommend_session_based",
-                                     QStringLiteral("{\"history\": [%1, %2]}").arg(first).arg(second));
+        const Reply anonymous =
+            post("/recommend_session_based",
+                 QStringLiteral("{\"history\": [%1, %2]}").arg(first).arg(second));
         QCOMPARE(anonymous.status, 200);
 
         const Reply unknownUser = post("/recommend_collaborative", "{\"user_id\": 987654321}");
@@ -129,14 +147,26 @@ private slots:
 
     void sighupReloadsChangedModels() {
         // Retrain the popularity model, signal, and see its version change.
-        const QString before = get("/ready").body.object().value("models").toObject()
-                                   .value("popularity").toObject().value("version").toString();
+        const QString before = get("/ready")
+                                   .body.object()
+                                   .value("models")
+                                   .toObject()
+                                   .value("popularity")
+                                   .toObject()
+                                   .value("version")
+                                   .toString();
         QTest::qWait(1100);  // versions have one-second resolution
         run({"train", "--db", dir_.filePath("db.sqlite"), "--models", "popularity", "--out-dir",
              dir_.filePath("models"), "--top100", ""});
         ::kill(static_cast<pid_t>(server_.processId()), SIGHUP);
-        QTRY_VERIFY_WITH_TIMEOUT(get("/ready").body.object().value("models").toObject()
-                                         .value("popularity").toObject().value("version").toString() != before,
+        QTRY_VERIFY_WITH_TIMEOUT(get("/ready")
+                                         .body.object()
+                                         .value("models")
+                                         .toObject()
+                                         .value("popularity")
+                                         .toObject()
+                                         .value("version")
+                                         .toString() != before,
                                  60000);
     }
 
@@ -153,7 +183,8 @@ private:
         QProcess process;
         process.start(ANIMEREC_BIN, arguments);
         QVERIFY(process.waitForFinished(300000));
-        QVERIFY2(process.exitCode() == 0, qPrintable(arguments.first() + ": " + process.readAllStandardError()));
+        QVERIFY2(process.exitCode() == 0,
+                 qPrintable(arguments.first() + ": " + process.readAllStandardError()));
     }
 
     Reply send(QNetworkReply* reply) {

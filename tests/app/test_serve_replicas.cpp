@@ -4,9 +4,8 @@
 // feedback row and no exposure id collides; then PostgreSQL restarts mid-run: /feedback answers
 // 503 with retry_after fast while it is down, everything recovers without a restart of the
 // replicas, and every acknowledged feedback row is in the database.
-#include <QtTest>
-
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,10 +13,10 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QFile>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUrl>
+#include <QtTest>
 #include <functional>
 
 #include "storage/database.h"
@@ -73,12 +72,16 @@ private slots:
             const Reply ready = call(i, "GET", "/ready");
             QCOMPARE(ready.status, 200);
             models[i] = ready.body.value("models").toObject();
-            QVERIFY(QFile::exists(dir_.filePath(QStringLiteral("replica%1-models/ease.model").arg(i))));
-            QVERIFY(QFile::exists(dir_.filePath(QStringLiteral("replica%1-models/top100.json").arg(i))));
+            QVERIFY(
+                QFile::exists(dir_.filePath(QStringLiteral("replica%1-models/ease.model").arg(i))));
+            QVERIFY(QFile::exists(
+                dir_.filePath(QStringLiteral("replica%1-models/top100.json").arg(i))));
         }
-        const QString version = models[0].value("collaborative").toObject().value("version").toString();
+        const QString version =
+            models[0].value("collaborative").toObject().value("version").toString();
         QVERIFY(!version.isEmpty());
-        QCOMPARE(models[0].value("collaborative").toObject().value("model").toString(), QString("ease"));
+        QCOMPARE(models[0].value("collaborative").toObject().value("model").toString(),
+                 QString("ease"));
         QCOMPARE(models[1], models[0]);
         QCOMPARE(call(1, "GET", "/top").body.value("items").toArray().size(), 100);
     }
@@ -135,8 +138,8 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         drive(requests);
-        qInfo("%d lists and %d feedback events over two replicas in %lld ms", served,
-              acknowledged, timer.elapsed());
+        qInfo("%d lists and %d feedback events over two replicas in %lld ms", served, acknowledged,
+              timer.elapsed());
         QCOMPARE(failed, 0);
         exposures_ += served;
         stopReplicas();
@@ -167,11 +170,12 @@ private slots:
         bool readySaidWhy = false;
         for (int i = 0; restart.state() != QProcess::NotRunning || i < 20; ++i) {
             const int replica = i % 2;
-            const Reply r = call(replica, "POST", "/feedback",
-                                 QStringLiteral(R"({"user_id": %1, "anime_id": %2, "event": "watch"})")
-                                     .arg(1 + i % kUsers)
-                                     .arg(animeId(i))
-                                     .toUtf8());
+            const Reply r =
+                call(replica, "POST", "/feedback",
+                     QStringLiteral(R"({"user_id": %1, "anime_id": %2, "event": "watch"})")
+                         .arg(1 + i % kUsers)
+                         .arg(animeId(i))
+                         .toUtf8());
             if (r.status == 202) {
                 ++acknowledged;
             } else {
@@ -197,14 +201,15 @@ private slots:
             QVERIFY(i < 2000);
         }
         QCOMPARE(restart.exitCode(), 0);
-        qInfo("during the restart: %d feedback acknowledged, %d refused (503)", acknowledged, refused);
+        qInfo("during the restart: %d feedback acknowledged, %d refused (503)", acknowledged,
+              refused);
         QVERIFY2(refused > 0, "no request noticed the database was down");
         QCOMPARE(slowRefusals, 0);
         QVERIFY(readySaidWhy);
         QCOMPARE(listsDuringOutage, refused);
         // Back: both replicas acknowledge again without a restart of their own.
-        const QByteArray click =
-            R"({"user_id": 3, "event": "click", "anime_id": )" + QByteArray::number(animeId(0)) + "}";
+        const QByteArray click = R"({"user_id": 3, "event": "click", "anime_id": )" +
+                                 QByteArray::number(animeId(0)) + "}";
         for (int replica = 0; replica < 2; ++replica) {
             QElapsedTimer back;
             back.start();
@@ -214,9 +219,10 @@ private slots:
                 QTest::qWait(100);
             QCOMPARE(status, 202);
             ++acknowledged;
-            QTRY_VERIFY_WITH_TIMEOUT(!call(replica, "GET", "/ready").body.value("degraded").toBool(),
-                                     15000);
-            qInfo("replica %d acknowledged again %lld ms after the restart", replica, back.elapsed());
+            QTRY_VERIFY_WITH_TIMEOUT(
+                !call(replica, "GET", "/ready").body.value("degraded").toBool(), 15000);
+            qInfo("replica %d acknowledged again %lld ms after the restart", replica,
+                  back.elapsed());
         }
         QCOMPARE(call(1, "POST", "/admin/experiments/replicas/pause", "").status, 200);
         stopReplicas();
@@ -247,11 +253,13 @@ private:
         // Each replica starts from an empty models directory of its own (as in a Kubernetes
         // pod): its models and top100.json come from the database's model store.
         replica.setArguments({"serve", "--host", "127.0.0.1", "--port", "0", "--threads", "2",
-                              "--models-dir", dir_.filePath(QStringLiteral("replica%1-models").arg(i)),
-                              "--replica", QStringLiteral("replica-%1").arg(i), "--log-file", ""});
+                              "--models-dir",
+                              dir_.filePath(QStringLiteral("replica%1-models").arg(i)), "--replica",
+                              QStringLiteral("replica-%1").arg(i), "--log-file", ""});
         replica.start();
         QVERIFY(replica.waitForStarted());
-        const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        const QRegularExpression listening(
+            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
         QByteArray log;
         QTRY_VERIFY_WITH_TIMEOUT(listening.match(log += replica.readAllStandardError()).hasMatch(),
                                  120000);
@@ -295,7 +303,8 @@ private:
 
     void send(int replica, const QByteArray& method, const QString& path, const QByteArray& body,
               std::function<void(const Reply&)> done) {
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(ports_[replica]).arg(path)));
+        QNetworkRequest request(
+            QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(ports_[replica]).arg(path)));
         request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
         request.setRawHeader("Authorization", "Bearer " + kToken);
         request.setTransferTimeout(10000);

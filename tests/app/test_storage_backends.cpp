@@ -44,16 +44,21 @@ private slots:
         QTest::addColumn<QString>("database");
         QTest::addColumn<QString>("display");
         QTest::addColumn<bool>("valid");
-        QTest::addRow("sqlite path") << "var/animerec.sqlite" << false << "" << -1 << "" << ""
+        QTest::addRow("sqlite path") << "var/animerec.sqlite" << false << "" << -1 << ""
+                                     << ""
                                      << "var/animerec.sqlite" << true;
         QTest::addRow("full url") << "postgresql://anna:pa%40ss@db.local:5433/anime" << true
-                                  << "db.local" << 5433 << "anna" << "anime"
+                                  << "db.local" << 5433 << "anna"
+                                  << "anime"
                                   << "postgresql://anna@db.local:5433/anime" << true;
-        QTest::addRow("socket dir") << "postgres://anna@/anime?host=/run/pg" << true << "/run/pg"
-                                    << -1 << "anna" << "anime" << "postgres://anna@/anime?host=/run/pg"
-                                    << true;
-        QTest::addRow("no database") << "postgresql://anna:secret@db.local/" << true << "db.local"
-                                     << -1 << "anna" << "" << "postgresql://anna@db.local/" << false;
+        QTest::addRow("socket dir")
+            << "postgres://anna@/anime?host=/run/pg" << true << "/run/pg" << -1 << "anna"
+            << "anime"
+            << "postgres://anna@/anime?host=/run/pg" << true;
+        QTest::addRow("no database")
+            << "postgresql://anna:secret@db.local/" << true << "db.local" << -1 << "anna"
+            << ""
+            << "postgresql://anna@db.local/" << false;
     }
 
     void locationParsing() {
@@ -79,13 +84,16 @@ private slots:
     }
 
     void passwordNeverShown() {
-        Database db("postgresql://anna:s3cret-pw@/anime?host=/nonexistent-socket-dir&connect_timeout=2",
-                    "password-check");
+        Database db(
+            "postgresql://anna:s3cret-pw@/anime?host=/nonexistent-socket-dir&connect_timeout=2",
+            "password-check");
         const QSqlError error = db.open();
         QVERIFY(error.isValid());
         QVERIFY2(!error.text().contains("s3cret"), qPrintable(error.text()));
         QVERIFY(!db.path().contains("s3cret"));
-        QCOMPARE(db.path(), QString("postgresql://anna@/anime?host=/nonexistent-socket-dir&connect_timeout=2"));
+        QCOMPARE(
+            db.path(),
+            QString("postgresql://anna@/anime?host=/nonexistent-socket-dir&connect_timeout=2"));
         QVERIFY(db.location().contains("s3cret"));  // kept to open further connections
     }
 
@@ -95,8 +103,9 @@ private slots:
         QSqlDatabase connection = db->connection();
         // Identity keys assigned by the database, read back with RETURNING.
         QSqlQuery insert(connection);
-        QVERIFY(insert.prepare("INSERT INTO Feedback (user_id, anime_id, event, value, created_at) "
-                               "VALUES (?, ?, ?, ?, ?) RETURNING feedback_id"));
+        QVERIFY(
+            insert.prepare("INSERT INTO Feedback (user_id, anime_id, event, value, created_at) "
+                           "VALUES (?, ?, ?, ?, ?) RETURNING feedback_id"));
         const qint64 createdAt = 1'732'000'000'123;  // milliseconds: needs 64 bits
         QList<qint64> ids;
         for (int i = 0; i < 2; ++i) {
@@ -120,8 +129,9 @@ private slots:
 
         // Upsert that keeps the existing row, in the one spelling both accept.
         QSqlQuery upsert(connection);
-        QVERIFY(upsert.prepare("INSERT INTO Users (user_id, name) VALUES (?, ?) "
-                               "ON CONFLICT DO NOTHING"));
+        QVERIFY(
+            upsert.prepare("INSERT INTO Users (user_id, name) VALUES (?, ?) "
+                           "ON CONFLICT DO NOTHING"));
         for (const QString& name : {QString("first"), QString("second")}) {
             upsert.addBindValue(qint64(7'000'000'000));
             upsert.addBindValue(name);
@@ -162,9 +172,10 @@ private slots:
         if (!backend_.isPostgres()) return;
         auto db = openDb("types.sqlite");
         QSqlQuery query(db->connection());
-        QVERIFY(query.exec("SELECT table_name, column_name FROM information_schema.columns "
-                           "WHERE table_schema = 'public' AND (column_name LIKE '%\\_id' OR "
-                           "column_name LIKE '%\\_at') AND data_type NOT IN ('bigint', 'text')"));
+        QVERIFY(
+            query.exec("SELECT table_name, column_name FROM information_schema.columns "
+                       "WHERE table_schema = 'public' AND (column_name LIKE '%\\_id' OR "
+                       "column_name LIKE '%\\_at') AND data_type NOT IN ('bigint', 'text')"));
         QStringList narrow;
         while (query.next()) narrow << query.value(0).toString() + "." + query.value(1).toString();
         QVERIFY2(narrow.isEmpty(), qPrintable(narrow.join(", ")));
@@ -176,8 +187,10 @@ private slots:
         report.protocol = {{"protocol", "holdout"}, {"test_share", "0.2"}};
         ModelReport model;
         model.model = "als";
-        model.metrics = {{"recall@10", 0.25}, {"recall@10_ci_low", 0.2},
-                         {"recall@10_ci_high", 0.3}, {"rmse", 1.5}};
+        model.metrics = {{"recall@10", 0.25},
+                         {"recall@10_ci_low", 0.2},
+                         {"recall@10_ci_high", 0.3},
+                         {"rmse", 1.5}};
         model.evaluatedUsers = 42;
         report.models.push_back(model);
         EvaluationStore store(*db);
@@ -194,8 +207,9 @@ private slots:
         QVector<EvaluationMetric> metrics;
         QVERIFY(!store.metricsOf(first, metrics).isValid());
         QCOMPARE(metrics.size(), 5);  // recall@10, rmse, train/eval seconds, users
-        const auto recall = std::find_if(metrics.begin(), metrics.end(),
-                                         [](const EvaluationMetric& m) { return m.metric == "recall"; });
+        const auto recall =
+            std::find_if(metrics.begin(), metrics.end(),
+                         [](const EvaluationMetric& m) { return m.metric == "recall"; });
         QVERIFY(recall != metrics.end());
         QCOMPARE(recall->k, 10);
         QCOMPARE(recall->value, 0.25);

@@ -15,10 +15,9 @@ std::string sampleDirectory() { return ANIMEREC_SAMPLE_DATA_DIR; }
 
 Dataset cooperUnionUnion() {
     const std::string dir = sampleDirectory() + "/";
-    CsvDataset files = loadCsvFiles(dir + "anime.csv",
-                                    {dir + "rating_head_users1-1036.csv",
-                                     dir + "rating_random5000users_part1.csv",
-                                     dir + "rating_random5000users_part2.csv"});
+    CsvDataset files = loadCsvFiles(dir + "anime.csv", {dir + "rating_head_users1-1036.csv",
+                                                        dir + "rating_random5000users_part1.csv",
+                                                        dir + "rating_random5000users_part2.csv"});
     if (files.interactions.size() != 3) throw std::runtime_error("expected three rating files");
     Interactions::Builder builder(files.catalog.size());
     for (std::size_t file = 0; file < files.interactions.size(); ++file) {

@@ -3,11 +3,10 @@
 // that explain it; a title page lists each model's neighbours (equal to the service's answers) and
 // a rating histogram; the map projects the ALS factors with the user's history and
 // recommendations drawn over it.
-#include <QtTest>
-
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtTest>
 
 #include "background_task.h"
 #include "data/dataset.h"
@@ -52,23 +51,34 @@ private slots:
         const QString models = QDir(dir_.path()).filePath(QStringLiteral("models"));
         QDir().mkpath(models);
         const std::pair<const char*, ModelParameters> families[] = {
-            {"popularity", {}}, {"content", {}}, {"als", {{"factors", 16}}}, {"sasrec", {{"epochs", 2}, {"dim", 16}}}};
+            {"popularity", {}},
+            {"content", {}},
+            {"als", {{"factors", 16}}},
+            {"sasrec", {{"epochs", 2}, {"dim", 16}}}};
         for (const auto& [family, parameters] : families) {
             auto model = createRecommender(family, parameters);
             model->fit(data);
-            saveModelFile(QDir(models).filePath(QString::fromLatin1(family) + ".model").toStdString(), *model);
+            saveModelFile(
+                QDir(models).filePath(QString::fromLatin1(family) + ".model").toStdString(),
+                *model);
         }
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
         db.setDatabaseName(databasePath_);
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QVERIFY(query.exec(QStringLiteral("SELECT user_id, COUNT(*) FROM UserAnimeInteractions GROUP BY user_id "
-                                          "HAVING COUNT(*) >= 20 ORDER BY user_id LIMIT 1")) && query.next());
+        QVERIFY(query.exec(QStringLiteral(
+                    "SELECT user_id, COUNT(*) FROM UserAnimeInteractions GROUP BY user_id "
+                    "HAVING COUNT(*) >= 20 ORDER BY user_id LIMIT 1")) &&
+                query.next());
         user_ = query.value(0).toLongLong();
         historyLength_ = query.value(1).toInt();
         QSqlQuery first(db);
-        QVERIFY(first.exec(QStringLiteral("SELECT anime_id FROM UserAnimeInteractions WHERE user_id = %1 "
-                                          "ORDER BY interaction_id LIMIT 1").arg(user_)) && first.next());
+        QVERIFY(first.exec(
+                    QStringLiteral("SELECT anime_id FROM UserAnimeInteractions WHERE user_id = %1 "
+                                   "ORDER BY interaction_id LIMIT 1")
+                        .arg(user_)) &&
+                first.next());
         firstWatched_ = first.value(0).toLongLong();
     }
 
@@ -81,7 +91,8 @@ private slots:
         QCOMPARE(history->rowCount(), historyLength_);
         QCOMPARE(history->animeIds().first(), firstWatched_);
         // The collaborative list (ALS) explains its titles: focusing one marks those history rows.
-        const auto answer = window.context()->service()->forUser(service::ModelRole::Collaborative, user_, 10);
+        const auto answer =
+            window.context()->service()->forUser(service::ModelRole::Collaborative, user_, 10);
         const auto& list = std::get<service::Recommendation>(answer);
         QCOMPARE(compare->list(2)->animeIds().first(), list.items.front().animeId);
         QSet<qint64> because(list.items.front().because.begin(), list.items.front().because.end());
@@ -90,7 +101,8 @@ private slots:
         const QVector<qint64> marked = history->highlighted();
         QCOMPARE(QSet<qint64>(marked.begin(), marked.end()), because);
         window.showPanel(1);
-        studio_test::screenshot(window, QStringLiteral("compare-history"), dir_.filePath(QStringLiteral("shots")));
+        studio_test::screenshot(window, QStringLiteral("compare-history"),
+                                dir_.filePath(QStringLiteral("shots")));
     }
 
     void titlePageListsEachModelsNeighbours() {
@@ -108,8 +120,10 @@ private slots:
             QVERIFY(!page->neighbours(family)->animeIds().contains(firstWatched_));
         }
         QVERIFY(page->ratingChart()->plottableCount() > 0);
-        QVERIFY(page->windowTitle().contains(QString::fromStdString(service->anime(firstWatched_)->title)));
-        studio_test::screenshot(*page, QStringLiteral("title-page"), dir_.filePath(QStringLiteral("shots")));
+        QVERIFY(page->windowTitle().contains(
+            QString::fromStdString(service->anime(firstWatched_)->title)));
+        studio_test::screenshot(*page, QStringLiteral("title-page"),
+                                dir_.filePath(QStringLiteral("shots")));
         page->close();
     }
 
@@ -132,7 +146,8 @@ private slots:
         QVERIFY(map->plottedGroups() >= 4);  // genre groups + history + recommendations
         QVERIFY(map->map().explainedShare > 0.0 && map->map().explainedShare <= 1.0);
         window.showPanel(static_cast<int>(window.panelNames().indexOf(QStringLiteral("Map"))));
-        studio_test::screenshot(window, QStringLiteral("map"), dir_.filePath(QStringLiteral("shots")));
+        studio_test::screenshot(window, QStringLiteral("map"),
+                                dir_.filePath(QStringLiteral("shots")));
     }
 
 private:

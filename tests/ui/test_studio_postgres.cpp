@@ -2,12 +2,11 @@
 // browsed there, the models come from the database's model store (published by `train`), and a
 // new user's ratings are written there. Always PostgreSQL: CTest's postgres fixture starts the
 // throwaway cluster.
-#include <QtTest>
-
 #include <QLineEdit>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtTest>
 
 #include "../app/storage_test_backend.h"
 #include "data/generator.h"
@@ -39,7 +38,8 @@ private slots:
 private:
     qint64 scalar(const QString& sql) {
         QSqlQuery query(database_->connection());
-        if (!query.exec(sql) || !query.next()) qFatal("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+        if (!query.exec(sql) || !query.next())
+            qFatal("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
         return query.value(0).toLongLong();
     }
 
@@ -77,9 +77,11 @@ void TestStudioPostgres::initTestCase() {
     for (const char* family : {"popularity", "content", "ease"}) {
         auto model = createRecommender(family, {});
         model->fit(data);
-        saveModelFile(QDir(trained).filePath(QString::fromLatin1(family) + ".model").toStdString(), *model);
+        saveModelFile(QDir(trained).filePath(QString::fromLatin1(family) + ".model").toStdString(),
+                      *model);
     }
-    const storage::ModelPublishResult published = storage::publishModelDirectory(*database_, trained);
+    const storage::ModelPublishResult published =
+        storage::publishModelDirectory(*database_, trained);
     QVERIFY2(published.ok(), qPrintable(published.error));
     QCOMPARE(published.stored.size(), qsizetype(3));
     publishedEaseBytes_ = QFileInfo(QDir(trained).filePath(QStringLiteral("ease.model"))).size();
@@ -92,13 +94,15 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
     QVERIFY(window.windowTitle().contains(QStringLiteral("postgresql://")));
-    QVERIFY2(!window.windowTitle().contains(QStringLiteral("never-printed")), "the password is shown");
+    QVERIFY2(!window.windowTitle().contains(QStringLiteral("never-printed")),
+             "the password is shown");
 
     // The published models, synced into var/models and serving.
     const QFileInfo ease(QDir(dir_.path()).filePath(QStringLiteral("var/models/ease.model")));
     QVERIFY(ease.exists());
     QCOMPARE(ease.size(), publishedEaseBytes_);
-    const auto collaborative = window.context()->service()->models().get(service::ModelRole::Collaborative);
+    const auto collaborative =
+        window.context()->service()->models().get(service::ModelRole::Collaborative);
     QVERIFY(collaborative);
     QCOMPARE(collaborative->family, QStringLiteral("ease"));
 
@@ -106,7 +110,8 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
     ui::CatalogView* catalogue = window.dataPanel()->catalog();
     QTRY_COMPARE(catalogue->rowCount(), static_cast<int>(scalar("SELECT count(*) FROM Anime")));
     QSqlQuery firstTitle(database_->connection());
-    QVERIFY(firstTitle.exec(QStringLiteral("SELECT title FROM Anime ORDER BY anime_id LIMIT 1")) && firstTitle.next());
+    QVERIFY(firstTitle.exec(QStringLiteral("SELECT title FROM Anime ORDER BY anime_id LIMIT 1")) &&
+            firstTitle.next());
     const QString title = firstTitle.value(0).toString();
     catalogue->searchBox()->setText(title.toUpper());
     QTRY_VERIFY(catalogue->rowCount() >= 1);
@@ -117,7 +122,9 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
         "ORDER BY user_id LIMIT 1"));
     QVERIFY(window.dataPanel()->users()->showUser(user));
     QCOMPARE(window.dataPanel()->users()->historyRowCount(),
-             static_cast<int>(scalar(QStringLiteral("SELECT count(*) FROM UserAnimeInteractions WHERE user_id = %1").arg(user))));
+             static_cast<int>(scalar(
+                 QStringLiteral("SELECT count(*) FROM UserAnimeInteractions WHERE user_id = %1")
+                     .arg(user))));
     QCOMPARE(window.comparePanel()->list(2)->rowCount(), 10);
     QCOMPARE(window.comparePanel()->list(2)->strategy(), QStringLiteral("collaborative"));
 
@@ -125,7 +132,8 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
     ui::NewUserPanel* panel = window.newUserPanel();
     const qint64 created = panel->createUser(QStringLiteral("Postgres Ann"));
     QVERIFY(created > 0);
-    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM Users WHERE user_id = %1").arg(created)), qint64(1));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM Users WHERE user_id = %1").arg(created)),
+             qint64(1));
     const std::int64_t anime = window.context()->service()->dataset().catalog.idAt(0);
     QVERIFY(panel->addTitle(anime, 9));
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM UserAnimeInteractions WHERE user_id = %1 "
@@ -133,7 +141,8 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
                         .arg(created)
                         .arg(anime)),
              qint64(1));
-    studio_test::screenshot(window, QStringLiteral("studio-postgres"), dir_.filePath(QStringLiteral("shots")));
+    studio_test::screenshot(window, QStringLiteral("studio-postgres"),
+                            dir_.filePath(QStringLiteral("shots")));
 }
 
 QTEST_MAIN(TestStudioPostgres)

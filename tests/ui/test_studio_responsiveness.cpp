@@ -1,10 +1,9 @@
 // The GUI thread never blocks: evaluation and training on the real CooperUnion data run while a
 // GUI timer keeps firing on time.
-#include <QtTest>
-
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QtTest>
 
 #include "background_task.h"
 #include "panels/metrics_panel.h"
@@ -48,7 +47,8 @@ private slots:
         QVERIFY(!database.open().isValid());
         storage::ImportOptions options;
         options.animePath = QStringLiteral(ANIMEREC_SAMPLE_DATA_DIR "/anime.csv");
-        options.interactionsPath = QStringLiteral(ANIMEREC_SAMPLE_DATA_DIR "/rating_head_users1-1036.csv");
+        options.interactionsPath =
+            QStringLiteral(ANIMEREC_SAMPLE_DATA_DIR "/rating_head_users1-1036.csv");
         const auto summary = storage::importDataset(database, options);
         QCOMPARE(summary.interactions, qint64(101001));
     }
@@ -58,12 +58,14 @@ private slots:
         ui::MetricsPanel panel(&context);
         panel.show();
         ui::EvaluationSettings settings;
-        settings.models = {QStringLiteral("popularity"), QStringLiteral("content"), QStringLiteral("als")};
+        settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
+                           QStringLiteral("als")};
         panel.setSettings(settings, QStringLiteral("als.iterations=8"));
         EventLoopProbe probe;
         QVERIFY(panel.startEvaluation());
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 240000);
-        QVERIFY2(panel.statusText().contains(QStringLiteral("Evaluated")), qPrintable(panel.statusText()));
+        QVERIFY2(panel.statusText().contains(QStringLiteral("Evaluated")),
+                 qPrintable(panel.statusText()));
         qInfo("evaluation: %d ticks, longest gap %lld ms", probe.ticks, probe.longestGapMs);
         QVERIFY(probe.ticks >= 20);
         // Generous for a loaded CI machine; a blocked GUI thread would stall for seconds.

@@ -1,7 +1,5 @@
 // Studio end to end, offscreen: the workflows an analyst runs, each through the real widgets,
 // the real database and (for the server) a real socket.
-#include <QtTest>
-
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +8,7 @@
 #include <QNetworkReply>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtTest>
 
 #include "main_window.h"
 #include "models/model_factory.h"
@@ -17,7 +16,6 @@
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
 #include "panels/experiments_panel.h"
-#include "widgets/chart_widget.h"
 #include "panels/import_dialog.h"
 #include "panels/new_user_panel.h"
 #include "panels/recommendation_list.h"
@@ -27,6 +25,7 @@
 #include "storage/dataset_loader.h"
 #include "studio_context.h"
 #include "studio_test_data.h"
+#include "widgets/chart_widget.h"
 
 using namespace animerec;
 
@@ -40,11 +39,15 @@ void trainModels(const QString& databasePath) {
     const QString models = QFileInfo(databasePath).absoluteDir().filePath(QStringLiteral("models"));
     QDir().mkpath(models);
     const std::pair<const char*, ModelParameters> families[] = {
-        {"popularity", {}}, {"content", {}}, {"ease", {}}, {"sasrec", {{"epochs", 2}, {"dim", 16}}}};
+        {"popularity", {}},
+        {"content", {}},
+        {"ease", {}},
+        {"sasrec", {{"epochs", 2}, {"dim", 16}}}};
     for (const auto& [family, parameters] : families) {
         auto model = createRecommender(family, parameters);
         model->fit(data);
-        saveModelFile(QDir(models).filePath(QString::fromLatin1(family) + ".model").toStdString(), *model);
+        saveModelFile(QDir(models).filePath(QString::fromLatin1(family) + ".model").toStdString(),
+                      *model);
     }
 }
 
@@ -55,8 +58,9 @@ qint64 activeUser(const QString& databasePath) {
     qint64 user = -1;
     if (db.open()) {
         QSqlQuery query(db);
-        query.exec(QStringLiteral("SELECT user_id FROM UserAnimeInteractions GROUP BY user_id "
-                                  "HAVING COUNT(*) >= 20 ORDER BY user_id LIMIT 1"));
+        query.exec(
+            QStringLiteral("SELECT user_id FROM UserAnimeInteractions GROUP BY user_id "
+                           "HAVING COUNT(*) >= 20 ORDER BY user_id LIMIT 1"));
         if (query.next()) user = query.value(0).toLongLong();
         db.close();
     }
@@ -92,7 +96,8 @@ private slots:
         // An unknown user gets cold-start answers, and the lists say so.
         QVERIFY(compare->compare(ui::ComparePanel::QueryKind::User, QStringLiteral("987654321")));
         QVERIFY(compare->list(2)->strategy().startsWith(QStringLiteral("cold_start:")));
-        studio_test::screenshot(window, QStringLiteral("compare"), dir_.filePath(QStringLiteral("shots")));
+        studio_test::screenshot(window, QStringLiteral("compare"),
+                                dir_.filePath(QStringLiteral("shots")));
     }
 
     void startedServerAnswersOverARealSocket() {
@@ -117,7 +122,8 @@ private slots:
             r.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
             QNetworkReply* answer = json.isEmpty() ? network.get(r) : network.post(r, json);
             // A status of 0 (no answer within a minute) fails the caller's comparison.
-            for (int waited = 0; waited < 60000 && !answer->isFinished(); waited += 10) QTest::qWait(10);
+            for (int waited = 0; waited < 60000 && !answer->isFinished(); waited += 10)
+                QTest::qWait(10);
             const int status = answer->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             const QJsonObject object = QJsonDocument::fromJson(answer->readAll()).object();
             answer->deleteLater();
@@ -126,13 +132,20 @@ private slots:
         const auto top2 = call(QStringLiteral("/top?top_n=2"));
         QCOMPARE(top2.first, 200);
         QCOMPARE(top2.second.value(QStringLiteral("items")).toArray().size(), qsizetype(2));
-        const qint64 anime = top2.second.value(QStringLiteral("items")).toArray().at(0).toObject()
-                                 .value(QStringLiteral("anime_id")).toInteger();
-        const auto feedback = call(QStringLiteral("/feedback"),
-                                   QStringLiteral(R"({"user_id": 1, "anime_id": %1, "event": "watch"})")
-                                       .arg(anime).toUtf8());
-        QVERIFY2(feedback.first >= 200 && feedback.first < 300,
-                 qPrintable(QString::number(feedback.first) + QJsonDocument(feedback.second).toJson()));
+        const qint64 anime = top2.second.value(QStringLiteral("items"))
+                                 .toArray()
+                                 .at(0)
+                                 .toObject()
+                                 .value(QStringLiteral("anime_id"))
+                                 .toInteger();
+        const auto feedback =
+            call(QStringLiteral("/feedback"),
+                 QStringLiteral(R"({"user_id": 1, "anime_id": %1, "event": "watch"})")
+                     .arg(anime)
+                     .toUtf8());
+        QVERIFY2(
+            feedback.first >= 200 && feedback.first < 300,
+            qPrintable(QString::number(feedback.first) + QJsonDocument(feedback.second).toJson()));
         server->stop();
         QVERIFY(!server->isRunning());
         // The port is closed once stopped.
@@ -146,19 +159,21 @@ private slots:
         QTemporaryDir dir;
         QFile anime(dir.filePath("anime.csv"));
         QVERIFY(anime.open(QIODevice::WriteOnly));
-        anime.write("anime_id,name,genre,type,episodes,rating,members\n"
-                    "1,Cowboy Bebop,\"Action, Sci-Fi\",TV,26,8.82,486824\n"
-                    "5,Cowboy Bebop: Tengoku no Tobira,\"Action, Space\",Movie,1,8.40,137636\n");
+        anime.write(
+            "anime_id,name,genre,type,episodes,rating,members\n"
+            "1,Cowboy Bebop,\"Action, Sci-Fi\",TV,26,8.82,486824\n"
+            "5,Cowboy Bebop: Tengoku no Tobira,\"Action, Space\",Movie,1,8.40,137636\n");
         anime.close();
         QFile ratings(dir.filePath("rating.csv"));
         QVERIFY(ratings.open(QIODevice::WriteOnly));
-        ratings.write("user_id,anime_id,rating\n"
-                      "1,1,10\n"       // line 2
-                      "x,5,8\n"        // line 3: non-numeric user id
-                      "2,5,9\n"        // line 4
-                      "3,999,7\n"      // line 5: unknown anime id
-                      "3,1,-1\n"       // line 6
-                      "4,1,8\n4,5,7\n5,1,9\n5,5,6\n6,1,10\n6,5,9\n7,1,8\n");
+        ratings.write(
+            "user_id,anime_id,rating\n"
+            "1,1,10\n"   // line 2
+            "x,5,8\n"    // line 3: non-numeric user id
+            "2,5,9\n"    // line 4
+            "3,999,7\n"  // line 5: unknown anime id
+            "3,1,-1\n"   // line 6
+            "4,1,8\n4,5,7\n5,1,9\n5,5,6\n6,1,10\n6,5,9\n7,1,8\n");
         ratings.close();
         ui::StudioContext context(dir.filePath("studio.sqlite"));
         ui::ImportDialog dialog(&context);
@@ -192,7 +207,9 @@ private slots:
         // The user and the ratings are in the database (read on the write connection: the
         // browsing connection may still hold the snapshot its lazily fetched tables began).
         QSqlQuery query(window.context()->writeDatabase());
-        QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1").arg(id)));
+        QVERIFY(query.exec(
+            QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1")
+                .arg(id)));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 6);
     }
@@ -208,12 +225,17 @@ private slots:
                  QString());
         QCOMPARE(panel->experimentCount(), before + 1);
         // A bad definition is refused with a reason, and nothing is added.
-        QVERIFY(!panel->createExperiment(QStringLiteral("bad name!"), {QStringLiteral("a=collaborative")}).isEmpty());
+        QVERIFY(!panel
+                     ->createExperiment(QStringLiteral("bad name!"),
+                                        {QStringLiteral("a=collaborative")})
+                     .isEmpty());
         QCOMPARE(panel->experimentCount(), before + 1);
-        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("start")), QString());
+        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("start")),
+                 QString());
         QVERIFY(panel->showReport(QStringLiteral("collab-vs-session")));
         QCOMPARE(panel->variantRows(), 2);
-        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("stop")), QString());
+        QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("stop")),
+                 QString());
 
         // Offline replay: EASE beats popularity on held-out interactions.
         QSignalSpy done(panel, &ui::ExperimentsPanel::simulationFinished);

@@ -84,15 +84,18 @@ void CatalogView::reload() {
     if (db.isOpen()) {
         QSqlQuery query(db);
         QSet<QString> genres;
-        if (query.exec(QStringLiteral("SELECT DISTINCT genre FROM Anime WHERE genre IS NOT NULL"))) {
+        if (query.exec(
+                QStringLiteral("SELECT DISTINCT genre FROM Anime WHERE genre IS NOT NULL"))) {
             while (query.next())
-                for (const QString& genre : query.value(0).toString().split(',', Qt::SkipEmptyParts))
+                for (const QString& genre :
+                     query.value(0).toString().split(',', Qt::SkipEmptyParts))
                     genres.insert(genre.trimmed());
         }
         QStringList sorted(genres.begin(), genres.end());
         sorted.sort();
         genre_->addItems(sorted);
-        if (query.exec(QStringLiteral("SELECT DISTINCT type FROM Anime WHERE type <> '' ORDER BY type"))) {
+        if (query.exec(
+                QStringLiteral("SELECT DISTINCT type FROM Anime WHERE type <> '' ORDER BY type"))) {
             while (query.next()) type_->addItem(query.value(0).toString());
         }
     }

@@ -3,15 +3,14 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
-
-#include <QJsonArray>
-#include <QJsonObject>
 
 #include "data/dataset.h"
 #include "explore/explorer.h"
@@ -33,16 +32,21 @@ constexpr std::array kRoles{ModelRole::Popularity, ModelRole::Content, ModelRole
 
 QString familyTitle(ModelRole role) {
     switch (role) {
-        case ModelRole::Popularity: return QObject::tr("Popularity");
-        case ModelRole::Content: return QObject::tr("Content-based");
-        case ModelRole::Collaborative: return QObject::tr("Collaborative");
-        case ModelRole::Session: return QObject::tr("Session-based");
+        case ModelRole::Popularity:
+            return QObject::tr("Popularity");
+        case ModelRole::Content:
+            return QObject::tr("Content-based");
+        case ModelRole::Collaborative:
+            return QObject::tr("Collaborative");
+        case ModelRole::Session:
+            return QObject::tr("Session-based");
     }
     return {};
 }
 
 // Anime ids from "1, 5, 30" or titles "Cowboy Bebop; Trigun" (first case-insensitive match).
-std::vector<std::int64_t> parseSession(const QString& text, const Dataset& data, QStringList& unknown) {
+std::vector<std::int64_t> parseSession(const QString& text, const Dataset& data,
+                                       QStringList& unknown) {
     std::vector<std::int64_t> ids;
     const QChar separator = text.contains(';') ? QChar(';') : QChar(',');
     for (const QString& raw : text.split(separator, Qt::SkipEmptyParts)) {
@@ -67,16 +71,18 @@ std::vector<std::int64_t> parseSession(const QString& text, const Dataset& data,
 }
 
 // A typed session as history rows (no rating or status: only the order).
-QJsonArray sessionRows(const service::RecommendService& service, const std::vector<std::int64_t>& ids) {
+QJsonArray sessionRows(const service::RecommendService& service,
+                       const std::vector<std::int64_t>& ids) {
     QJsonArray rows;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const AnimeRecord* anime = service.anime(ids[i]);
-        rows.append(QJsonObject{{QStringLiteral("anime_id"), static_cast<qint64>(ids[i])},
-                                {QStringLiteral("title"), anime ? QString::fromStdString(anime->title) : QString()},
-                                {QStringLiteral("position"), static_cast<qint64>(i + 1)},
-                                {QStringLiteral("rating"), QJsonValue()},
-                                {QStringLiteral("status"), QObject::tr("session")},
-                                {QStringLiteral("order"), static_cast<qint64>(i + 1)}});
+        rows.append(QJsonObject{
+            {QStringLiteral("anime_id"), static_cast<qint64>(ids[i])},
+            {QStringLiteral("title"), anime ? QString::fromStdString(anime->title) : QString()},
+            {QStringLiteral("position"), static_cast<qint64>(i + 1)},
+            {QStringLiteral("rating"), QJsonValue()},
+            {QStringLiteral("status"), QObject::tr("session")},
+            {QStringLiteral("order"), static_cast<qint64>(i + 1)}});
     }
     return rows;
 }
@@ -111,7 +117,8 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
         splitter->addWidget(lists_[family]);
         connect(lists_[family], &RecommendationList::animeFocused, this,
                 [this](qint64 animeId) { focusRecommendation(animeId); });
-        connect(lists_[family], &RecommendationList::animeActivated, context_, &StudioContext::requestTitle);
+        connect(lists_[family], &RecommendationList::animeActivated, context_,
+                &StudioContext::requestTitle);
     }
     connect(history_, &HistoryView::animeActivated, context_, &StudioContext::requestTitle);
     status_->setWordWrap(true);
@@ -125,8 +132,9 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
     connect(context_, &StudioContext::serviceChanged, this, [this] {
         if (!query_->text().isEmpty()) run();
     });
-    status_->setText(tr("Pick a user, an anime or type a session, then Compare. Highlighted titles "
-                        "are recommended by several models; hover a row to see why."));
+    status_->setText(
+        tr("Pick a user, an anime or type a session, then Compare. Highlighted titles "
+           "are recommended by several models; hover a row to see why."));
 }
 
 void ComparePanel::run() { compare(static_cast<QueryKind>(kind_->currentIndex()), query_->text()); }
@@ -136,7 +144,8 @@ int ComparePanel::focusRecommendation(qint64 animeId) {
 }
 
 bool ComparePanel::compare(QueryKind kind, const QString& text) {
-    if (kind_->currentIndex() != static_cast<int>(kind)) kind_->setCurrentIndex(static_cast<int>(kind));
+    if (kind_->currentIndex() != static_cast<int>(kind))
+        kind_->setCurrentIndex(static_cast<int>(kind));
     if (query_->text() != text) query_->setText(text);
     const auto service = context_->service();
     if (!service) {
@@ -155,23 +164,29 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
                 status_->setText(tr("'%1' is not a user id.").arg(text));
                 return false;
             }
-            for (std::size_t f = 0; f < kRoles.size(); ++f) answers[f] = service->forUser(kRoles[f], id, topN);
+            for (std::size_t f = 0; f < kRoles.size(); ++f)
+                answers[f] = service->forUser(kRoles[f], id, topN);
             if (const auto explorer = context_->explorer()) {
                 const auto profile = explorer->showUser(id, 0);
                 if (const auto* object = std::get_if<QJsonObject>(&profile))
-                    history_->showHistory(tr("%n title(s), oldest first; blue = why the title in focus "
-                                             "is recommended", nullptr,
-                                             static_cast<int>(object->value(QStringLiteral("listed")).toInteger())),
-                                          object->value(QStringLiteral("history")).toArray());
+                    history_->showHistory(
+                        tr("%n title(s), oldest first; blue = why the title in focus "
+                           "is recommended",
+                           nullptr,
+                           static_cast<int>(object->value(QStringLiteral("listed")).toInteger())),
+                        object->value(QStringLiteral("history")).toArray());
                 else
                     history_->showMessage(std::get<explore::QueryError>(profile).message);
             }
-            description = service->dataset().interactions.userIndexOf(id) >= 0
-                              ? tr("User %1 (%2 titles in history)")
-                                    .arg(id)
-                                    .arg(service->dataset().interactions.historyOf(
-                                             service->dataset().interactions.userIndexOf(id)).size())
-                              : tr("User %1 is unknown: every list is a cold-start answer.").arg(id);
+            description =
+                service->dataset().interactions.userIndexOf(id) >= 0
+                    ? tr("User %1 (%2 titles in history)")
+                          .arg(id)
+                          .arg(service->dataset()
+                                   .interactions
+                                   .historyOf(service->dataset().interactions.userIndexOf(id))
+                                   .size())
+                    : tr("User %1 is unknown: every list is a cold-start answer.").arg(id);
             break;
         case QueryKind::Anime: {
             if (!isNumber || !service->anime(id)) {
@@ -180,8 +195,9 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
             }
             const std::int64_t session[] = {id};
             for (std::size_t f = 0; f < kRoles.size(); ++f)
-                answers[f] = kRoles[f] == ModelRole::Content ? service->contentBased(id, topN)
-                                                             : service->forSession(kRoles[f], session, topN);
+                answers[f] = kRoles[f] == ModelRole::Content
+                                 ? service->contentBased(id, topN)
+                                 : service->forSession(kRoles[f], session, topN);
             description = tr("Titles for someone who just watched %1")
                               .arg(QString::fromStdString(service->anime(id)->title));
             history_->showHistory(tr("a session of one title"), sessionRows(*service, {id}));
@@ -189,7 +205,8 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
         }
         case QueryKind::Session: {
             QStringList unknown;
-            const std::vector<std::int64_t> session = parseSession(text, service->dataset(), unknown);
+            const std::vector<std::int64_t> session =
+                parseSession(text, service->dataset(), unknown);
             if (session.empty()) {
                 status_->setText(tr("No title of the session is in the catalogue."));
                 return false;
@@ -197,7 +214,8 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
             for (std::size_t f = 0; f < kRoles.size(); ++f)
                 answers[f] = service->forSession(kRoles[f], session, topN);
             description = tr("Session of %n title(s)", nullptr, static_cast<int>(session.size()));
-            history_->showHistory(tr("the typed session, in order"), sessionRows(*service, session));
+            history_->showHistory(tr("the typed session, in order"),
+                                  sessionRows(*service, session));
             if (!unknown.isEmpty()) description += tr("; not found: %1").arg(unknown.join(", "));
             break;
         }
@@ -233,8 +251,9 @@ bool ComparePanel::compare(QueryKind kind, const QString& text) {
     for (auto it = votes.cbegin(); it != votes.cend(); ++it)
         if (it.value() >= 2) shared.insert(it.key());
     for (auto* list : lists_) list->highlight(shared);
-    status_->setText(description + tr(" — %n title(s) recommended by two or more models (highlighted).",
-                                      nullptr, static_cast<int>(shared.size())));
+    status_->setText(description +
+                     tr(" — %n title(s) recommended by two or more models (highlighted).", nullptr,
+                        static_cast<int>(shared.size())));
     return true;
 }
 

@@ -16,9 +16,10 @@ DataPanel::DataPanel(StudioContext* context, QWidget* parent)
     : QWidget(parent), context_(context), stack_(new QStackedLayout(this)) {
     emptyState_ = new QWidget(this);
     auto* emptyLayout = new QVBoxLayout(emptyState_);
-    auto* message = new QLabel(tr("<h2>No data yet</h2><p>Import MyAnimeList CSV files (anime.csv and "
-                                  "animelist.csv / rating.csv) or generate a demo dataset.</p>"),
-                               emptyState_);
+    auto* message =
+        new QLabel(tr("<h2>No data yet</h2><p>Import MyAnimeList CSV files (anime.csv and "
+                      "animelist.csv / rating.csv) or generate a demo dataset.</p>"),
+                   emptyState_);
     message->setAlignment(Qt::AlignCenter);
     auto* importButton = new QPushButton(tr("Import CSV files…"), emptyState_);
     auto* generateButton = new QPushButton(tr("Generate demo data"), emptyState_);

@@ -57,7 +57,8 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers) {
 service::ModelRole roleOfFamily(const QString& family) {
     if (family == QLatin1String("popularity")) return service::ModelRole::Popularity;
     if (family == QLatin1String("content")) return service::ModelRole::Content;
-    if (family == QLatin1String("sasrec") || family == QLatin1String("gru")) return service::ModelRole::Session;
+    if (family == QLatin1String("sasrec") || family == QLatin1String("gru"))
+        return service::ModelRole::Session;
     return service::ModelRole::Collaborative;
 }
 
@@ -68,8 +69,9 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
       context_(context),
       list_(new QListWidget(this)),
       summary_(new QLabel(this)),
-      variants_(makeTable(this, {tr("Variant"), tr("Role"), tr("Exposures"), tr("Users"), tr("CTR@K"),
-                                 tr("Watch"), tr("Complete"), tr("Mean rating"), tr("Coverage")})),
+      variants_(
+          makeTable(this, {tr("Variant"), tr("Role"), tr("Exposures"), tr("Users"), tr("CTR@K"),
+                           tr("Watch"), tr("Complete"), tr("Mean rating"), tr("Coverage")})),
       comparisons_(makeTable(this, {tr("Metric"), tr("Variant vs control"), tr("Difference"),
                                     tr("95% interval"), tr("p"), tr("Significant")})),
       timeline_(new ChartWidget(tr("CTR over time per variant"), this)),
@@ -96,7 +98,8 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
     treatment_->setCurrentText(QStringLiteral("ease"));
     progress_->setRange(0, 1000);
     progress_->hide();
-    auto* replayBox = new QGroupBox(tr("Offline replay (held-out interactions as behaviour)"), this);
+    auto* replayBox =
+        new QGroupBox(tr("Offline replay (held-out interactions as behaviour)"), this);
     auto* replayForm = new QFormLayout(replayBox);
     replayForm->addRow(tr("Control:"), control_);
     replayForm->addRow(tr("Treatment:"), treatment_);
@@ -131,25 +134,31 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
     splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
-    summary_->setText(tr("Define an experiment (variants and traffic shares), start it, and the "
-                         "server assigns users to variants; or run an offline replay."));
+    summary_->setText(
+        tr("Define an experiment (variants and traffic shares), start it, and the "
+           "server assigns users to variants; or run an offline replay."));
 
     connect(list_, &QListWidget::currentTextChanged, this, [this](const QString& name) {
         if (!name.isEmpty()) showReport(name.section(QLatin1Char(' '), 0, 0));
     });
     connect(create, &QPushButton::clicked, this, [this] {
         bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("New experiment"), tr("Name:"), QLineEdit::Normal,
-                                                   QStringLiteral("collaborative-vs-session"), &ok);
+        const QString name =
+            QInputDialog::getText(this, tr("New experiment"), tr("Name:"), QLineEdit::Normal,
+                                  QStringLiteral("collaborative-vs-session"), &ok);
         if (!ok) return;
         const QString variants = QInputDialog::getText(
-            this, tr("New experiment"), tr("Variants (name=role:share or name=model[@version]:share, comma-separated):"), QLineEdit::Normal,
-            QStringLiteral("control=collaborative:0.5, treatment=session:0.5"), &ok);
+            this, tr("New experiment"),
+            tr("Variants (name=role:share or name=model[@version]:share, comma-separated):"),
+            QLineEdit::Normal, QStringLiteral("control=collaborative:0.5, treatment=session:0.5"),
+            &ok);
         if (!ok) return;
-        const QString error = createExperiment(name, variants.split(QLatin1Char(','), Qt::SkipEmptyParts));
+        const QString error =
+            createExperiment(name, variants.split(QLatin1Char(','), Qt::SkipEmptyParts));
         if (!error.isEmpty()) summary_->setText(error.toHtmlEscaped());
     });
-    for (const auto& [button, action] : {std::pair{start, "start"}, std::pair{pause, "pause"}, std::pair{stop, "stop"}}) {
+    for (const auto& [button, action] :
+         {std::pair{start, "start"}, std::pair{pause, "pause"}, std::pair{stop, "stop"}}) {
         connect(button, &QPushButton::clicked, this, [this, action = QString::fromLatin1(action)] {
             const QString error = transition(selectedName(), action);
             if (!error.isEmpty()) summary_->setText(error.toHtmlEscaped());
@@ -170,7 +179,8 @@ ExperimentsPanel::~ExperimentsPanel() = default;
 experiments::ExperimentService* ExperimentsPanel::service() {
     if (service_) return service_.get();
     if (!context_->hasData()) return nullptr;
-    auto service = std::make_unique<experiments::ExperimentService>(context_->databasePath(), nullptr);
+    auto service =
+        std::make_unique<experiments::ExperimentService>(context_->databasePath(), nullptr);
     if (const QString error = service->open(); !error.isEmpty()) {
         summary_->setText(tr("Cannot open the experiments: %1").arg(error.toHtmlEscaped()));
         return nullptr;
@@ -191,7 +201,8 @@ void ExperimentsPanel::reload() {
     auto* experiments = service();
     if (!experiments) return;
     for (const auto& experiment : experiments->experiments()) {
-        list_->addItem(QStringLiteral("%1  (%2)").arg(experiment.name, experiments::statusName(experiment.status)));
+        list_->addItem(QStringLiteral("%1  (%2)")
+                           .arg(experiment.name, experiments::statusName(experiment.status)));
         if (experiment.name == selected) list_->setCurrentRow(list_->count() - 1);
     }
 }
@@ -212,16 +223,19 @@ QString ExperimentsPanel::createExperiment(const QString& name, const QStringLis
         } else {
             variant.insert(QStringLiteral("model"), servedBy.section(QLatin1Char('@'), 0, 0));
             if (servedBy.contains(QLatin1Char('@')))
-                variant.insert(QStringLiteral("model_version"), servedBy.section(QLatin1Char('@'), 1));
+                variant.insert(QStringLiteral("model_version"),
+                               servedBy.section(QLatin1Char('@'), 1));
         }
         bool ok = false;
         const double share = spec.section(QLatin1Char(':'), 1, 1).toDouble(&ok);
-        variant.insert(QStringLiteral("share"), ok ? share : 1.0 / std::max<qsizetype>(1, variants.size()));
+        variant.insert(QStringLiteral("share"),
+                       ok ? share : 1.0 / std::max<qsizetype>(1, variants.size()));
         definitions.append(variant);
     }
-    const auto outcome = experiments->define(QJsonObject{{QStringLiteral("name"), name.trimmed()},
-                                                         {QStringLiteral("variants"), definitions}});
-    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) return error->message;
+    const auto outcome = experiments->define(QJsonObject{
+        {QStringLiteral("name"), name.trimmed()}, {QStringLiteral("variants"), definitions}});
+    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
+        return error->message;
     reload();
     return {};
 }
@@ -231,7 +245,8 @@ QString ExperimentsPanel::transition(const QString& name, const QString& action)
     if (!experiments) return tr("No database: import data first.");
     if (name.isEmpty()) return tr("Select an experiment first.");
     const auto outcome = experiments->transition(name, action);
-    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) return error->message;
+    if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
+        return error->message;
     reload();
     showReport(name);
     return {};
@@ -241,7 +256,8 @@ bool ExperimentsPanel::showReport(const QString& name) {
     auto* experiments = service();
     if (!experiments) return false;
     experiments::ReportOptions options;
-    if (const auto data = context_->service()) options.catalogueSize = data->dataset().catalog.size();
+    if (const auto data = context_->service())
+        options.catalogueSize = data->dataset().catalog.size();
     const auto outcome = experiments->report(name, options);
     if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome)) {
         summary_->setText(error->message.toHtmlEscaped());
@@ -251,7 +267,8 @@ bool ExperimentsPanel::showReport(const QString& name) {
     return true;
 }
 
-BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily, const QString& treatmentFamily) {
+BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily,
+                                           const QString& treatmentFamily) {
     if (!context_->hasData() || controlFamily == treatmentFamily) {
         summary_->setText(tr("Pick two different families on a database with data."));
         return nullptr;
@@ -271,7 +288,8 @@ BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily, const Q
                 model->fit(train, progress);
                 arms.push_back({family, roleOfFamily(family), model, QStringLiteral("replay")});
             }
-            const auto simulation = experiments::simulateReplay(all.catalog, split, arms, {}, progress);
+            const auto simulation =
+                experiments::simulateReplay(all.catalog, split, arms, {}, progress);
             experiments::ReportOptions options;
             options.catalogueSize = all.catalog.size();
             *report = experiments::buildReport(simulation.experiment, simulation.exposures,
@@ -303,43 +321,53 @@ BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily, const Q
 
 void ExperimentsPanel::display(const AbReport& report) {
     winner_ = report.winner;
-    QString text = tr("<b>%1</b> — %2").arg(report.experiment.name.toHtmlEscaped(),
-                                            experiments::statusName(report.experiment.status));
+    QString text = tr("<b>%1</b> — %2")
+                       .arg(report.experiment.name.toHtmlEscaped(),
+                            experiments::statusName(report.experiment.status));
     if (report.sampleSizePerVariant)
         text += tr("<br>Exposures per variant needed to detect a %1 lift in CTR: %2")
                     .arg(percent(report.options.minimumLift))
                     .arg(*report.sampleSizePerVariant);
-    text += report.winner.isEmpty() ? tr("<br>No significant winner yet.")
-                                    : tr("<br>Winner: <b>%1</b>").arg(report.winner.toHtmlEscaped());
+    text += report.winner.isEmpty()
+                ? tr("<br>No significant winner yet.")
+                : tr("<br>Winner: <b>%1</b>").arg(report.winner.toHtmlEscaped());
     summary_->setText(text);
 
     variants_->setRowCount(static_cast<int>(report.variants.size()));
     for (int row = 0; row < static_cast<int>(report.variants.size()); ++row) {
         const auto& variant = report.variants[static_cast<std::size_t>(row)];
         fillRow(variants_, row,
-                {variant.name, variant.role, QString::number(variant.exposures), QString::number(variant.units),
-                 percent(variant.ctr), percent(variant.watchRate), percent(variant.completionRate),
-                 variant.meanRating ? QString::number(*variant.meanRating, 'f', 2) : QStringLiteral("—"),
-                 variant.coverage ? percent(*variant.coverage) : QString::number(variant.distinctItems)});
+                {variant.name, variant.role, QString::number(variant.exposures),
+                 QString::number(variant.units), percent(variant.ctr), percent(variant.watchRate),
+                 percent(variant.completionRate),
+                 variant.meanRating ? QString::number(*variant.meanRating, 'f', 2)
+                                    : QStringLiteral("—"),
+                 variant.coverage ? percent(*variant.coverage)
+                                  : QString::number(variant.distinctItems)});
     }
     comparisons_->setRowCount(static_cast<int>(report.comparisons.size()));
     for (int row = 0; row < static_cast<int>(report.comparisons.size()); ++row) {
         const auto& comparison = report.comparisons[static_cast<std::size_t>(row)];
-        const auto interval = comparison.waldInterval ? comparison.waldInterval : comparison.bootstrapInterval;
-        fillRow(comparisons_, row,
-                {comparison.metric, comparison.variant + QStringLiteral(" vs ") + comparison.control,
-                 QString::number(comparison.difference, 'f', 4),
-                 interval ? QStringLiteral("[%1, %2]").arg(interval->low, 0, 'f', 4).arg(interval->high, 0, 'f', 4)
-                          : QStringLiteral("—"),
-                 comparison.pValue ? QString::number(*comparison.pValue, 'g', 3) : QStringLiteral("—"),
-                 comparison.significant ? tr("yes") : tr("no")});
+        const auto interval =
+            comparison.waldInterval ? comparison.waldInterval : comparison.bootstrapInterval;
+        fillRow(
+            comparisons_, row,
+            {comparison.metric, comparison.variant + QStringLiteral(" vs ") + comparison.control,
+             QString::number(comparison.difference, 'f', 4),
+             interval ? QStringLiteral("[%1, %2]")
+                            .arg(interval->low, 0, 'f', 4)
+                            .arg(interval->high, 0, 'f', 4)
+                      : QStringLiteral("—"),
+             comparison.pValue ? QString::number(*comparison.pValue, 'g', 3) : QStringLiteral("—"),
+             comparison.significant ? tr("yes") : tr("no")});
     }
     QVector<ChartSeries> series;
     for (std::size_t v = 0; v < report.timeline.size() && v < report.variants.size(); ++v) {
         ChartSeries line{report.variants[v].name, {}, {}, {}, {}, static_cast<int>(v)};
         const qint64 origin = report.timeline[v].empty() ? 0 : report.timeline[v].front().startMs;
         for (const auto& point : report.timeline[v]) {
-            line.x << static_cast<double>(point.startMs - origin) / 3'600'000.0;  // hours since start
+            line.x << static_cast<double>(point.startMs - origin) /
+                          3'600'000.0;  // hours since start
             line.y << point.ctr;
         }
         series << line;

@@ -46,11 +46,12 @@ void HistoryView::showHistory(const QString& heading, const QJsonArray& rows) {
         const QJsonObject row = rows.at(r).toObject();
         ids_ << row.value(QStringLiteral("anime_id")).toInteger();
         const QJsonValue rating = row.value(QStringLiteral("rating"));
-        const QStringList cells{QString::number(row.value(QStringLiteral("position")).toInteger(r + 1)),
-                                row.value(QStringLiteral("title")).toString(),
-                                rating.isNull() || rating.isUndefined() ? QStringLiteral("-")
-                                                                        : QString::number(rating.toDouble()),
-                                row.value(QStringLiteral("status")).toString()};
+        const QStringList cells{
+            QString::number(row.value(QStringLiteral("position")).toInteger(r + 1)),
+            row.value(QStringLiteral("title")).toString(),
+            rating.isNull() || rating.isUndefined() ? QStringLiteral("-")
+                                                    : QString::number(rating.toDouble()),
+            row.value(QStringLiteral("status")).toString()};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setToolTip(QStringLiteral("%1 (id %2), order %3")
@@ -76,7 +77,8 @@ int HistoryView::highlight(const QSet<qint64>& animeIds) {
     for (int r = 0; r < table_->rowCount(); ++r) {
         const bool explains = animeIds.contains(ids_.value(r));
         for (int c = 0; c < table_->columnCount(); ++c)
-            if (auto* item = table_->item(r, c)) item->setBackground(explains ? QBrush(kExplainsColor) : QBrush());
+            if (auto* item = table_->item(r, c))
+                item->setBackground(explains ? QBrush(kExplainsColor) : QBrush());
         if (explains) {
             ++marked;
             if (first < 0) first = r;
@@ -91,7 +93,8 @@ int HistoryView::rowCount() const { return table_->rowCount(); }
 QVector<qint64> HistoryView::highlighted() const {
     QVector<qint64> result;
     for (int r = 0; r < table_->rowCount(); ++r)
-        if (table_->item(r, 0) && table_->item(r, 0)->background().style() != Qt::NoBrush) result << ids_.value(r);
+        if (table_->item(r, 0) && table_->item(r, 0)->background().style() != Qt::NoBrush)
+            result << ids_.value(r);
     return result;
 }
 

@@ -28,7 +28,8 @@ namespace {
 
 QString firstLines(const QString& path, int count) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return QObject::tr("(cannot open %1: %2)").arg(path, file.errorString());
+    if (!file.open(QIODevice::ReadOnly))
+        return QObject::tr("(cannot open %1: %2)").arg(path, file.errorString());
     QString text;
     for (int line = 0; line < count && !file.atEnd(); ++line)
         text += QString::fromUtf8(file.readLine(4096)).trimmed() + QLatin1Char('\n');
@@ -84,7 +85,8 @@ ImportDialog::ImportDialog(StudioContext* context, QWidget* parent)
     preview_->setPlaceholderText(tr("The first lines of each file appear here."));
     preview_->setLineWrapMode(QPlainTextEdit::NoWrap);
     report_->setReadOnly(true);
-    report_->setPlaceholderText(tr("Summary and rejected rows (file:line: reason) after the import."));
+    report_->setPlaceholderText(
+        tr("Summary and rejected rows (file:line: reason) after the import."));
     report_->setLineWrapMode(QPlainTextEdit::NoWrap);
     progress_->setRange(0, 1000);
     progress_->setValue(0);
@@ -105,7 +107,8 @@ ImportDialog::ImportDialog(StudioContext* context, QWidget* parent)
     layout->addWidget(close);
     resize(820, 620);
 
-    connect(browseAnime, &QPushButton::clicked, this, [this] { browse(animePath_, tr("Anime CSV")); });
+    connect(browseAnime, &QPushButton::clicked, this,
+            [this] { browse(animePath_, tr("Anime CSV")); });
     connect(browseInteractions, &QPushButton::clicked, this,
             [this] { browse(interactionsPath_, tr("Interactions CSV")); });
     connect(animePath_, &QLineEdit::editingFinished, this, &ImportDialog::preview);
@@ -115,7 +118,8 @@ ImportDialog::ImportDialog(StudioContext* context, QWidget* parent)
 }
 
 void ImportDialog::browse(QLineEdit* target, const QString& caption) {
-    const QString path = QFileDialog::getOpenFileName(this, caption, target->text(), tr("CSV files (*.csv);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, caption, target->text(),
+                                                      tr("CSV files (*.csv);;All files (*)"));
     if (path.isEmpty()) return;
     target->setText(path);
     preview();
@@ -131,9 +135,12 @@ void ImportDialog::setMaxRejectShare(double share) { maxRejectShare_->setValue(s
 
 void ImportDialog::preview() {
     QString text;
-    if (!animePath_->text().isEmpty()) text += QStringLiteral("== %1\n%2\n").arg(animePath_->text(), firstLines(animePath_->text(), 6));
+    if (!animePath_->text().isEmpty())
+        text += QStringLiteral("== %1\n%2\n")
+                    .arg(animePath_->text(), firstLines(animePath_->text(), 6));
     if (!interactionsPath_->text().isEmpty())
-        text += QStringLiteral("== %1\n%2").arg(interactionsPath_->text(), firstLines(interactionsPath_->text(), 6));
+        text += QStringLiteral("== %1\n%2")
+                    .arg(interactionsPath_->text(), firstLines(interactionsPath_->text(), 6));
     preview_->setPlainText(text);
 }
 
@@ -151,10 +158,12 @@ BackgroundTask* ImportDialog::startImport() {
     auto* task = BackgroundTask::start(
         tr("Import"),
         [options, databasePath, summary](const ProgressCallback& progress) {
-            storage::Database database(databasePath, QStringLiteral("studio-import-") +
-                                                         QUuid::createUuid().toString(QUuid::WithoutBraces));
+            storage::Database database(databasePath,
+                                       QStringLiteral("studio-import-") +
+                                           QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
+                throw std::runtime_error(database.path().toStdString() + ": " +
+                                         error.text().toStdString());
             *summary = storage::importDataset(database, options, progress);
         },
         this);
@@ -174,14 +183,16 @@ BackgroundTask* ImportDialog::startImport() {
     connect(task, &BackgroundTask::finished, this, [this, done, summary] {
         done();
         progress_->setValue(1000);
-        status_->setText(tr("Imported %1 anime, %2 users, %3 interactions in %4 s; %5 rows rejected.")
-                             .arg(summary->animeRows)
-                             .arg(summary->users)
-                             .arg(summary->interactions)
-                             .arg(summary->seconds, 0, 'f', 1)
-                             .arg(summary->animeRejects + summary->interactionRejects));
+        status_->setText(
+            tr("Imported %1 anime, %2 users, %3 interactions in %4 s; %5 rows rejected.")
+                .arg(summary->animeRows)
+                .arg(summary->users)
+                .arg(summary->interactions)
+                .arg(summary->seconds, 0, 'f', 1)
+                .arg(summary->animeRejects + summary->interactionRejects));
         report_->setPlainText(tr("Layouts: %1 / %2\nRejects (%3):\n%4")
-                                  .arg(summary->animeLayout, summary->interactionsLayout, summary->rejectsPath,
+                                  .arg(summary->animeLayout, summary->interactionsLayout,
+                                       summary->rejectsPath,
                                        rejectExcerpt(summary->rejectsPath, 500)));
         context_->notifyDataChanged();
         emit imported();
@@ -198,6 +209,8 @@ BackgroundTask* ImportDialog::startImport() {
     return task;
 }
 
-QString ImportDialog::report() const { return status_->text() + QLatin1Char('\n') + report_->toPlainText(); }
+QString ImportDialog::report() const {
+    return status_->text() + QLatin1Char('\n') + report_->toPlainText();
+}
 
 }  // namespace animerec::ui

@@ -1,5 +1,7 @@
 #include "panels/map_panel.h"
 
+#include <qcustomplot.h>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <qcustomplot.h>
 
 #include "background_task.h"
 #include "data/dataset.h"
@@ -38,14 +39,15 @@ struct Vectors {
     int cols = 0;
 };
 
-Vectors vectorsOf(const service::ModelRegistry& models, const Dataset& data, MapPanel::Source source,
-                  QString& why) {
+Vectors vectorsOf(const service::ModelRegistry& models, const Dataset& data,
+                  MapPanel::Source source, QString& why) {
     Vectors vectors;
     if (source == MapPanel::Source::AlsFactors) {
         const auto served = models.get(ModelRole::Collaborative, QStringLiteral("als"));
         const auto* als = served ? dynamic_cast<const Als*>(served->model.get()) : nullptr;
         if (!als) {
-            why = QObject::tr("No ALS model is loaded: train als (Train panel) to map its item factors.");
+            why = QObject::tr(
+                "No ALS model is loaded: train als (Train panel) to map its item factors.");
             return vectors;
         }
         vectors = {als->itemFactors(), als->itemCount(), als->factors()};
@@ -56,13 +58,17 @@ Vectors vectorsOf(const service::ModelRegistry& models, const Dataset& data, Map
                 if (event.item < vectors.rows) listed[static_cast<std::size_t>(event.item)] = 1;
         for (int item = 0; item < vectors.rows; ++item)
             if (!listed[static_cast<std::size_t>(item)])
-                std::fill_n(vectors.values.begin() + static_cast<std::ptrdiff_t>(item) * vectors.cols, vectors.cols, 0.0f);
+                std::fill_n(
+                    vectors.values.begin() + static_cast<std::ptrdiff_t>(item) * vectors.cols,
+                    vectors.cols, 0.0f);
         return vectors;
     }
     const auto served = models.get(ModelRole::Content);
-    const auto* content = served ? dynamic_cast<const ContentBasedModel*>(served->model.get()) : nullptr;
+    const auto* content =
+        served ? dynamic_cast<const ContentBasedModel*>(served->model.get()) : nullptr;
     if (!content) {
-        why = QObject::tr("No content model is loaded: train content (Train panel) to map its vectors.");
+        why = QObject::tr(
+            "No content model is loaded: train content (Train panel) to map its vectors.");
         return vectors;
     }
     const ItemFeatures& features = content->similarityFeatures();
@@ -115,7 +121,8 @@ MapPanel::MapPanel(StudioContext* context, QWidget* parent)
         overlayUser(user_->text().trimmed().toLongLong());
         compute(static_cast<Source>(source_->currentData().toInt()));
     });
-    connect(user_, &QLineEdit::returnPressed, this, [this] { overlayUser(user_->text().trimmed().toLongLong()); });
+    connect(user_, &QLineEdit::returnPressed, this,
+            [this] { overlayUser(user_->text().trimmed().toLongLong()); });
     connect(colouring_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
     connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
         const int point = nearestPoint(event->position());
@@ -123,17 +130,21 @@ MapPanel::MapPanel(StudioContext* context, QWidget* parent)
         if (point < 0 || !data) return QToolTip::hideText();
         const AnimeRecord& anime = data->catalog.at(map_.items[std::size_t(point)]);
         QToolTip::showText(event->globalPosition().toPoint(),
-                           tr("%1 (%2)\n%3").arg(QString::fromStdString(anime.title)).arg(anime.animeId)
+                           tr("%1 (%2)\n%3")
+                               .arg(QString::fromStdString(anime.title))
+                               .arg(anime.animeId)
                                .arg(QString::fromStdString(joinGenres(anime.genres))),
                            plot_);
     });
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent* event) {
         const int point = nearestPoint(event->position());
         const auto data = context_->dataset();
-        if (point >= 0 && data) context_->requestTitle(data->catalog.idAt(map_.items[std::size_t(point)]));
+        if (point >= 0 && data)
+            context_->requestTitle(data->catalog.idAt(map_.items[std::size_t(point)]));
     });
-    status_->setText(tr("Draw the map of a model's item vectors; drag to pan, wheel to zoom, "
-                        "hover a point for its title."));
+    status_->setText(
+        tr("Draw the map of a model's item vectors; drag to pan, wheel to zoom, "
+           "hover a point for its title."));
 }
 
 BackgroundTask* MapPanel::compute(Source source) {
@@ -152,13 +163,16 @@ BackgroundTask* MapPanel::compute(Source source) {
     sourceName_ = source_->itemText(source == Source::AlsFactors ? 0 : 1);
     BackgroundTask* task = BackgroundTask::start(
         tr("Projecting %1").arg(sourceName_),
-        [vectors, result](const ProgressCallback&) { *result = projectItems(vectors->values, vectors->rows, vectors->cols); },
+        [vectors, result](const ProgressCallback&) {
+            *result = projectItems(vectors->values, vectors->rows, vectors->cols);
+        },
         this);
     connect(task, &BackgroundTask::finished, this, [this, result] {
         map_ = std::move(*result);
         redraw();
     });
-    connect(task, &BackgroundTask::failed, this, [this](const QString& error) { status_->setText(error); });
+    connect(task, &BackgroundTask::failed, this,
+            [this](const QString& error) { status_->setText(error); });
     emit taskStarted(task);
     return task;
 }
@@ -205,9 +219,12 @@ void MapPanel::redraw() {
         for (const int item : map_.items) members.push_back(catalog.at(item).members.value_or(0));
         std::vector<std::int64_t> sorted = members;
         std::sort(sorted.begin(), sorted.end());
-        const auto cut = [&](double share) { return sorted[std::size_t(share * double(sorted.size() - 1))]; };
+        const auto cut = [&](double share) {
+            return sorted[std::size_t(share * double(sorted.size() - 1))];
+        };
         const std::int64_t q1 = cut(0.25), q2 = cut(0.5), q3 = cut(0.75);
-        groupNames = {tr("least listed quarter"), tr("second quarter"), tr("third quarter"), tr("most listed quarter")};
+        groupNames = {tr("least listed quarter"), tr("second quarter"), tr("third quarter"),
+                      tr("most listed quarter")};
         for (std::size_t i = 0; i < members.size(); ++i)
             group[i] = members[i] <= q1 ? 0 : members[i] <= q2 ? 1 : members[i] <= q3 ? 2 : 3;
     }
@@ -221,7 +238,8 @@ void MapPanel::redraw() {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(groupNames[g]);
         graph->setLineStyle(QCPGraph::lsNone);
-        QColor colour = groupNames[g] == tr("other") ? QColor(190, 190, 190) : ChartWidget::seriesColor(g);
+        QColor colour =
+            groupNames[g] == tr("other") ? QColor(190, 190, 190) : ChartWidget::seriesColor(g);
         colour.setAlpha(150);
         graph->setScatterStyle(dots(colour, 4));
         graph->setData(xs, ys, true);
@@ -230,7 +248,8 @@ void MapPanel::redraw() {
     if (userId_ > 0) {
         std::map<int, std::size_t> position;
         for (std::size_t i = 0; i < map_.items.size(); ++i) position[map_.items[i]] = i;
-        const auto overlay = [&](const std::vector<int>& items, const QString& name, QCPScatterStyle style) {
+        const auto overlay = [&](const std::vector<int>& items, const QString& name,
+                                 QCPScatterStyle style) {
             QVector<double> xs, ys;
             for (const int item : items)
                 if (const auto it = position.find(item); it != position.end()) {
@@ -247,9 +266,11 @@ void MapPanel::redraw() {
         std::vector<int> history;
         const int user = data->interactions.userIndexOf(userId_);
         if (user >= 0)
-            for (const Event& event : data->interactions.historyOf(user)) history.push_back(event.item);
-        overlaidHistory_ = overlay(history, tr("user %1: history").arg(userId_),
-                                  QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 8));
+            for (const Event& event : data->interactions.historyOf(user))
+                history.push_back(event.item);
+        overlaidHistory_ = overlay(
+            history, tr("user %1: history").arg(userId_),
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 8));
         std::vector<int> recommended;
         if (const auto service = context_->service()) {
             const auto answer = service->forUser(ModelRole::Collaborative, userId_, kOverlayTopN);
@@ -258,7 +279,8 @@ void MapPanel::redraw() {
         }
         overlaidRecommendations_ =
             overlay(recommended, tr("user %1: collaborative top %2").arg(userId_).arg(kOverlayTopN),
-                    QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(200, 0, 0), 2), QColor(255, 80, 80), 10));
+                    QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(200, 0, 0), 2),
+                                    QColor(255, 80, 80), 10));
     }
     plot_->rescaleAxes();
     plot_->replot();
@@ -266,9 +288,12 @@ void MapPanel::redraw() {
                          .arg(sourceName_)
                          .arg(map_.items.size())
                          .arg(100.0 * map_.explainedShare, 0, 'f', 1)
-                         .arg(userId_ > 0 ? tr(" User %1: %2 history titles, %3 recommendations drawn.")
-                                                .arg(userId_).arg(overlaidHistory_).arg(overlaidRecommendations_)
-                                          : QString()));
+                         .arg(userId_ > 0
+                                  ? tr(" User %1: %2 history titles, %3 recommendations drawn.")
+                                        .arg(userId_)
+                                        .arg(overlaidHistory_)
+                                        .arg(overlaidRecommendations_)
+                                  : QString()));
 }
 
 int MapPanel::nearestPoint(const QPointF& pixel) const {

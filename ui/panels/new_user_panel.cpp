@@ -33,7 +33,8 @@ using service::ModelRole;
 
 constexpr std::array kRoles{ModelRole::Popularity, ModelRole::Content, ModelRole::Collaborative,
                             ModelRole::Session};
-const char* const kFamilyTitles[] = {"Popularity", "Content-based", "Collaborative", "Session-based"};
+const char* const kFamilyTitles[] = {"Popularity", "Content-based", "Collaborative",
+                                     "Session-based"};
 
 constexpr auto kInsertUser = R"(INSERT INTO Users(user_id, name, join_date) VALUES (?, ?, ?))";
 constexpr auto kNextUserId = R"(SELECT COALESCE(MAX(user_id), 0) + 1 FROM Users)";
@@ -48,7 +49,8 @@ NewUserPanel::NewUserPanel(StudioContext* context, QWidget* parent)
       context_(context),
       name_(new QLineEdit(this)),
       joinDate_(new QDateEdit(QDate::currentDate(), this)),
-      userLabel_(new QLabel(tr("No user yet: the lists show what a brand-new visitor gets."), this)),
+      userLabel_(
+          new QLabel(tr("No user yet: the lists show what a brand-new visitor gets."), this)),
       genres_(new QListWidget(this)),
       titleSearch_(new QLineEdit(this)),
       rating_(new QSpinBox(this)),
@@ -140,7 +142,8 @@ void NewUserPanel::reloadChoices() {
     genres_->clear();
     if (!service) return;
     QStringList names;
-    for (const std::string& genre : service->dataset().catalog.genreNames()) names << QString::fromStdString(genre);
+    for (const std::string& genre : service->dataset().catalog.genreNames())
+        names << QString::fromStdString(genre);
     names.sort();
     for (const QString& name : names) {
         auto* item = new QListWidgetItem(name, genres_);
@@ -148,7 +151,8 @@ void NewUserPanel::reloadChoices() {
         item->setCheckState(checked.contains(name) ? Qt::Checked : Qt::Unchecked);
     }
     QStringList titles;
-    for (const AnimeRecord& anime : service->dataset().catalog.items()) titles << QString::fromStdString(anime.title);
+    for (const AnimeRecord& anime : service->dataset().catalog.items())
+        titles << QString::fromStdString(anime.title);
     auto* completer = new QCompleter(titles, titleSearch_);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setFilterMode(Qt::MatchContains);
@@ -165,8 +169,8 @@ QStringList NewUserPanel::favouriteGenres() const {
 void NewUserPanel::setFavouriteGenres(const QStringList& genres) {
     const QSignalBlocker block(genres_);
     for (int row = 0; row < genres_->count(); ++row)
-        genres_->item(row)->setCheckState(genres.contains(genres_->item(row)->text()) ? Qt::Checked
-                                                                                      : Qt::Unchecked);
+        genres_->item(row)->setCheckState(
+            genres.contains(genres_->item(row)->text()) ? Qt::Checked : Qt::Unchecked);
     refresh();
 }
 
@@ -213,7 +217,8 @@ bool NewUserPanel::addTitle(qint64 animeId, int rating) {
         insert.addBindValue(animeId);
         insert.addBindValue(QDateTime::currentSecsSinceEpoch());
         if (!insert.exec()) {
-            userLabel_->setText(tr("Could not store the rating: %1").arg(insert.lastError().text()));
+            userLabel_->setText(
+                tr("Could not store the rating: %1").arg(insert.lastError().text()));
             return false;
         }
     }
@@ -246,7 +251,8 @@ void NewUserPanel::refresh() {
         for (const auto& item : result.items) {
             const AnimeRecord& anime = service->animeAt(item.item);
             rows.push_back({anime.animeId, QString::fromStdString(anime.title),
-                            QString::fromStdString(joinGenres(anime.genres)), item.score, result.strategy});
+                            QString::fromStdString(joinGenres(anime.genres)), item.score,
+                            result.strategy});
             ++votes[anime.animeId];
         }
         lists_[f]->showRows(result.model, result.modelVersion, result.strategy, rows);

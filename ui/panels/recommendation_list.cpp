@@ -2,8 +2,8 @@
 
 #include <QHeaderView>
 #include <QLabel>
-#include <QTableWidget>
 #include <QResizeEvent>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace animerec::ui {
@@ -45,8 +45,8 @@ void RecommendationList::showRows(const QString& model, const QString& version,
                                   const QString& strategy, const QVector<Row>& rows) {
     strategy_ = strategy;
     header_->setText(QStringLiteral("<b>%1</b><br><small>%2 · %3<br><i>%4</i></small>")
-                         .arg(family_.toHtmlEscaped(), model.toHtmlEscaped(), version.toHtmlEscaped(),
-                              strategy.toHtmlEscaped()));
+                         .arg(family_.toHtmlEscaped(), model.toHtmlEscaped(),
+                              version.toHtmlEscaped(), strategy.toHtmlEscaped()));
     table_->setRowCount(static_cast<int>(rows.size()));
     ids_.clear();
     for (int r = 0; r < rows.size(); ++r) {
@@ -57,7 +57,8 @@ void RecommendationList::showRows(const QString& model, const QString& version,
                                 QString::number(row.score, 'g', 4)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
-            item->setToolTip(QStringLiteral("%1 (id %2)\n%3").arg(row.title).arg(row.animeId).arg(tip));
+            item->setToolTip(
+                QStringLiteral("%1 (id %2)\n%3").arg(row.title).arg(row.animeId).arg(tip));
             if (c == 0 || c == 3) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             table_->setItem(r, c, item);
         }
@@ -76,7 +77,8 @@ void RecommendationList::highlight(const QSet<qint64>& shared) {
     for (int r = 0; r < table_->rowCount(); ++r) {
         const bool agreed = shared.contains(ids_.value(r));
         for (int c = 0; c < table_->columnCount(); ++c)
-            if (auto* item = table_->item(r, c)) item->setBackground(agreed ? QBrush(kSharedColor) : QBrush());
+            if (auto* item = table_->item(r, c))
+                item->setBackground(agreed ? QBrush(kSharedColor) : QBrush());
     }
 }
 

@@ -71,7 +71,8 @@ ServerPanel::ServerPanel(StudioContext* context, QWidget* parent)
     warmUsersBox_->setRange(0, 100'000'000);
     warmUsersBox_->setValue(defaults.warmUsers);
     warmUsersBox_->setPrefix(tr("warm-up users "));
-    warmUsersBox_->setToolTip(tr("Answers of the most active users computed before /ready (0 = off)"));
+    warmUsersBox_->setToolTip(
+        tr("Answers of the most active users computed before /ready (0 = off)"));
     exploreBox_->setObjectName(QStringLiteral("serverExploreShare"));
     exploreBox_->setRange(0.0, 1.0);
     exploreBox_->setSingleStep(0.1);
@@ -122,8 +123,10 @@ ServerPanel::ServerPanel(StudioContext* context, QWidget* parent)
     layout->addWidget(splitter, 1);
 
     connect(startStop_, &QPushButton::clicked, this, [this] {
-        if (isRunning()) stop();
-        else start(static_cast<quint16>(portBox_->value()));
+        if (isRunning())
+            stop();
+        else
+            start(static_cast<quint16>(portBox_->value()));
     });
     connect(ticker_, &QTimer::timeout, this, &ServerPanel::tick);
     updateState();
@@ -155,7 +158,8 @@ quint16 ServerPanel::start(quint16 port) {
     servedBy_ = std::make_unique<service::RecommendService>(data, context_->models());
     servedBy_->setColdStart(http::coldStartConfig(settings));
     if (settings.experiments) {
-        experiments_ = std::make_unique<experiments::ExperimentService>(context_->databasePath(), data);
+        experiments_ =
+            std::make_unique<experiments::ExperimentService>(context_->databasePath(), data);
         if (const QString error = experiments_->open(); !error.isEmpty()) {
             state_->setText(tr("A/B tests and feedback off: %1").arg(error));
             experiments_.reset();
@@ -176,7 +180,8 @@ quint16 ServerPanel::start(quint16 port) {
         server_.reset();
         experiments_.reset();
         servedBy_.reset();
-        state_->setText(tr("Could not listen on %1:%2 (in use?).").arg(settings.host.toString()).arg(port));
+        state_->setText(
+            tr("Could not listen on %1:%2 (in use?).").arg(settings.host.toString()).arg(port));
         updateState();
         return 0;
     }
@@ -192,7 +197,7 @@ quint16 ServerPanel::start(quint16 port) {
 
 void ServerPanel::stop() {
     ticker_->stop();
-    server_.reset();  // closes the listening socket
+    server_.reset();                          // closes the listening socket
     if (experiments_) experiments_->flush();  // exposures and feedback received so far
     experiments_.reset();
     requestLog_.reset();
@@ -206,12 +211,13 @@ void ServerPanel::onRequest(const service::RequestLogEntry& entry) {
     ++logged_;
     ++requestsThisSecond_;
     latenciesThisSecond_ << entry.latencyMs;
-    log_->appendPlainText(QStringLiteral("%1  %2 %3  %4  %5 ms  %6")
-                              .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")),
-                                   entry.method, entry.route)
-                              .arg(entry.status)
-                              .arg(entry.latencyMs, 0, 'f', 2)
-                              .arg(entry.model.isEmpty() ? entry.message : entry.model));
+    log_->appendPlainText(
+        QStringLiteral("%1  %2 %3  %4  %5 ms  %6")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")),
+                 entry.method, entry.route)
+            .arg(entry.status)
+            .arg(entry.latencyMs, 0, 'f', 2)
+            .arg(entry.model.isEmpty() ? entry.message : entry.model));
 }
 
 void ServerPanel::tick() {
@@ -234,8 +240,8 @@ void ServerPanel::tick() {
 }
 
 void ServerPanel::updateState() {
-    for (QWidget* setting : std::initializer_list<QWidget*>{hostBox_, portBox_, warmUsersBox_,
-                                                         exploreBox_, logFileEdit_, experimentsBox_})
+    for (QWidget* setting : std::initializer_list<QWidget*>{
+             hostBox_, portBox_, warmUsersBox_, exploreBox_, logFileEdit_, experimentsBox_})
         setting->setEnabled(!isRunning());
     startStop_->setText(isRunning() ? tr("Stop server") : tr("Start server"));
     if (isRunning())

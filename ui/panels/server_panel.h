@@ -18,7 +18,7 @@ class QTimer;
 namespace animerec::http {
 class ApiServer;
 struct ServeSettings;
-}
+}  // namespace animerec::http
 namespace animerec::experiments {
 class ExperimentService;
 }

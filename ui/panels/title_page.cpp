@@ -19,12 +19,14 @@ namespace {
 
 QString familyTitle(const QString& role) {
     if (role == QLatin1String("content")) return QObject::tr("Similar content");
-    if (role == QLatin1String("collaborative")) return QObject::tr("Watched together (collaborative)");
+    if (role == QLatin1String("collaborative"))
+        return QObject::tr("Watched together (collaborative)");
     return QObject::tr("Watched next (session)");
 }
 
 QString orDash(const QJsonValue& value) {
-    return value.isNull() || value.isUndefined() ? QStringLiteral("-") : value.toVariant().toString();
+    return value.isNull() || value.isUndefined() ? QStringLiteral("-")
+                                                 : value.toVariant().toString();
 }
 
 }  // namespace
@@ -56,7 +58,8 @@ TitlePage::TitlePage(StudioContext* context, qint64 animeId, QWidget* parent)
     top->addWidget(ratings_, 1);
 
     auto* splitter = new QSplitter(this);
-    const QStringList roles{QStringLiteral("content"), QStringLiteral("collaborative"), QStringLiteral("session")};
+    const QStringList roles{QStringLiteral("content"), QStringLiteral("collaborative"),
+                            QStringLiteral("session")};
     for (int family = 0; family < kNeighbourFamilies; ++family) {
         auto* list = new RecommendationList(familyTitle(roles[family]), splitter);
         list->setObjectName(QStringLiteral("neighbours-") + roles[family]);
@@ -85,26 +88,31 @@ void TitlePage::fill() {
     const QJsonObject anime = std::get<QJsonObject>(facts);
     setWindowTitle(tr("%1 — AnimeRec Studio").arg(anime.value(QStringLiteral("title")).toString()));
     QStringList genres;
-    for (const QJsonValue& genre : anime.value(QStringLiteral("genres")).toArray()) genres << genre.toString();
+    for (const QJsonValue& genre : anime.value(QStringLiteral("genres")).toArray())
+        genres << genre.toString();
     facts_->setText(tr("<h2>%1</h2><p>id %2 · %3 · %4 episodes</p><p>%5</p>"
                        "<p>MyAnimeList rating %6 · %7 members</p>")
                         .arg(anime.value(QStringLiteral("title")).toString().toHtmlEscaped())
                         .arg(animeId_)
-                        .arg(orDash(anime.value(QStringLiteral("type"))), orDash(anime.value(QStringLiteral("episodes"))),
+                        .arg(orDash(anime.value(QStringLiteral("type"))),
+                             orDash(anime.value(QStringLiteral("episodes"))),
                              genres.join(QStringLiteral(", ")).toHtmlEscaped(),
-                             orDash(anime.value(QStringLiteral("rating"))), orDash(anime.value(QStringLiteral("members")))));
+                             orDash(anime.value(QStringLiteral("rating"))),
+                             orDash(anime.value(QStringLiteral("members")))));
     const QJsonObject audience = anime.value(QStringLiteral("audience")).toObject();
     QStringList statuses;
     const QJsonObject byStatus = audience.value(QStringLiteral("by_status")).toObject();
     for (auto it = byStatus.begin(); it != byStatus.end(); ++it)
         statuses << tr("%1 %2").arg(it.value().toInt()).arg(it.key());
-    audience_->setText(tr("Who lists it here: %1 users (%2); %3 rated it, mean %4.")
-                           .arg(audience.value(QStringLiteral("listed")).toInt())
-                           .arg(statuses.isEmpty() ? tr("nobody") : statuses.join(QStringLiteral(", ")))
-                           .arg(audience.value(QStringLiteral("rated")).toInt())
-                           .arg(audience.value(QStringLiteral("mean_rating")).isNull()
-                                    ? QStringLiteral("-")
-                                    : QString::number(audience.value(QStringLiteral("mean_rating")).toDouble(), 'f', 2)));
+    audience_->setText(
+        tr("Who lists it here: %1 users (%2); %3 rated it, mean %4.")
+            .arg(audience.value(QStringLiteral("listed")).toInt())
+            .arg(statuses.isEmpty() ? tr("nobody") : statuses.join(QStringLiteral(", ")))
+            .arg(audience.value(QStringLiteral("rated")).toInt())
+            .arg(audience.value(QStringLiteral("mean_rating")).isNull()
+                     ? QStringLiteral("-")
+                     : QString::number(audience.value(QStringLiteral("mean_rating")).toDouble(),
+                                       'f', 2)));
     QStringList scores;
     QVector<double> counts;
     const QJsonArray histogram = audience.value(QStringLiteral("rating_histogram")).toArray();
@@ -119,11 +127,13 @@ void TitlePage::fill() {
         for (auto* list : lists_) list->showMessage(error->message);
         return;
     }
-    const QJsonArray lists = std::get<QJsonObject>(similar).value(QStringLiteral("lists")).toArray();
+    const QJsonArray lists =
+        std::get<QJsonObject>(similar).value(QStringLiteral("lists")).toArray();
     const auto data = context_->dataset();
     const auto genresOf = [&data](qint64 id) {
         const auto index = data ? data->catalog.indexOf(id) : std::nullopt;
-        return index ? QString::fromStdString(joinGenres(data->catalog.at(*index).genres)) : QString();
+        return index ? QString::fromStdString(joinGenres(data->catalog.at(*index).genres))
+                     : QString();
     };
     for (int family = 0; family < kNeighbourFamilies && family < lists.size(); ++family) {
         const QJsonObject list = lists.at(family).toObject();

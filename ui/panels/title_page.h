@@ -21,7 +21,9 @@ public:
     TitlePage(StudioContext* context, qint64 animeId, QWidget* parent = nullptr);
 
     qint64 animeId() const { return animeId_; }
-    RecommendationList* neighbours(int family) const { return lists_[static_cast<std::size_t>(family)]; }
+    RecommendationList* neighbours(int family) const {
+        return lists_[static_cast<std::size_t>(family)];
+    }
     ChartWidget* ratingChart() const { return ratings_; }
     static constexpr int kNeighbourFamilies = 3;  // content, collaborative, session
 

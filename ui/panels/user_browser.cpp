@@ -103,7 +103,8 @@ void UserBrowser::applyFilter() {
     }
     QSqlQuery query(db);
     query.prepare(QString::fromLatin1(kUsersQuery));
-    const QString search = search_->text().trimmed().isEmpty() ? QStringLiteral("") : search_->text().trimmed();
+    const QString search =
+        search_->text().trimmed().isEmpty() ? QStringLiteral("") : search_->text().trimmed();
     for (int i = 0; i < 3; ++i) query.addBindValue(search);
     query.exec();
     usersModel_->setQuery(std::move(query));
@@ -120,10 +121,13 @@ void UserBrowser::loadHistory(qint64 userId) {
     historyModel_->setQuery(std::move(query));
     while (historyModel_->canFetchMore()) historyModel_->fetchMore();
     if (!ok) {
-        historyTitle_->setText(tr("User %1: the history could not be read: %2").arg(userId).arg(error));
+        historyTitle_->setText(
+            tr("User %1: the history could not be read: %2").arg(userId).arg(error));
         return;
     }
-    historyTitle_->setText(tr("User %1: %n title(s) in sequence order", nullptr, historyModel_->rowCount()).arg(userId));
+    historyTitle_->setText(
+        tr("User %1: %n title(s) in sequence order", nullptr, historyModel_->rowCount())
+            .arg(userId));
     history_->resizeColumnsToContents();
     history_->setColumnWidth(1, std::min(history_->columnWidth(1), 340));
     history_->setColumnWidth(2, std::min(history_->columnWidth(2), 260));

@@ -1,9 +1,10 @@
 #include "widgets/chart_widget.h"
 
+#include <qcustomplot.h>
+
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
-#include <qcustomplot.h>
 
 namespace animerec::ui {
 
@@ -13,7 +14,8 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
+    plot_->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
     // The legend sits under the plot (placeLegend), in rows of up to four entries, so it never
     // hides data.
     plot_->axisRect()->insetLayout()->take(plot_->legend);
@@ -27,9 +29,9 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
 
 QColor ChartWidget::seriesColor(int index) {
     // A colour-blind-friendly palette (Okabe-Ito).
-    static const QColor palette[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115),
-                                     QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
-                                     QColor(240, 228, 66), QColor(0, 0, 0)};
+    static const QColor palette[] = {
+        QColor(0, 114, 178),  QColor(230, 159, 0), QColor(0, 158, 115),  QColor(204, 121, 167),
+        QColor(86, 180, 233), QColor(213, 94, 0),  QColor(240, 228, 66), QColor(0, 0, 0)};
     return palette[index % 8];
 }
 

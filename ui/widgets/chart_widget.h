@@ -18,7 +18,8 @@ struct ChartSeries {
     QVector<double> y;
     QVector<double> low;
     QVector<double> high;
-    int colorIndex = -1;  // palette entry; -1 = the series' position (keeps models' colours aligned)
+    int colorIndex =
+        -1;  // palette entry; -1 = the series' position (keeps models' colours aligned)
 };
 
 // Wraps QCustomPlot so panels only say what to draw: grouped bars with error bars, lines, or

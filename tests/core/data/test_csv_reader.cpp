@@ -1,7 +1,6 @@
 // CsvReader edge cases (RFC 4180 quoting, line endings, BOM, line numbers, broken quotes),
 // HTML entity decoding and date-time parsing.
 #include <QtTest>
-
 #include <chrono>
 #include <sstream>
 #include <string>
@@ -26,7 +25,8 @@ QString readAll(const std::string& text, std::size_t blockBytes) {
             continue;
         }
         QStringList fields;
-        for (auto field : row.fields) fields << QString::fromUtf8(field.data(), qsizetype(field.size()));
+        for (auto field : row.fields)
+            fields << QString::fromUtf8(field.data(), qsizetype(field.size()));
         records << QString::number(row.line) + ":" + fields.join('|');
     }
     return records.join('\n');
@@ -48,22 +48,23 @@ private slots:
         QTest::addRow("BOM") << QByteArray("\xEF\xBB\xBFid,name\n1,x\n") << "1:id|name\n2:1|x";
         QTest::addRow("empty fields") << QByteArray(",,\n") << "1:||";
         QTest::addRow("trailing delimiter at EOF") << QByteArray("a,") << "1:a|";
-        QTest::addRow("quoted comma") << QByteArray("1,\"Drama, Romance\",TV\n")
-                                      << "1:1|Drama, Romance|TV";
+        QTest::addRow("quoted comma")
+            << QByteArray("1,\"Drama, Romance\",TV\n") << "1:1|Drama, Romance|TV";
         QTest::addRow("doubled quotes") << QByteArray("\"say \"\"hi\"\"\",2\n") << "1:say \"hi\"|2";
         QTest::addRow("only doubled quote") << QByteArray("\"\"\"\"\n") << "1:\"";
         QTest::addRow("empty quoted") << QByteArray("\"\",x\n") << "1:|x";
         QTest::addRow("newline inside quotes, line numbers")
             << QByteArray("h\n\"two\nlines\",b\nnext,c\n") << "1:h\n2:two\nlines|b\n4:next|c";
-        QTest::addRow("CRLF inside quotes kept") << QByteArray("\"a\r\nb\"\r\nz\r\n")
-                                                 << "1:a\r\nb\n3:z";
+        QTest::addRow("CRLF inside quotes kept")
+            << QByteArray("\"a\r\nb\"\r\nz\r\n") << "1:a\r\nb\n3:z";
         QTest::addRow("blank lines skipped, counted") << QByteArray("a\n\n\r\nb\n") << "1:a\n4:b";
-        QTest::addRow("quote inside unquoted field is data") << QByteArray("ab\"c,d\n")
-                                                             << "1:ab\"c|d";
+        QTest::addRow("quote inside unquoted field is data")
+            << QByteArray("ab\"c,d\n") << "1:ab\"c|d";
         QTest::addRow("text after closing quote kept") << QByteArray("\"a\"b,c\n") << "1:ab|c";
         QTest::addRow("unterminated quote resyncs on next line")
             << QByteArray("id,t\n1,\"open\n2,ok\n") << "1:id|t\n2!unterminated quote\n3:2|ok";
-        QTest::addRow("unterminated quote on last line") << QByteArray("a\n\"b") << "1:a\n2!unterminated quote";
+        QTest::addRow("unterminated quote on last line")
+            << QByteArray("a\n\"b") << "1:a\n2!unterminated quote";
         QTest::addRow("UTF-8 untouched") << QByteArray("Gintama\xC2\xB0,\xE2\x98\x85\n")
                                          << QString::fromUtf8("1:Gintama\xC2\xB0|\xE2\x98\x85");
         QTest::addRow("empty input") << QByteArray("") << "";
@@ -105,7 +106,8 @@ private slots:
         // 2M short rows; the import target is ~10M rows in a few seconds.
         std::string text;
         text.reserve(2'000'000 * 16);
-        for (int i = 0; i < 2'000'000; ++i) text += std::to_string(i % 70000) + ",1234," + std::to_string(i % 11 - 1) + "\n";
+        for (int i = 0; i < 2'000'000; ++i)
+            text += std::to_string(i % 70000) + ",1234," + std::to_string(i % 11 - 1) + "\n";
         std::istringstream input(text);
         CsvReader reader(input);
         CsvRow row;
@@ -116,7 +118,8 @@ private slots:
             ++count;
             fields += row.fields.size();
         }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         QCOMPARE(count, 2'000'000);
         QCOMPARE(fields, std::size_t{6'000'000});
         qInfo("2M rows in %.3f s", seconds);
@@ -126,18 +129,29 @@ private slots:
     void htmlEntities_data() {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("&#039;") << "Gintama&#039;" << "Gintama'";
-        QTest::addRow("&#39;") << "a&#39;b" << "a'b";
-        QTest::addRow("&amp;") << "Tom &amp; Jerry" << "Tom & Jerry";
-        QTest::addRow("&quot;") << "&quot;Bungaku Shoujo&quot;" << "\"Bungaku Shoujo\"";
-        QTest::addRow("&gt; &lt;") << "a &gt; b &lt; c" << "a > b < c";
-        QTest::addRow("&apos;") << "&apos;" << "'";
-        QTest::addRow("hex to UTF-8") << "&#xB0;&#x2605;" << QString::fromUtf8("\xC2\xB0\xE2\x98\x85");
+        QTest::addRow("&#039;") << "Gintama&#039;"
+                                << "Gintama'";
+        QTest::addRow("&#39;") << "a&#39;b"
+                               << "a'b";
+        QTest::addRow("&amp;") << "Tom &amp; Jerry"
+                               << "Tom & Jerry";
+        QTest::addRow("&quot;") << "&quot;Bungaku Shoujo&quot;"
+                                << "\"Bungaku Shoujo\"";
+        QTest::addRow("&gt; &lt;") << "a &gt; b &lt; c"
+                                   << "a > b < c";
+        QTest::addRow("&apos;") << "&apos;"
+                                << "'";
+        QTest::addRow("hex to UTF-8")
+            << "&#xB0;&#x2605;" << QString::fromUtf8("\xC2\xB0\xE2\x98\x85");
         QTest::addRow("decimal 4-byte") << "&#128512;" << QString::fromUtf8("\xF0\x9F\x98\x80");
-        QTest::addRow("unknown kept") << "&nbsp;x &foo" << "&nbsp;x &foo";
-        QTest::addRow("bare ampersand") << "R&D; a & b" << "R&D; a & b";
-        QTest::addRow("surrogate kept") << "&#xD800;" << "&#xD800;";
-        QTest::addRow("no entities") << "Kimi no Na wa." << "Kimi no Na wa.";
+        QTest::addRow("unknown kept") << "&nbsp;x &foo"
+                                      << "&nbsp;x &foo";
+        QTest::addRow("bare ampersand") << "R&D; a & b"
+                                        << "R&D; a & b";
+        QTest::addRow("surrogate kept") << "&#xD800;"
+                                        << "&#xD800;";
+        QTest::addRow("no entities") << "Kimi no Na wa."
+                                     << "Kimi no Na wa.";
     }
 
     void htmlEntities() {

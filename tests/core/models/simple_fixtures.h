@@ -1,9 +1,9 @@
 #pragma once
 
-#include "real_protocols.h"
-
 #include <random>
 #include <span>
+
+#include "real_protocols.h"
 // Small datasets for the popularity, content and cold-start tests, plus the real CooperUnion
 // files (the real sample in data/sample).
 
@@ -75,7 +75,9 @@ inline Dataset realCatalog() { return loadCsvDataset(ANIMEREC_SAMPLE_DATA_DIR "/
 class RandomScores final : public Recommender {
 public:
     std::string name() const override { return "random"; }
-    void fit(const Dataset& data, const ProgressCallback& = {}) override { items_ = data.catalog.size(); }
+    void fit(const Dataset& data, const ProgressCallback& = {}) override {
+        items_ = data.catalog.size();
+    }
     void score(const UserQuery& query, std::span<float> scores) const override {
         std::mt19937 random(static_cast<unsigned>(query.user + 1));
         for (float& score : scores) score = static_cast<float>(random()) / 4294967296.0f;

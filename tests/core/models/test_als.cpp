@@ -86,8 +86,8 @@ std::vector<Contribution> slowExplanation(const Als& model, const Dataset& data,
     for (const auto& entry : row) {
         double similarity = 0.0;
         for (int f = 0; f < k; ++f) similarity += factor(entry.item, f) * weighted[f];
-        all.push_back({entry.item, static_cast<float>(
-                                       similarity * (1.0 + model.config().alpha * entry.strength))});
+        all.push_back({entry.item, static_cast<float>(similarity * (1.0 + model.config().alpha *
+                                                                              entry.strength))});
     }
     return strongestContributions(std::move(all), count);
 }
@@ -257,8 +257,11 @@ private slots:
                         // Same weights in the same order; items may swap only on near-ties.
                         QVERIFY2(std::abs(batch[t][i].weight - slow[i].weight) < 1e-3f * scale,
                                  qPrintable(QString("user %1 item %2 rank %3: %4 vs %5")
-                                                .arg(user).arg(targets[t]).arg(i)
-                                                .arg(batch[t][i].weight).arg(slow[i].weight)));
+                                                .arg(user)
+                                                .arg(targets[t])
+                                                .arg(i)
+                                                .arg(batch[t][i].weight)
+                                                .arg(slow[i].weight)));
                         const auto same = std::find_if(slow.begin(), slow.end(), [&](auto& c) {
                             return c.item == batch[t][i].item;
                         });
@@ -274,8 +277,10 @@ private slots:
             double norm = 1e-9;
             for (double v : expected) norm = std::max(norm, std::abs(v));
             for (std::size_t f = 0; f < expected.size(); ++f)
-                QVERIFY2(std::abs(folded[f] - expected[f]) < 1e-3 * norm,
-                         qPrintable(QString("factor %1: %2 vs %3").arg(f).arg(folded[f]).arg(expected[f])));
+                QVERIFY2(
+                    std::abs(folded[f] - expected[f]) < 1e-3 * norm,
+                    qPrintable(
+                        QString("factor %1: %2 vs %3").arg(f).arg(folded[f]).arg(expected[f])));
         }
     }
 

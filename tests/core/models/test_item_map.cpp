@@ -1,7 +1,6 @@
 // The item map's projection: points spread along two known directions of a 3-D space come back
 // with those spreads on the two axes; all-zero (untrained) items are left out; bad sizes refused.
 #include <QtTest>
-
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -36,8 +35,10 @@ private slots:
             xx += double(map.x[i]) * map.x[i];
             yy += double(map.y[i]) * map.y[i];
         }
-        QVERIFY2(std::abs(std::sqrt(xx / rows) - 3.0) < 0.15, qPrintable(QString::number(std::sqrt(xx / rows))));
-        QVERIFY2(std::abs(std::sqrt(yy / rows) - 1.0) < 0.08, qPrintable(QString::number(std::sqrt(yy / rows))));
+        QVERIFY2(std::abs(std::sqrt(xx / rows) - 3.0) < 0.15,
+                 qPrintable(QString::number(std::sqrt(xx / rows))));
+        QVERIFY2(std::abs(std::sqrt(yy / rows) - 1.0) < 0.08,
+                 qPrintable(QString::number(std::sqrt(yy / rows))));
         QVERIFY(map.explainedShare > 0.999);
     }
 
