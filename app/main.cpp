@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "i18n/language.h"
 
 namespace {
 
@@ -11,24 +12,41 @@ using Command = int (*)(const QStringList&);
 
 const std::map<QString, std::pair<Command, const char*>>& commands() {
     static const std::map<QString, std::pair<Command, const char*>> table{
-        {"import", {animerec::cli::runImport, "import anime and interaction CSVs into the database"}},
-        {"generate", {animerec::cli::runGenerate, "write a synthetic dataset in the brief's layout"}},
-        {"train", {animerec::cli::runTrain, "fit models on the imported dataset and save model files"}},
-        {"evaluate", {animerec::cli::runEvaluate, "measure the models offline on a train/test split"}},
+        {"import",
+         {animerec::cli::runImport, "import anime and interaction CSVs into the database"}},
+        {"generate",
+         {animerec::cli::runGenerate, "write a synthetic dataset in the brief's layout"}},
+        {"train",
+         {animerec::cli::runTrain, "fit models on the imported dataset and save model files"}},
+        {"evaluate",
+         {animerec::cli::runEvaluate, "measure the models offline on a train/test split"}},
         {"serve", {animerec::cli::runServe, "answer recommendation requests over HTTP"}},
-        {"ab", {animerec::cli::runAb, "A/B experiments: create, start, pause, stop, report, simulate"}},
-        {"recommend", {animerec::cli::runQuestion, "the four families' lists for a user or a session, side by side"}},
-        {"similar", {animerec::cli::runQuestion, "titles like one anime, by content, collaborative and session models"}},
-        {"top", {animerec::cli::runQuestion, "the most popular titles (by members, rating or interactions; per genre)"}},
-        {"show", {animerec::cli::runQuestion, "an anime's facts and audience, or a user's profile and history"}},
-        {"explore", {animerec::cli::runExplore, "an interactive prompt for all of the above, models loaded once"}},
+        {"ab",
+         {animerec::cli::runAb, "A/B experiments: create, start, pause, stop, report, simulate"}},
+        {"recommend",
+         {animerec::cli::runQuestion,
+          "the four families' lists for a user or a session, side by side"}},
+        {"similar",
+         {animerec::cli::runQuestion,
+          "titles like one anime, by content, collaborative and session models"}},
+        {"top",
+         {animerec::cli::runQuestion,
+          "the most popular titles (by members, rating or interactions; per genre)"}},
+        {"show",
+         {animerec::cli::runQuestion,
+          "an anime's facts and audience, or a user's profile and history"}},
+        {"explore",
+         {animerec::cli::runExplore,
+          "an interactive prompt for all of the above, models loaded once"}},
     };
     return table;
 }
 
 int usage(QTextStream& out) {
-    out << "usage: animerec <command> [options]   (animerec <command> --help for details)\n\ncommands:\n";
-    for (const auto& [name, entry] : commands()) out << "  " << name.leftJustified(10) << entry.second << "\n";
+    out << "usage: animerec <command> [options]   (animerec <command> --help for "
+           "details)\n\ncommands:\n";
+    for (const auto& [name, entry] : commands())
+        out << "  " << name.leftJustified(10) << entry.second << "\n";
     return 2;
 }
 
@@ -41,6 +59,8 @@ int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("animerec");
     QCoreApplication::setOrganizationName("AnimeRec");
+    // The explorer's answers follow ANIMEREC_LANG or the system locale (English or Russian).
+    animerec::i18n::installTranslation(app, animerec::i18n::chosenLanguage());
     QStringList args = QCoreApplication::arguments();
     QTextStream err(stderr);
     if (args.size() < 2) return usage(err);

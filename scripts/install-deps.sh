@@ -16,15 +16,16 @@ purpose="${1:-run}"
 # (screenshots, offscreen runs), and libedit for the terminal explorer's prompt.
 run_packages=(
   build-essential cmake ccache pkg-config
-  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools
+  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools qt6-tools-dev qt6-l10n-tools
   libqt6sql6-sqlite libqt6sql6-psql libqcustomplot-dev libeigen3-dev
   libsqlite3-dev sqlite3 libgl1-mesa-dev libpq-dev xvfb xauth
   libedit-dev
 )
 
 # Tests and benchmarks only: the PostgreSQL server for the throwaway test cluster, the container
-# and compose tests (debootstrap makes their base image), the import and HTTP benchmarks.
-test_packages=(postgresql debootstrap curl python3 time wrk)
+# and compose tests (debootstrap makes their base image), the import and HTTP benchmarks, and
+# clang-format for the formatting check.
+test_packages=(postgresql debootstrap curl python3 time wrk clang-format)
 # A machine with its own Docker engine (a hosted CI runner has Docker's docker-ce) keeps it:
 # Debian's docker.io would conflict with it. Likewise a docker-compose command already there.
 command -v docker >/dev/null || test_packages+=(docker.io)

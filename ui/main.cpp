@@ -3,8 +3,10 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
+#include <QSettings>
 #include <QTimer>
 
+#include "i18n/language.h"
 #include "main_window.h"
 #include "screenshots.h"
 #include "studio_context.h"
@@ -14,14 +16,20 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName("AnimeRec Studio");
     QApplication::setOrganizationName("AnimeRec");
     QApplication::setWindowIcon(QIcon(":/icons/animerec.svg"));
+    // ANIMEREC_LANG, else the language picked in the Language menu, else the system locale.
+    animerec::i18n::installTranslation(
+        app,
+        animerec::i18n::chosenLanguage(QSettings().value(QStringLiteral("language")).toString()));
     QCommandLineParser parser;
-    parser.setApplicationDescription("AnimeRec Studio: browse data, compare models, run evaluations.");
+    parser.setApplicationDescription(
+        "AnimeRec Studio: browse data, compare models, run evaluations.");
     parser.addHelpOption();
     const QCommandLineOption databaseOption(
         "db", "Database to open: a SQLite file or postgresql://user:password@host:port/dbname.",
         "location", qEnvironmentVariable("ANIMEREC_DB", "var/animerec.sqlite"));
     const QCommandLineOption screenshotOption(
-        "screenshot", "Render every panel to DIR/<panel>.png and exit (use QT_QPA_PLATFORM=offscreen).", "dir");
+        "screenshot",
+        "Render every panel to DIR/<panel>.png and exit (use QT_QPA_PLATFORM=offscreen).", "dir");
     parser.addOption(databaseOption);
     parser.addOption(screenshotOption);
     parser.process(app);

@@ -1,35 +1,36 @@
 #include "main_window.h"
 
+#include <QActionGroup>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
-#include <QHBoxLayout>
+#include <QSqlError>
 #include <QStackedWidget>
 #include <QStatusBar>
-
-#include <QDir>
-#include <QFileInfo>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QSqlError>
 #include <QUuid>
 
 #include "background_task.h"
 #include "data/generator.h"
+#include "i18n/language.h"
 #include "panels/catalog_view.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
 #include "panels/experiments_panel.h"
 #include "panels/import_dialog.h"
 #include "panels/map_panel.h"
-#include "panels/title_page.h"
 #include "panels/metrics_panel.h"
-#include "panels/train_panel.h"
 #include "panels/new_user_panel.h"
 #include "panels/server_panel.h"
+#include "panels/title_page.h"
+#include "panels/train_panel.h"
 #include "panels/user_browser.h"
 #include "storage/database.h"
 #include "storage/importer.h"
@@ -88,7 +89,8 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     connect(dataPanel_, &DataPanel::importRequested, this, &MainWindow::openImportDialog);
     connect(dataPanel_, &DataPanel::generateRequested, this, &MainWindow::generateDemoData);
     // Double-clicking a title in the catalogue opens its page.
-    connect(dataPanel_->catalog(), &CatalogView::animeActivated, context_, &StudioContext::requestTitle);
+    connect(dataPanel_->catalog(), &CatalogView::animeActivated, context_,
+            &StudioContext::requestTitle);
     // Picking a user in the browser prepares the comparison of the four models for them.
     connect(dataPanel_->users(), &UserBrowser::userSelected, this,
             [this](qint64 userId) { comparePanel_->compareUser(userId); });
@@ -120,6 +122,25 @@ void MainWindow::createMenus() {
     for (int index = 0; index < names.size(); ++index)
         view->addAction(tr("%1\tCtrl+%2").arg(names[index]).arg(index + 1), this,
                         [this, index] { showPanel(index); });
+    // Language: overrides the system locale from the next start (ANIMEREC_LANG overrides both).
+    QMenu* language = menuBar()->addMenu(tr("&Language"));
+    auto* languages = new QActionGroup(this);
+    const QString current =
+        i18n::chosenLanguage(QSettings().value(QStringLiteral("language")).toString());
+    const std::pair<QString, QString> choices[] = {
+        {QStringLiteral("en"), QStringLiteral("English")},
+        {QStringLiteral("ru"), QStringLiteral("Русский")}};
+    for (const auto& [code, name] : choices) {
+        QAction* action = language->addAction(name);
+        action->setCheckable(true);
+        action->setChecked(code == current);
+        action->setData(code);
+        languages->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("language"), code);
+            statusBar()->showMessage(tr("The language changes when Studio starts again."));
+        });
+    }
 }
 
 void MainWindow::openImportDialog() {
@@ -130,16 +151,19 @@ void MainWindow::openImportDialog() {
 
 BackgroundTask* MainWindow::generateDemoData() {
     const QString databasePath = context_->databasePath();
-    const QString directory = QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("demo-data"));
+    const QString directory =
+        QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("demo-data"));
     auto* task = BackgroundTask::start(
         tr("Generate demo data"),
         [databasePath, directory](const ProgressCallback& progress) {
             GeneratorConfig config;  // the defaults are the repository's demo dataset
             generateDatasetFiles(config, directory.toStdString(), progress);
-            storage::Database database(databasePath, QStringLiteral("studio-generate-") +
-                                                         QUuid::createUuid().toString(QUuid::WithoutBraces));
+            storage::Database database(databasePath,
+                                       QStringLiteral("studio-generate-") +
+                                           QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(database.path().toStdString() + ": " + error.text().toStdString());
+                throw std::runtime_error(database.path().toStdString() + ": " +
+                                         error.text().toStdString());
             storage::ImportOptions options;
             options.animePath = QDir(directory).filePath(QStringLiteral("anime.csv"));
             options.interactionsPath = QDir(directory).filePath(QStringLiteral("animelist.csv"));
@@ -167,7 +191,8 @@ void MainWindow::addPanel(const QString& name, QWidget* panel) {
     sidebar_->addItem(name);
     if (index < 9) {
         // Ctrl+1..9 switch panels.
-        auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)), this);
+        auto* shortcut =
+            new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)), this);
         connect(shortcut, &QShortcut::activated, this, [this, index] { showPanel(index); });
         sidebar_->item(index)->setToolTip(tr("%1 (Ctrl+%2)").arg(name).arg(index + 1));
     }
@@ -188,15 +213,16 @@ void MainWindow::trackTask(BackgroundTask* task) {
     cancel_->setEnabled(true);
     statusBar()->showMessage(task->name());
     connect(cancel_, &QPushButton::clicked, task, &BackgroundTask::cancel);
-    connect(task, &BackgroundTask::progressed, this, [this, task](double share, const QString& message) {
-        if (share < 0) {
-            progress_->setRange(0, 0);
-        } else {
-            progress_->setRange(0, 1000);
-            progress_->setValue(static_cast<int>(share * 1000));
-        }
-        statusBar()->showMessage(task->name() + QStringLiteral(": ") + message);
-    });
+    connect(task, &BackgroundTask::progressed, this,
+            [this, task](double share, const QString& message) {
+                if (share < 0) {
+                    progress_->setRange(0, 0);
+                } else {
+                    progress_->setRange(0, 1000);
+                    progress_->setValue(static_cast<int>(share * 1000));
+                }
+                statusBar()->showMessage(task->name() + QStringLiteral(": ") + message);
+            });
     const auto done = [this](const QString& message) {
         progress_->hide();
         cancel_->hide();
@@ -205,14 +231,16 @@ void MainWindow::trackTask(BackgroundTask* task) {
     };
     const QString name = task->name();
     connect(task, &BackgroundTask::finished, this, [done, name] { done(name + tr(": done")); });
-    connect(task, &BackgroundTask::cancelled, this, [done, name] { done(name + tr(": cancelled")); });
+    connect(task, &BackgroundTask::cancelled, this,
+            [done, name] { done(name + tr(": cancelled")); });
     connect(task, &BackgroundTask::failed, this,
             [done, name](const QString& error) { done(name + tr(" failed: ") + error); });
 }
 
 void MainWindow::restoreLayout() {
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1280, 800);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
     showPanel(settings.value(QStringLiteral("window/panel"), 0).toInt());
 }
 

@@ -2,28 +2,26 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QPointer>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTextStream>
-
-#include <QSqlQuery>
-#include <QPointer>
 #include <QTimer>
 
 #include "background_task.h"
-
 #include "data/dataset.h"
 #include "main_window.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
 #include "panels/experiments_panel.h"
 #include "panels/map_panel.h"
+#include "panels/metrics_panel.h"
+#include "panels/new_user_panel.h"
 #include "panels/recommendation_list.h"
 #include "panels/title_page.h"
-#include "panels/metrics_panel.h"
-#include "studio_tasks.h"
-#include "panels/new_user_panel.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
+#include "studio_tasks.h"
 
 namespace animerec::ui {
 
@@ -37,7 +35,9 @@ bool save(QWidget& window, const QString& path) {
 }
 
 QString fileName(int index, const QString& name) {
-    return QStringLiteral("%1-%2.png").arg(index, 2, 10, QLatin1Char('0')).arg(name.toLower().replace(' ', '-'));
+    return QStringLiteral("%1-%2.png")
+        .arg(index, 2, 10, QLatin1Char('0'))
+        .arg(name.toLower().replace(' ', '-'));
 }
 
 }  // namespace
@@ -81,8 +81,8 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
 
     MetricsPanel* metrics = window.metricsPanel();
     EvaluationSettings settings = metrics->settings();
-    settings.models = {QStringLiteral("popularity"), QStringLiteral("content"), QStringLiteral("als"),
-                       QStringLiteral("ease")};
+    settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
+                       QStringLiteral("als"), QStringLiteral("ease")};
     metrics->setSettings(settings);
     if (!metrics->startEvaluation()) {
         ready();
@@ -100,11 +100,14 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
         QObject::connect(experiments, &ExperimentsPanel::simulationFinished, &window, later,
                          Qt::SingleShotConnection);
     };
-    QObject::connect(metrics, &MetricsPanel::evaluationFinished, &window, replay, Qt::SingleShotConnection);
-    QObject::connect(metrics, &MetricsPanel::evaluationFailed, &window, later, Qt::SingleShotConnection);
+    QObject::connect(metrics, &MetricsPanel::evaluationFinished, &window, replay,
+                     Qt::SingleShotConnection);
+    QObject::connect(metrics, &MetricsPanel::evaluationFailed, &window, later,
+                     Qt::SingleShotConnection);
 }
 
 int saveScreenshots(MainWindow& window, const QString& directory) {
+    constexpr int kComparePanel = 1;  // sidebar order, whatever the language
     QDir().mkpath(directory);
     const QDir dir(directory);
     int written = 0;
@@ -117,15 +120,18 @@ int saveScreenshots(MainWindow& window, const QString& directory) {
             QTabWidget* tabs = window.dataPanel()->tabs();
             for (int tab = 0; tab < tabs->count(); ++tab) {
                 tabs->setCurrentIndex(tab);
-                written += save(window, dir.filePath(fileName(++index, names[panel] + " " + tabs->tabText(tab))));
+                written +=
+                    save(window,
+                         dir.filePath(fileName(++index, names[panel] + " " + tabs->tabText(tab))));
             }
             tabs->setCurrentIndex(0);
             continue;
         }
-        if (window.comparePanel() && names[panel] == QObject::tr("Compare")) {
+        if (panel == kComparePanel) {
             // Focus the first collaborative title: its explaining history titles turn blue.
             const QVector<qint64> collaborative = window.comparePanel()->list(2)->animeIds();
-            if (!collaborative.isEmpty()) window.comparePanel()->focusRecommendation(collaborative.first());
+            if (!collaborative.isEmpty())
+                window.comparePanel()->focusRecommendation(collaborative.first());
         }
         written += save(window, dir.filePath(fileName(++index, names[panel])));
     }
@@ -133,8 +139,9 @@ int saveScreenshots(MainWindow& window, const QString& directory) {
     if (const auto service = window.context()->service()) {
         const QVector<qint64> collaborative = window.comparePanel()->list(2)->animeIds();
         const qint64 title = !collaborative.isEmpty() ? collaborative.first()
-                             : service->dataset().catalog.size() > 0 ? service->dataset().catalog.idAt(0)
-                                                                     : 0;
+                             : service->dataset().catalog.size() > 0
+                                 ? service->dataset().catalog.idAt(0)
+                                 : 0;
         if (title != 0) {
             TitlePage* page = window.openTitle(title);
             written += save(*page, dir.filePath(fileName(++index, QStringLiteral("title page"))));

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -26,6 +27,11 @@
 namespace animerec::cli {
 
 namespace {
+
+// What the explorer says to a person, translated (translations/animerec_ru.ts).
+struct ExploreCommand {
+    Q_DECLARE_TR_FUNCTIONS(ExploreCommand)
+};
 
 using explore::Answer;
 using explore::Explorer;
@@ -77,7 +83,7 @@ std::optional<int> parseQuestion(QCommandLineParser& parser, const QStringList& 
 int print(const Answer& answer, bool json, QString (*render)(const QJsonObject&, const TextStyle&),
           Output& io) {
     if (const auto* error = std::get_if<QueryError>(&answer)) {
-        io.err << "error: " << error->message << "\n";
+        io.err << ExploreCommand::tr("error: %1").arg(error->message) << "\n";
         return 1;
     }
     const QJsonObject& object = std::get<QJsonObject>(answer);
@@ -116,7 +122,8 @@ int recommend(const ExplorerSource& source, const QStringList& args, Output& io)
     query.model = parser.value("model");
     query.topN = *n;
     if (parser.isSet("user") == parser.isSet("history")) {
-        io.err << args.value(0) << ": give either --user ID or --history LIST\n";
+        io.err << args.value(0) << ": "
+               << ExploreCommand::tr("give either --user ID or --history LIST") << "\n";
         return 2;
     }
     if (parser.isSet("user")) {
@@ -156,7 +163,8 @@ int similar(const ExplorerSource& source, const QStringList& args, Output& io) {
     if (!n) return 2;
     const QString anime = titleArgument(parser, 0);
     if (anime.isEmpty()) {
-        io.err << args.value(0) << ": which anime? (--anime ID|TITLE)\n";
+        io.err << args.value(0) << ": " << ExploreCommand::tr("which anime? (--anime ID|TITLE)")
+               << "\n";
         return 2;
     }
     const Explorer* explorer = source();
@@ -210,7 +218,7 @@ int show(const ExplorerSource& source, const QStringList& args, Output& io) {
         if (!explorer) return 1;
         return print(explorer->showUser(user, limit), parser.isSet("json"), userText, io);
     }
-    io.err << "usage: show anime ID|TITLE  or  show user ID\n";
+    io.err << ExploreCommand::tr("usage: show anime ID|TITLE  or  show user ID") << "\n";
     return 2;
 }
 
@@ -220,8 +228,9 @@ int ask(const ExplorerSource& source, const QStringList& args, Output& io) {
     if (question == QLatin1String("similar")) return similar(source, args, io);
     if (question == QLatin1String("top")) return top(source, args, io);
     if (question == QLatin1String("show")) return show(source, args, io);
-    io.err << "unknown command '" << question << "' (" << kQuestions.join(QStringLiteral(", "))
-           << ", " << kSessionWords.join(QStringLiteral(", ")) << ")\n";
+    io.err << ExploreCommand::tr("unknown command '%1' (%2)")
+                  .arg(question, (kQuestions + kSessionWords).join(QStringLiteral(", ")))
+           << "\n";
     return 2;
 }
 
@@ -292,13 +301,13 @@ std::unique_ptr<Explorer> openExplorer(const Location& location, QTextStream& er
     try {
         return std::make_unique<Explorer>(location.database, location.modelsDir);
     } catch (const std::exception& error) {
-        err << "error: " << error.what() << "\n";
+        err << ExploreCommand::tr("error: %1").arg(QString::fromUtf8(error.what())) << "\n";
         return nullptr;
     }
 }
 
 QString helpText() {
-    return QStringLiteral(
+    return ExploreCommand::tr(
         "commands (the same as `animerec <command>`; titles may be quoted, any case, a prefix):\n"
         "  recommend --user ID [--model all|popularity|content|collaborative|session] [--top-n N]\n"
         "  recommend --history ID|TITLE,...      an anonymous session, oldest first\n"
@@ -416,9 +425,12 @@ int runExplore(const QStringList& commandArgs) {
     if (!explorer) return 1;
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     Output io{out, err, terminalStyle()};
-    out << "AnimeRec explorer: " << location->database << ", models from " << location->modelsDir
-        << " (loaded in " << loading.elapsed()
-        << " ms). Type help, Tab to complete, Ctrl-D to leave.\n";
+    out << ExploreCommand::tr(
+               "AnimeRec explorer: %1, models from %2 (loaded in %3 ms). Type help, "
+               "Tab to complete, Ctrl-D to leave.")
+               .arg(location->database, location->modelsDir)
+               .arg(loading.elapsed())
+        << "\n";
     for (const QString& line : explorer->modelSummary()) out << "  " << line << "\n";
     out.flush();
 #if ANIMEREC_HAVE_LIBEDIT
@@ -452,8 +464,11 @@ int runExplore(const QStringList& commandArgs) {
             for (const QString& summary : explorer->modelSummary()) out << "  " << summary << "\n";
         } else if (typed.contains(QStringLiteral("--db")) ||
                    typed.contains(QStringLiteral("--models-dir"))) {
-            err << "error: this session is open on " << location->database
-                << "; start another `animerec explore --db ...` for another database\n";
+            err << ExploreCommand::tr(
+                       "error: this session is open on %1; start another `animerec "
+                       "explore --db ...` for another database")
+                       .arg(location->database)
+                << "\n";
         } else {
             QElapsedTimer timer;
             timer.start();

@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QSet>
 #include <algorithm>
@@ -10,6 +11,22 @@
 namespace animerec::cli {
 
 namespace {
+
+// The headings and sentences of the text answers, translated (translations/animerec_ru.ts).
+struct ExplorerText {
+    Q_DECLARE_TR_FUNCTIONS(ExplorerText)
+};
+
+// Watch statuses as the JSON holds them, marked for translation.
+[[maybe_unused]] const char* const kStatusNames[] = {
+    QT_TRANSLATE_NOOP("ExplorerText", "listed"),
+    QT_TRANSLATE_NOOP("ExplorerText", "watching"),
+    QT_TRANSLATE_NOOP("ExplorerText", "completed"),
+    QT_TRANSLATE_NOOP("ExplorerText", "on hold"),
+    QT_TRANSLATE_NOOP("ExplorerText", "dropped"),
+    QT_TRANSLATE_NOOP("ExplorerText", "plan to watch")};
+
+QString statusText(const QString& status) { return ExplorerText::tr(status.toUtf8().constData()); }
 
 QString bold(const QString& text, const TextStyle& style) {
     return style.colour ? QStringLiteral("\x1b[1m") + text + QStringLiteral("\x1b[0m") : text;
@@ -141,22 +158,22 @@ QString recommendText(const QJsonObject& answer, const TextStyle& style) {
     const QJsonObject query = answer.value("query").toObject();
     QString out;
     if (query.contains("user_id"))
-        out += bold(QStringLiteral("User %1%2")
+        out += bold(ExplorerText::tr("User %1%2")
                         .arg(query.value("user_id").toInteger())
                         .arg(query.value("known_user").toBool()
                                  ? QString()
-                                 : QStringLiteral(" (not in the data: cold start)")),
+                                 : ExplorerText::tr(" (not in the data: cold start)")),
                     style);
     else {
         QStringList ids;
         for (const QJsonValue& id : query.value("history").toArray())
             ids << QString::number(id.toInteger());
-        out += bold(QStringLiteral("Session [%1]").arg(ids.join(QStringLiteral(", "))), style);
+        out += bold(ExplorerText::tr("Session [%1]").arg(ids.join(QStringLiteral(", "))), style);
     }
     const QJsonArray lists = answer.value("lists").toArray();
-    out += QStringLiteral("   * = in two or more lists\n");
+    out += ExplorerText::tr("   * = in two or more lists\n");
     out += sideBySide(lists, sharedIds(answer), style);
-    out += QStringLiteral("strategies:\n") + strategies(lists);
+    out += ExplorerText::tr("strategies:\n") + strategies(lists);
     QString reasons;
     for (const QJsonValue& value : lists)
         for (const QJsonValue& item : value.toObject().value("items").toArray()) {
@@ -174,14 +191,14 @@ QString recommendText(const QJsonObject& answer, const TextStyle& style) {
                            .trimmed() +
                        u'\n';
         }
-    if (!reasons.isEmpty()) out += QStringLiteral("because you watched:\n") + reasons;
+    if (!reasons.isEmpty()) out += ExplorerText::tr("because you watched:\n") + reasons;
     return out;
 }
 
 QString similarText(const QJsonObject& answer, const TextStyle& style) {
     QString out =
-        bold(QStringLiteral("Like %1").arg(animeLabel(answer.value("anime").toObject())), style) +
-        QStringLiteral("   * = in two or more lists\n");
+        bold(ExplorerText::tr("Like %1").arg(animeLabel(answer.value("anime").toObject())), style) +
+        ExplorerText::tr("   * = in two or more lists\n");
     const QJsonArray lists = answer.value("lists").toArray();
     QHash<qint64, int> seen;
     for (const QJsonValue& list : lists)
@@ -191,24 +208,24 @@ QString similarText(const QJsonObject& answer, const TextStyle& style) {
     for (auto it = seen.cbegin(); it != seen.cend(); ++it)
         if (it.value() >= 2) shared.insert(it.key());
     out += sideBySide(lists, shared, style);
-    out += QStringLiteral("strategies:\n") + strategies(lists);
+    out += ExplorerText::tr("strategies:\n") + strategies(lists);
     return out;
 }
 
 QString topText(const QJsonObject& answer, const TextStyle& style) {
     const QString genre = answer.value("genre").toString();
-    QString out = bold(QStringLiteral("Top by %1%2")
+    QString out = bold(ExplorerText::tr("Top by %1%2")
                            .arg(answer.value("by").toString(),
-                                genre.isEmpty() ? QString() : QStringLiteral(" in ") + genre),
+                                genre.isEmpty() ? QString() : ExplorerText::tr(" in ") + genre),
                        style) +
                   u'\n';
     const int titleWidth = std::max(20, style.width - 4 - 10 - 8 - 7 - 24);
-    out += QStringLiteral("  # %1 %2 %3 %4 %5\n")
-               .arg(QStringLiteral("title"), -titleWidth)
+    out += QStringLiteral("  # %1 %2 %3 %4 %5\n")  // column names translated below
+               .arg(ExplorerText::tr("title"), -titleWidth)
                .arg(QStringLiteral("id"), 7)
-               .arg(QStringLiteral("members"), 9)
-               .arg(QStringLiteral("rating"), 6)
-               .arg(QStringLiteral("genre"));
+               .arg(ExplorerText::tr("members"), 9)
+               .arg(ExplorerText::tr("rating"), 6)
+               .arg(ExplorerText::tr("genre"));
     for (const QJsonValue& value : answer.value("items").toArray()) {
         const QJsonObject item = value.toObject();
         const QJsonValue rating = item.value("rating");
@@ -236,9 +253,9 @@ QString animeText(const QJsonObject& answer, const TextStyle& style) {
                                                      : value.toVariant().toString();
     };
     QString out = bold(animeLabel(answer), style) + u'\n';
-    out += QStringLiteral(
-               "  genres    %1\n  type      %2\n  episodes  %3\n  rating    %4 (MyAnimeList)\n  "
-               "members   %5\n")
+    out += ExplorerText::tr(
+               "  genres    %1\n  type      %2\n  episodes  %3\n"
+               "  rating    %4 (MyAnimeList)\n  members   %5\n")
                .arg(genres.join(QStringLiteral(", ")), answer.value("type").toString(),
                     orDash(answer.value("episodes")), orDash(answer.value("rating")),
                     orDash(answer.value("members")));
@@ -246,15 +263,15 @@ QString animeText(const QJsonObject& answer, const TextStyle& style) {
     QStringList statuses;
     const QJsonObject byStatus = audience.value("by_status").toObject();
     for (auto it = byStatus.begin(); it != byStatus.end(); ++it)
-        statuses << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key());
-    out +=
-        QStringLiteral("  in this data: listed by %1 users (%2); %3 rated it, mean %4\n")
-            .arg(audience.value("listed").toInt())
-            .arg(statuses.isEmpty() ? QStringLiteral("none") : statuses.join(QStringLiteral(", ")))
-            .arg(audience.value("rated").toInt())
-            .arg(audience.value("mean_rating").isNull()
-                     ? QStringLiteral("-")
-                     : QString::number(audience.value("mean_rating").toDouble(), 'f', 2));
+        statuses << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(statusText(it.key()));
+    out += ExplorerText::tr("  in this data: listed by %1 users (%2); %3 rated it, mean %4\n")
+               .arg(audience.value("listed").toInt())
+               .arg(statuses.isEmpty() ? ExplorerText::tr("none")
+                                       : statuses.join(QStringLiteral(", ")))
+               .arg(audience.value("rated").toInt())
+               .arg(audience.value("mean_rating").isNull()
+                        ? QStringLiteral("-")
+                        : QString::number(audience.value("mean_rating").toDouble(), 'f', 2));
     const QJsonArray histogram = audience.value("rating_histogram").toArray();
     int most = 1;
     for (const QJsonValue& count : histogram) most = std::max(most, count.toInt());
@@ -277,10 +294,10 @@ QString userText(const QJsonObject& answer, const TextStyle& style) {
     QStringList statuses;
     const QJsonObject byStatus = answer.value("by_status").toObject();
     for (auto it = byStatus.begin(); it != byStatus.end(); ++it)
-        statuses << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key());
+        statuses << QStringLiteral("%1 %2").arg(it.value().toInt()).arg(statusText(it.key()));
     QString out =
-        bold(QStringLiteral("User %1").arg(answer.value("user_id").toInteger()), style) + u'\n';
-    out += QStringLiteral("  %1 titles (%2); %3 rated, mean %4\n  favourite genres: %5\n")
+        bold(ExplorerText::tr("User %1").arg(answer.value("user_id").toInteger()), style) + u'\n';
+    out += ExplorerText::tr("  %1 titles (%2); %3 rated, mean %4\n  favourite genres: %5\n")
                .arg(answer.value("listed").toInteger())
                .arg(statuses.join(QStringLiteral(", ")))
                .arg(answer.value("rated").toInt())
@@ -289,8 +306,9 @@ QString userText(const QJsonObject& answer, const TextStyle& style) {
                         : QString::number(answer.value("mean_rating").toDouble(), 'f', 2))
                .arg(favourites.join(QStringLiteral(", ")));
     const QJsonArray history = answer.value("history").toArray();
-    out += QStringLiteral("  history, oldest first (the last %1; order = file position or time):\n")
-               .arg(history.size());
+    out +=
+        ExplorerText::tr("  history, oldest first (the last %1; order = file position or time):\n")
+            .arg(history.size());
     const int titleWidth = std::max(20, style.width - 6 - 8 - 14 - 22);
     for (const QJsonValue& value : history) {
         const QJsonObject row = value.toObject();
@@ -301,7 +319,7 @@ QString userText(const QJsonObject& answer, const TextStyle& style) {
                                        .arg(rating.isNull() ? QStringLiteral("-")
                                                             : QString::number(rating.toDouble()),
                                             3)
-                                       .arg(row.value("status").toString(), -13)
+                                       .arg(statusText(row.value("status").toString()), -13)
                                        .arg(row.value("order").toVariant().toString()),
                                    style.width - 1)) +
                u'\n';

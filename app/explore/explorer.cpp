@@ -111,17 +111,17 @@ std::variant<int, QueryError> Explorer::resolveAnime(const QString& query) const
                          .arg(text(data_->catalog.at(item).title))
                          .arg(data_->catalog.idAt(item));
         if (match.total > match.items.size())
-            names << QStringLiteral("%1 more").arg(match.total - match.items.size());
+            names << tr("%1 more").arg(match.total - match.items.size());
         return names.join(QStringLiteral(", "));
     };
     switch (match.kind) {
         case TitleMatch::Kind::None:
-            return QueryError{QStringLiteral("no anime matches '%1'").arg(query)};
+            return QueryError{tr("no anime matches '%1'").arg(query)};
         case TitleMatch::Kind::Near:
-            return QueryError{QStringLiteral("no anime matches '%1'; did you mean: %2?")
-                                  .arg(query, candidates())};
+            return QueryError{
+                tr("no anime matches '%1'; did you mean: %2?").arg(query, candidates())};
         default:
-            return QueryError{QStringLiteral("'%1' matches %2 titles; did you mean: %3?")
+            return QueryError{tr("'%1' matches %2 titles; did you mean: %3?")
                                   .arg(query)
                                   .arg(match.total)
                                   .arg(candidates())};
@@ -141,7 +141,7 @@ Answer Explorer::recommend(const RecommendQuery& query) const {
     } else if (const auto role = roleNamed(query.model)) {
         roles.push_back(*role);
     } else {
-        return QueryError{QStringLiteral("unknown model '%1' (one of %2)")
+        return QueryError{tr("unknown model '%1' (one of %2)")
                               .arg(query.model, families().join(QStringLiteral(", ")))};
     }
     std::vector<std::int64_t> history;
@@ -235,7 +235,7 @@ Answer Explorer::similar(const QString& anime, int topN) const {
 Answer Explorer::top(const QString& genre, const QString& by, int topN) const {
     const qsizetype measure = popularityMeasures().indexOf(by);
     if (measure < 0)
-        return QueryError{QStringLiteral("unknown measure '%1' (one of %2)")
+        return QueryError{tr("unknown measure '%1' (one of %2)")
                               .arg(by, popularityMeasures().join(QStringLiteral(", ")))};
     const PopularityMode mode = measure == 0   ? PopularityMode::Members
                                 : measure == 1 ? PopularityMode::WeightedRating
@@ -254,7 +254,7 @@ Answer Explorer::top(const QString& genre, const QString& by, int topN) const {
     if (!genre.isEmpty()) {
         known = service_->knownGenre(genre.toStdString());
         if (known.empty())
-            return QueryError{QStringLiteral("unknown genre '%1' (known: %2)")
+            return QueryError{tr("unknown genre '%1' (known: %2)")
                                   .arg(genre, genres().join(QStringLiteral(", ")))};
         ranked = popularity->topInGenres({known}, topN, mode);
     } else {
@@ -331,7 +331,7 @@ Answer Explorer::showUser(std::int64_t userId, int historyLimit) const {
     const int user = data_->interactions.userIndexOf(userId);
     if (user < 0)
         return QueryError{
-            QStringLiteral("user %1 is not in the data (%2 users, ids %3..%4)")
+            tr("user %1 is not in the data (%2 users, ids %3..%4)")
                 .arg(userId)
                 .arg(data_->interactions.userCount())
                 .arg(data_->interactions.userIdAt(0))
@@ -405,7 +405,7 @@ QStringList Explorer::modelSummary() const {
     for (const ModelRole role : service::kAllModelRoles) {
         const auto served = registry_->get(role);
         if (!served) {
-            lines << QStringLiteral("%1: no model (answers fall back to popularity)")
+            lines << tr("%1: no model (answers fall back to popularity)")
                          .arg(service::roleName(role));
             continue;
         }

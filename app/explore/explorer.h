@@ -6,6 +6,7 @@
 // three faces never disagree. Loads the dataset and the model files once; every query after that
 // is memory only. The terminal commands (`animerec recommend`, `similar`, `top`, `show`,
 // `explore`) print these answers as text or JSON.
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -41,6 +42,9 @@ struct RecommendQuery {
 };
 
 class Explorer {
+    // Messages a person reads are translated (translations/animerec_ru.ts); JSON keys are not.
+    Q_DECLARE_TR_FUNCTIONS(Explorer)
+
 public:
     // The families `recommend --model` accepts.
     static const QStringList& families();

@@ -144,6 +144,23 @@ private slots:
         QVERIFY(noDb.err.contains("missing.sqlite"));
     }
 
+    // ANIMEREC_LANG=ru (or a Russian system locale): the same answers, in Russian.
+    void speaksRussian() {
+        const Run top = ask({"top", "--top-n", "3"}, {"ANIMEREC_LANG=ru"});
+        QCOMPARE(top.exitCode, 0);
+        QVERIFY2(QString::fromUtf8(top.out).contains(QStringLiteral("Топ по members")),
+                 top.out.constData());
+        QVERIFY(top.out.contains("Death Note"));
+        const Run typo = ask({"show", "anime", "Cowboy Bebap"}, {"ANIMEREC_LANG=ru"});
+        QCOMPARE(typo.exitCode, 1);
+        QVERIFY2(QString::fromUtf8(typo.err).contains(
+                     QStringLiteral("возможно, вы имели в виду: Cowboy Bebop (1)")),
+                 typo.err.constData());
+        // JSON stays the same in every language: keys and values are data.
+        QCOMPARE(ask({"show", "anime", "1", "--json"}, {"ANIMEREC_LANG=ru"}).out,
+                 ask({"show", "anime", "1", "--json"}).out);
+    }
+
     void exploreInAPseudoTerminal() {
         winsize size{};
         size.ws_col = 110;
@@ -158,6 +175,7 @@ private slots:
         if (child == 0) {
             ::setenv("ANIMEREC_HISTORY_FILE", history.constData(), 1);
             ::setenv("TERM", "xterm", 1);
+            ::setenv("ANIMEREC_LANG", "en", 1);
             ::unsetenv("NO_COLOR");
             ::execl(binary.constData(), binary.constData(), "explore", "--db", db.constData(),
                     "--models-dir", models.constData(), static_cast<char*>(nullptr));
@@ -219,6 +237,8 @@ private:
     Run run(const QStringList& arguments, const QStringList& environment = {}) {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ANIMEREC_LANG",
+                   "en");  // the assertions read English unless a test says otherwise
         for (const QString& entry : environment)
             env.insert(entry.section('=', 0, 0), entry.section('=', 1));
         process.setProcessEnvironment(env);

@@ -1,12 +1,12 @@
-#include <QtTest>
-
 #include <QLabel>
 #include <QLineEdit>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtTest>
 
+#include "i18n/language.h"
 #include "main_window.h"
 #include "panels/catalog_view.h"
 #include "panels/data_panel.h"
@@ -22,18 +22,23 @@ void writeFixture(const QString& path) {
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery query(db);
-        for (const char* statement : {
-                 "CREATE TABLE Anime(anime_id INTEGER PRIMARY KEY, title TEXT, genre TEXT, type TEXT, "
-                 "episodes INTEGER, rating REAL, members INTEGER)",
-                 "CREATE TABLE Users(user_id INTEGER PRIMARY KEY, name TEXT, join_date TEXT)",
-                 "CREATE TABLE UserAnimeInteractions(interaction_id INTEGER PRIMARY KEY, user_id INTEGER, "
-                 "anime_id INTEGER, rating INTEGER, status INTEGER, watched_episodes INTEGER, timestamp INTEGER)",
-                 "INSERT INTO Anime VALUES (1, 'Cowboy Bebop', 'Action, Sci-Fi, Space', 'TV', 26, 8.82, 486824),"
-                 " (5, 'Cowboy Bebop: Tengoku no Tobira', 'Action, Drama, Sci-Fi, Space', 'Movie', 1, 8.4, 137636),"
-                 " (6, 'Trigun', 'Action, Comedy, Sci-Fi', 'TV', 26, 8.32, 283069)",
-                 "INSERT INTO Users VALUES (7, 'spike', NULL), (8, NULL, NULL)",
-                 "INSERT INTO UserAnimeInteractions VALUES (1, 7, 1, 10, 2, 26, NULL), (2, 7, 5, NULL, 1, 0, NULL),"
-                 " (3, 8, 6, 7, 2, 26, NULL)"}) {
+        for (const char* statement :
+             {"CREATE TABLE Anime(anime_id INTEGER PRIMARY KEY, title TEXT, genre TEXT, type TEXT, "
+              "episodes INTEGER, rating REAL, members INTEGER)",
+              "CREATE TABLE Users(user_id INTEGER PRIMARY KEY, name TEXT, join_date TEXT)",
+              "CREATE TABLE UserAnimeInteractions(interaction_id INTEGER PRIMARY KEY, user_id "
+              "INTEGER, "
+              "anime_id INTEGER, rating INTEGER, status INTEGER, watched_episodes INTEGER, "
+              "timestamp INTEGER)",
+              "INSERT INTO Anime VALUES (1, 'Cowboy Bebop', 'Action, Sci-Fi, Space', 'TV', 26, "
+              "8.82, 486824),"
+              " (5, 'Cowboy Bebop: Tengoku no Tobira', 'Action, Drama, Sci-Fi, Space', 'Movie', 1, "
+              "8.4, 137636),"
+              " (6, 'Trigun', 'Action, Comedy, Sci-Fi', 'TV', 26, 8.32, 283069)",
+              "INSERT INTO Users VALUES (7, 'spike', NULL), (8, NULL, NULL)",
+              "INSERT INTO UserAnimeInteractions VALUES (1, 7, 1, 10, 2, 26, NULL), (2, 7, 5, "
+              "NULL, 1, 0, NULL),"
+              " (3, 8, 6, 7, 2, 26, NULL)"}) {
             QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
         }
         db.close();
@@ -86,6 +91,33 @@ private slots:
         const QImage first(QDir(dir.filePath("shots")).filePath("01-data-catalogue.png"));
         QVERIFY(!first.isNull());
         QCOMPARE(first.size(), window.size());
+    }
+
+    // Russian, as chosen by the system locale, ANIMEREC_LANG or the Language menu.
+    void speaksRussian() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("db.sqlite");
+        writeFixture(path);
+        QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("ru")));
+        {
+            animerec::ui::MainWindow window(path);
+            QCOMPARE(window.panelNames(),
+                     (QStringList{"Данные", "Сравнение", "Метрики", "Обучение", "Сервер",
+                                  "Новый пользователь", "Эксперименты", "Карта"}));
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            // ANIMEREC_SCREENSHOT_DIR keeps the picture to look at.
+            const QImage picture = window.grab().toImage();
+            QVERIFY(!picture.isNull());
+            if (qEnvironmentVariableIsSet("ANIMEREC_SCREENSHOT_DIR"))
+                picture.save(QDir(qEnvironmentVariable("ANIMEREC_SCREENSHOT_DIR"))
+                                 .filePath("studio-ru.png"));
+        }
+        QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("en")));
+        animerec::ui::MainWindow english(path);
+        QCOMPARE(english.panelNames().first(), QString("Data"));
+        // A language the executable does not carry is refused, and English stays.
+        QVERIFY(!animerec::i18n::installTranslation(*qApp, QStringLiteral("xx")));
     }
 };
 

@@ -1,0 +1,3 @@
+list(APPEND ANIMEREC_APP_SOURCES
+  i18n/language.cpp
+)
