@@ -55,6 +55,18 @@ every command takes --json; Tab completes commands, options, genres and titles
         <source>error: this session is open on %1; start another `animerec explore --db ...` for another database</source>
         <translation>ошибка: сессия открыта на %1; для другой базы запустите ещё один `animerec explore --db ...`</translation>
     </message>
+    <message>
+        <source>no models directory %1 (run `animerec train`)</source>
+        <translation>нет каталога моделей %1 (запустите `animerec train`)</translation>
+    </message>
+    <message>
+        <source>no model</source>
+        <translation>модели нет</translation>
+    </message>
+    <message>
+        <source>quality gate, %1: %2</source>
+        <translation>контроль качества, %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>Explorer</name>
@@ -1587,6 +1599,10 @@ Rejects (%3):
     <message>
         <source>not evaluated</source>
         <translation>не оценивалась</translation>
+    </message>
+    <message>
+        <source>Quality gate</source>
+        <translation>Контроль качества</translation>
     </message>
 </context>
 <context>

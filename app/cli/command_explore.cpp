@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
 #include <cstdio>
@@ -19,6 +21,9 @@
 #include "cli/commands.h"
 #include "cli/explorer_text.h"
 #include "explore/explorer.h"
+#include "models/model_io.h"
+#include "service/gate_record.h"
+#include "service/model_registry.h"
 
 #if ANIMEREC_HAVE_LIBEDIT
 #include <editline/readline.h>
@@ -195,7 +200,8 @@ int show(const ExplorerSource& source, const QStringList& args, Output& io) {
     if (const auto exit =
             parseQuestion(parser, args,
                           "show anime ID|TITLE: the catalogue facts and who lists it; "
-                          "show user ID: counts, ratings, favourite genres, history.",
+                          "show user ID: counts, ratings, favourite genres, history; "
+                          "show models: each role's model, why, and its quality gate.",
                           io))
         return *exit;
     const QStringList words = parser.positionalArguments();
@@ -218,8 +224,65 @@ int show(const ExplorerSource& source, const QStringList& args, Output& io) {
         if (!explorer) return 1;
         return print(explorer->showUser(user, limit), parser.isSet("json"), userText, io);
     }
-    io.err << ExploreCommand::tr("usage: show anime ID|TITLE  or  show user ID") << "\n";
+    io.err << ExploreCommand::tr("usage: show anime ID|TITLE  or  show user ID")
+           << "\n";  // or models
     return 2;
+}
+
+// `show models`: which model serves each role from `modelsDir`, why, and its quality gate
+// decision; needs no database.
+int showModels(const QString& modelsDir, bool json, Output& io) {
+    if (!QFileInfo(modelsDir).isDir()) {
+        io.err << ExploreCommand::tr("error: %1")
+                      .arg(ExploreCommand::tr("no models directory %1 (run `animerec train`)")
+                               .arg(modelsDir))
+               << "\n";
+        return 1;
+    }
+    service::ModelRegistry registry(loadModelFile);
+    const service::ReloadReport report = registry.loadDirectory(modelsDir);
+    QJsonArray roles;
+    for (const service::ModelRole role : service::kAllModelRoles) {
+        const auto served = registry.get(role);
+        const service::GateRecord gate =
+            service::readGateRecord(modelsDir, service::roleName(role));
+        QJsonObject entry{{"role", service::roleName(role)}};
+        if (served) {
+            entry.insert("model", served->family);
+            entry.insert("version", served->version);
+            entry.insert("file", served->path);
+            entry.insert("reason", registry.reason(role));
+        }
+        if (!gate.decision.isEmpty()) entry.insert("quality_gate", gate.toJson());
+        roles.append(entry);
+    }
+    QJsonArray failed;
+    for (const QString& line : report.failed) failed.append(line);
+    if (json) {
+        io.out << QJsonDocument(
+                      QJsonObject{{"models_dir", modelsDir}, {"roles", roles}, {"failed", failed}})
+                      .toJson(QJsonDocument::Indented);
+        return report.ok() ? 0 : 1;
+    }
+    for (const QJsonValue& value : roles) {
+        const QJsonObject entry = value.toObject();
+        io.out << entry.value("role").toString() << ": "
+               << (entry.contains("model")
+                       ? entry.value("model").toString() + " " + entry.value("version").toString() +
+                             " (" + entry.value("reason").toString() + ")"
+                       : ExploreCommand::tr("no model"))
+               << "\n";
+        const QJsonObject gate = entry.value("quality_gate").toObject();
+        if (!gate.isEmpty())
+            io.out << "  "
+                   << ExploreCommand::tr("quality gate, %1: %2")
+                          .arg(gate.value("decided_at").toString(),
+                               gate.value("summary").toString())
+                   << "\n";
+    }
+    for (const QString& line : report.failed)
+        io.err << ExploreCommand::tr("error: %1").arg(line) << "\n";
+    return report.ok() ? 0 : 1;
 }
 
 int ask(const ExplorerSource& source, const QStringList& args, Output& io) {
@@ -397,6 +460,8 @@ int runQuestion(const QStringList& commandArgs) {
     const auto location = takeLocation(args, err);
     if (!location) return 2;
     Output io{out, err, terminalStyle()};
+    if (args.value(0) == QLatin1String("show") && args.value(1) == QLatin1String("models"))
+        return showModels(location->modelsDir, args.contains(QStringLiteral("--json")), io);
     std::unique_ptr<Explorer> explorer;
     const ExplorerSource open = [&]() -> const Explorer* {
         explorer = openExplorer(*location, err);

@@ -2,7 +2,10 @@
 // dataset, saves one versioned model file per family and the popularity top-100 list the HTTP
 // service serves to brand-new users. When collaborative families are trained, the one that serves
 // /recommend_collaborative is chosen by NDCG@10 on a validation split carved from the data and
-// recorded in collaborative.json. Generic over the factory: a new family needs no change here.
+// recorded in collaborative.json. Every role then passes the quality gate (jobs/role_gate.h): a
+// model worse than the published one by more than --gate-margin is refused (exit code 3) and the
+// published one keeps serving, unless --force. Generic over the factory: a new family needs no
+// change here.
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
@@ -22,11 +25,14 @@
 #include "cli/terminal_progress.h"
 #include "eval/model_selection.h"
 #include "jobs/collaborative_choice.h"
+#include "jobs/role_gate.h"
 #include "models/model_factory.h"
 #include "models/model_io.h"
 #include "models/popularity.h"
+#include "service/gate_record.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
+#include "storage/evaluation_store.h"
 #include "storage/model_store.h"
 
 namespace animerec::cli {
@@ -77,15 +83,20 @@ QString writeTop100(const QString& path, const PopularityModel& popularity,
     return {};
 }
 
+// The collaborative role's choice: which trained family serves, and collaborative.json's
+// document (written only once the family passed the quality gate).
+struct CollaborativeChoice {
+    std::string family;
+    QJsonObject document;
+};
+
 // Chooses which of the trained collaborative `families` serves, by NDCG@10 on a validation split
-// carved from `data` (each family refitted there with the same parameters), prints the table and
-// writes collaborative.json. Returns the file written, an empty string when cancelled, or nullopt
-// after printing why it failed.
-std::optional<QString> chooseCollaborative(const Dataset& data,
-                                           const std::vector<std::string>& families,
-                                           const std::map<std::string, ModelParameters>& parameters,
-                                           std::uint64_t seed, const QString& outDir,
-                                           QTextStream& out, QTextStream& err) {
+// carved from `data` (each family refitted there with the same parameters), and prints the table.
+// nullopt after printing why it failed; OperationCancelled propagates.
+std::optional<CollaborativeChoice> chooseCollaborative(
+    const Dataset& data, const std::vector<std::string>& families,
+    const std::map<std::string, ModelParameters>& parameters, std::uint64_t seed, QTextStream& out,
+    QTextStream& err) {
     ModelChoiceOptions options;
     options.families = families;
     options.parameters = parameters;
@@ -97,42 +108,66 @@ std::optional<QString> chooseCollaborative(const Dataset& data,
         TerminalProgress bar("units");
         choice = chooseModel(data, options, bar.callback());
         bar.finish();
-    } catch (const OperationCancelled&) {
-        err << "train: cancelled while choosing the collaborative model; collaborative.json is "
-               "unchanged\n";
-        return QString();
     } catch (const std::invalid_argument& error) {
         if (families.size() > 1) {
             err << "train: cannot choose the collaborative model: " << error.what() << "\n";
             return std::nullopt;
         }
         // One family needs no choice; say that it was not validated, and why.
-        const QString path = QDir(outDir).filePath(jobs::kCollaborativeChoiceFile);
         const QString family = QString::fromStdString(families.front());
         const QString reason = "the only collaborative family trained (not validated: " +
                                QString::fromUtf8(error.what()) + ")";
-        const QString failure = jobs::writeChoiceDocument(
-            path, QJsonObject{{"model", family}, {"reason", reason}, {"file", family + ".model"}});
-        if (!failure.isEmpty()) {
-            err << "train: cannot write " << path << ": " << failure << "\n";
-            return std::nullopt;
-        }
-        out << "  serving " << family << ": " << reason << " -> " << path << "\n";
-        return path;
+        out << "  collaborative: " << family << ", " << reason << "\n";
+        return CollaborativeChoice{
+            families.front(),
+            QJsonObject{{"model", family}, {"reason", reason}, {"file", family + ".model"}}};
     }
     out << "collaborative model, validation split of the training data (seed " << seed << "):\n";
     for (const QString& line : jobs::choiceTable(choice)) out << "  " << line << "\n";
     const QString family = QString::fromStdString(choice.best().family);
-    const QString path = QDir(outDir).filePath(jobs::kCollaborativeChoiceFile);
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
-    const QString error = jobs::writeChoiceDocument(
-        path, jobs::choiceDocument(choice, family + ".model", false, {0.0, seconds}));
-    if (!error.isEmpty()) {
-        err << "train: cannot write " << path << ": " << error << "\n";
-        return std::nullopt;
+    out << "  collaborative: " << family << ", " << jobs::choiceReason(choice) << "\n";
+    return CollaborativeChoice{choice.best().family, jobs::choiceDocument(choice, family + ".model",
+                                                                          false, {0.0, seconds})};
+}
+
+// The gate's decision as an evaluation run (Studio's history lists it beside evaluations).
+void recordGate(storage::Database& database, const service::GateRecord& gate, std::uint64_t seed,
+                QTextStream& err) {
+    EvaluationReport report;
+    report.protocol = {{"purpose", "quality_gate"},
+                       {"role", gate.role.toStdString()},
+                       {"decision", gate.decision.toStdString()},
+                       {"margin", std::to_string(gate.margin)},
+                       {"published_version", gate.publishedVersion.toStdString()}};
+    report.ks = {10};
+    ModelReport candidate;
+    candidate.model = "candidate " + gate.candidateModel.toStdString();
+    candidate.metrics = {{"ndcg@10", gate.candidateScore}};
+    report.models.push_back(candidate);
+    if (!gate.publishedModel.isEmpty()) {
+        ModelReport published;
+        published.model = "published " + gate.publishedModel.toStdString();
+        published.metrics = {{"ndcg@10", gate.publishedScore}};
+        report.models.push_back(published);
     }
-    out << "  serving " << family << ": " << jobs::choiceReason(choice) << " -> " << path << "\n";
-    return path;
+    if (const QSqlError error =
+            storage::EvaluationStore(database).saveRun(report, qint64(seed), 10);
+        error.isValid())
+        err << "train: the gate decision was not stored: " << error.text() << "\n";
+}
+
+// Replaces `final` by `staged` (the file a reload reads changes in one rename).
+QString promote(const QString& staged, const QString& final) {
+    QFile::remove(final + QStringLiteral(".old"));
+    if (QFile::exists(final) && !QFile::rename(final, final + QStringLiteral(".old")))
+        return "cannot move " + final + " aside";
+    if (!QFile::rename(staged, final)) {
+        QFile::rename(final + QStringLiteral(".old"), final);
+        return "cannot rename " + staged + " to " + final;
+    }
+    QFile::remove(final + QStringLiteral(".old"));
+    return {};
 }
 
 }  // namespace
@@ -165,8 +200,15 @@ int runTrain(const QStringList& args) {
                       "Store the trained files in the database for other replicas "
                       "(default: only when --db is PostgreSQL)."});
     parser.addOption({"no-publish", "Do not store the trained files in the database."});
-    parser.addOption(
-        {"seed", "Seed of the validation split the collaborative choice uses.", "SEED", "42"});
+    parser.addOption({"seed",
+                      "Seed of the validation split the collaborative choice and the quality gate "
+                      "use.",
+                      "SEED", "42"});
+    parser.addOption({"gate-margin",
+                      "Quality gate: refuse a model whose validation NDCG@10 is more than this "
+                      "share below the published model's of its role.",
+                      "SHARE", "0.02"});
+    parser.addOption({"force", "Publish models the quality gate refuses (recorded as forced)."});
     if (const auto exit = parseOrExit(parser, args,
                                       "Trains models on the imported dataset and saves versioned "
                                       "model files."))
@@ -177,7 +219,8 @@ int runTrain(const QStringList& args) {
     const auto parameters = parseParameters(parser.values("param"));
     if (!parameters) return 2;
     const auto seed = integerOption(parser, "seed", 0, std::numeric_limits<long long>::max());
-    if (!seed) return 2;
+    const auto margin = realOption(parser, "gate-margin", 0.0, 0.99);
+    if (!seed || !margin) return 2;
     std::vector<std::string> names;
     for (const QString& name : parser.value("models").split(',', Qt::SkipEmptyParts))
         names.push_back(name.trimmed().toStdString());
@@ -223,14 +266,35 @@ int runTrain(const QStringList& args) {
     out << "dataset: " << data.catalog.size() << " anime, " << data.interactions.userCount()
         << " users, " << data.interactions.size() << " interactions\n";
 
+    // Every model is fitted on all data and saved beside its final name; the quality gate then
+    // decides, role by role, whether the new files replace the served ones.
     const QString outDir = parser.value("out-dir");
+    if (!QDir().mkpath(outDir)) {
+        err << "train: cannot create " << outDir << "\n";
+        return 1;
+    }
     const PopularityModel* popularity = nullptr;
     int failures = 0;
-    QStringList written;                     // what a publish sends
-    std::vector<std::string> collaborative;  // families trained and saved for that role
+    std::map<service::ModelRole, std::vector<std::string>> trainedByRole;  // factory order
+    const auto stagedPath = [&](const std::string& family) {
+        return QDir(outDir).filePath(QString::fromStdString(family) + ".model.new");
+    };
+    const auto roleOf = [](const std::string& family) {
+        switch (kindOfModel(family)) {
+            case ModelKind::Popularity:
+                return service::ModelRole::Popularity;
+            case ModelKind::Content:
+                return service::ModelRole::Content;
+            case ModelKind::Collaborative:
+                return service::ModelRole::Collaborative;
+            case ModelKind::Session:
+                break;
+        }
+        return service::ModelRole::Session;
+    };
     for (auto& model : models) {
         const QString name = QString::fromStdString(model->name());
-        const QString path = QDir(outDir).filePath(name + ".model");
+        const QString path = stagedPath(model->name());
         QElapsedTimer timer;
         timer.start();
         try {
@@ -239,7 +303,10 @@ int runTrain(const QStringList& args) {
             bar.finish();
             saveModelFile(path.toStdString(), *model);
         } catch (const OperationCancelled&) {
-            err << "train: cancelled during " << name << "; files already written are kept\n";
+            err << "train: cancelled during " << name << "; the served models are unchanged\n";
+            for (const auto& [role, families] : trainedByRole)
+                for (const auto& family : families) QFile::remove(stagedPath(family));
+            QFile::remove(path);
             return 130;
         } catch (const std::exception& error) {
             err << "train: " << name << " failed: " << error.what() << "\n";
@@ -247,23 +314,95 @@ int runTrain(const QStringList& args) {
             continue;
         }
         out << "  " << name.leftJustified(11) << QString::number(timer.elapsed() / 1000.0, 'f', 2)
-            << " s  -> " << path << " (" << QFileInfo(path).size() << " bytes)\n";
-        written << path;
+            << " s  (" << QFileInfo(path).size() << " bytes)\n";
         if (auto* p = dynamic_cast<const PopularityModel*>(model.get())) popularity = p;
-        if (kindOfModel(model->name()) == ModelKind::Collaborative)
-            collaborative.push_back(model->name());
+        trainedByRole[roleOf(model->name())].push_back(model->name());
     }
+    const auto parametersOf = [&](const std::string& family) {
+        const auto it = parameters->find(family);
+        return it == parameters->end() ? ModelParameters{} : it->second;
+    };
 
-    if (!collaborative.empty()) {
-        const auto choice = chooseCollaborative(data, collaborative, *parameters,
-                                                std::uint64_t(*seed), outDir, out, err);
-        if (!choice) return 1;
-        if (choice->isEmpty()) return 130;
-        written << *choice;
+    QStringList written;  // what a publish sends
+    QStringList refusals;
+    try {
+        std::optional<CollaborativeChoice> collaborative;
+        if (const auto it = trainedByRole.find(service::ModelRole::Collaborative);
+            it != trainedByRole.end()) {
+            collaborative =
+                chooseCollaborative(data, it->second, *parameters, std::uint64_t(*seed), out, err);
+            if (!collaborative) return 1;
+        }
+        GateSettings gateSettings;
+        gateSettings.margin = *margin;
+        gateSettings.seed = std::uint64_t(*seed);
+        for (const auto& [role, families] : trainedByRole) {
+            // The family that will serve the role: the collaborative choice, else the first
+            // trained in the factory's order (as the registry picks).
+            const std::string candidate = role == service::ModelRole::Collaborative
+                                              ? collaborative->family
+                                              : families.front();
+            jobs::RoleGate gate;
+            {
+                TerminalProgress bar("steps");
+                gate = jobs::gateRole(data, outDir, role, candidate, parametersOf(candidate),
+                                      gateSettings, parser.isSet("force"), bar.callback());
+                bar.finish();
+            }
+            out << "  quality gate, " << service::roleName(role) << ": " << gate.record.summary()
+                << "\n";
+            if (const QString error = service::writeGateRecord(outDir, gate.record);
+                !error.isEmpty())
+                err << "train: cannot write the gate record: " << error << "\n";
+            recordGate(database, gate.record, std::uint64_t(*seed), err);
+            if (!gate.publish) {
+                refusals << QStringLiteral(
+                                "%1: %2 refused, validation NDCG@10 %3 against %4 %5 of "
+                                "the published model (%6%, more than the %7% margin); "
+                                "%4 %8 keeps serving (--force publishes it anyway)")
+                                .arg(service::roleName(role), gate.record.candidateModel)
+                                .arg(gate.record.candidateScore, 0, 'f', 4)
+                                .arg(gate.record.publishedModel)
+                                .arg(gate.record.publishedScore, 0, 'f', 4)
+                                .arg(100.0 * gate.record.relativeChange, 0, 'f', 1)
+                                .arg(100.0 * gate.record.margin, 0, 'f', 1)
+                                .arg(gate.record.publishedVersion);
+                for (const auto& family : families) QFile::remove(stagedPath(family));
+                continue;
+            }
+            for (const auto& family : families) {
+                const QString final =
+                    QDir(outDir).filePath(QString::fromStdString(family) + ".model");
+                if (const QString error = promote(stagedPath(family), final); !error.isEmpty()) {
+                    err << "train: " << error << "\n";
+                    return 1;
+                }
+                out << "  -> " << final << "\n";
+                written << final;
+            }
+            if (role == service::ModelRole::Collaborative) {
+                // The model files first: collaborative.json never names a file that is not there.
+                const QString path = QDir(outDir).filePath(jobs::kCollaborativeChoiceFile);
+                if (const QString error = jobs::writeChoiceDocument(path, collaborative->document);
+                    !error.isEmpty()) {
+                    err << "train: cannot write " << path << ": " << error << "\n";
+                    return 1;
+                }
+                written << path;
+            }
+        }
+    } catch (const OperationCancelled&) {
+        err << "train: cancelled; the served models are unchanged\n";
+        for (const auto& [role, families] : trainedByRole)
+            for (const auto& family : families) QFile::remove(stagedPath(family));
+        return 130;
     }
 
     const QString top100 = parser.value("top100");
-    if (!top100.isEmpty()) {
+    const bool popularityRefused = std::any_of(
+        refusals.begin(), refusals.end(),
+        [](const QString& line) { return line.startsWith(QStringLiteral("popularity:")); });
+    if (!top100.isEmpty() && !popularityRefused) {
         // The list needs the popularity model even when it was not asked for; it fits in a blink.
         PopularityModel fallback;
         if (!popularity) {
@@ -279,6 +418,10 @@ int runTrain(const QStringList& args) {
         written << top100;
     }
     if (failures > 0) return 1;  // replicas keep the last complete set
+    const auto refused = [&] {
+        for (const QString& line : refusals) err << "train: quality gate: " << line << "\n";
+        return refusals.isEmpty() ? 0 : 3;
+    };
 
     const bool publish =
         !parser.isSet("no-publish") &&
@@ -294,7 +437,7 @@ int runTrain(const QStringList& args) {
             << " file(s), " << published.bytesStored << " bytes (" << published.unchanged.size()
             << " unchanged)\n";
     }
-    return 0;
+    return refused();
 }
 
 }  // namespace animerec::cli

@@ -13,6 +13,7 @@
 #include "models/model_factory.h"
 #include "models/model_io.h"
 #include "models/recommender.h"
+#include "service/gate_record.h"
 
 namespace animerec::service {
 
@@ -131,6 +132,13 @@ bool ModelRegistry::empty() const {
     return true;
 }
 
+QString ModelRegistry::preferredFamily(ModelRole role, const QString& directory) {
+    const QDir dir(directory);
+    for (const QString& family : candidates(role, directory).families)
+        if (QFileInfo(dir.filePath(family + QStringLiteral(".model"))).isFile()) return family;
+    return {};
+}
+
 QString ModelRegistry::reason(ModelRole role) const {
     std::lock_guard lock(mutex_);
     return models_[slot(role)].reason;
@@ -192,7 +200,12 @@ std::shared_ptr<const ServedModel> ModelRegistry::loadFile(ModelRole role, const
         served->fileTime = info.lastModified();
         served->fileSize = info.size();
         served->version = versionOf(served->fileTime);
-        report.loaded << label + QStringLiteral(" (") + served->version + QStringLiteral(")");
+        // Only models that passed the quality gate (or were forced) reach the directory; say so.
+        const GateRecord gate = readGateRecord(info.absolutePath(), roleName(role));
+        const bool gated = !gate.decision.isEmpty() && gate.candidateModel == served->family;
+        report.loaded << label + QStringLiteral(" (") + served->version + QStringLiteral(")") +
+                             (gated ? QStringLiteral(", quality gate ") + gate.summary()
+                                    : QString());
         return served;
     } catch (const std::exception& error) {
         report.failed << label + QStringLiteral(": ") + QString::fromUtf8(error.what());

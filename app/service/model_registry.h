@@ -77,6 +77,11 @@ public:
     // count (trained before a re-import) and keeps the previous model. -1 (default): no check.
     void setCatalogueSize(int items) { catalogueSize_.store(items, std::memory_order_release); }
 
+    // The family loadDirectory() would make the role's default from the files of `directory`
+    // (collaborative.json's choice, else the first family of the role with a file); empty when
+    // the role has no file there.
+    static QString preferredFamily(ModelRole role, const QString& directory);
+
     // Why the role's default model serves ("chosen by validation ndcg@10 on 812 users: ease
     // 0.31 > als 0.29", "the only family of this role", ...); empty before a directory load.
     QString reason(ModelRole role) const;

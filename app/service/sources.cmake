@@ -1,5 +1,6 @@
 list(APPEND ANIMEREC_APP_SOURCES
   service/model_registry.cpp
+  service/gate_record.cpp
   service/recommend_service.cpp
   service/metrics_registry.cpp
   service/json_line_writer.cpp

@@ -7,5 +7,6 @@ list(APPEND ANIMEREC_CORE_SOURCES
   eval/hyperparameter_search.cpp
   eval/search_spaces.cpp
   eval/model_selection.cpp
+  eval/quality_gate.cpp
   eval/ab_statistics.cpp
 )

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <csignal>
+#include <limits>
 
 namespace {
 
@@ -108,6 +109,26 @@ private slots:
         const qint64 second = items[1].toObject().value("anime_id").toInteger();
         for (const char* field : {"anime_id", "title", "genre", "type", "score", "rank"})
             QVERIFY2(items[0].toObject().contains(field), field);
+        // top100.json and GET /top rank alike (by members): the same ids in the same order.
+        QFile file(dir_.filePath("top100.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonArray saved = QJsonDocument::fromJson(file.readAll()).array();
+        QCOMPARE(saved.size(), items.size());
+        for (qsizetype i = 0; i < items.size(); ++i)
+            QCOMPARE(saved[i].toObject().value("anime_id").toInteger(),
+                     items[i].toObject().value("anime_id").toInteger());
+        // And the members column decides: non-increasing down the list.
+        const Reply three = get("/top?top_n=3");
+        QCOMPARE(three.body.object().value("items").toArray().size(), qsizetype(3));
+        double previous = std::numeric_limits<double>::infinity();
+        for (const QJsonValue& item : items) {
+            const qint64 id = item.toObject().value("anime_id").toInteger();
+            const double members =
+                get(QStringLiteral("/anime/%1").arg(id)).body.object().value("members").toDouble();
+            QVERIFY2(members <= previous, qPrintable(QString::number(id)));
+            previous = members;
+            if (item.toObject().value("rank").toInt() == 20) break;  // the first 20 are enough
+        }
 
         QCOMPARE(get("/health").status, 200);
         QCOMPARE(get("/ready").status, 200);

@@ -1,5 +1,6 @@
 #include "panels/history_view.h"
 
+#include <QCoreApplication>
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
@@ -51,7 +52,10 @@ void HistoryView::showHistory(const QString& heading, const QJsonArray& rows) {
             row.value(QStringLiteral("title")).toString(),
             rating.isNull() || rating.isUndefined() ? QStringLiteral("-")
                                                     : QString::number(rating.toDouble()),
-            row.value(QStringLiteral("status")).toString()};
+            // The status names the explorer's text answers translate.
+            QCoreApplication::translate(
+                "ExplorerText",
+                row.value(QStringLiteral("status")).toString().toUtf8().constData())};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setToolTip(QStringLiteral("%1 (id %2), order %3")

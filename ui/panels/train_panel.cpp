@@ -23,7 +23,10 @@
 
 #include "background_task.h"
 #include "evaluation_history.h"
+#include "models/model_factory.h"
 #include "panels/metric_charts.h"
+#include "service/gate_record.h"
+#include "service/model_registry.h"
 #include "studio_context.h"
 #include "studio_tasks.h"
 #include "train_tasks.h"
@@ -46,6 +49,33 @@ ModelParameters parseParameters(const QString& family, const QString& text) {
     const auto parsed = parseModelParameters(entries.join(QLatin1Char(';')));
     const auto it = parsed.find(family.toStdString());
     return it == parsed.end() ? ModelParameters{} : it->second;
+}
+
+// The last `animerec train` quality-gate decision about `family`, when it was its role's
+// candidate ("passed: ease ndcg@10 0.41 vs published ease 0.40 (+0.5%, margin 2.0%)").
+QString gateText(const QString& modelsDirectory, const QString& family) {
+    service::ModelRole role = service::ModelRole::Session;
+    try {
+        switch (kindOfModel(family.toStdString())) {
+            case ModelKind::Popularity:
+                role = service::ModelRole::Popularity;
+                break;
+            case ModelKind::Content:
+                role = service::ModelRole::Content;
+                break;
+            case ModelKind::Collaborative:
+                role = service::ModelRole::Collaborative;
+                break;
+            case ModelKind::Session:
+                break;
+        }
+    } catch (const std::invalid_argument&) {
+        return {};
+    }
+    const service::GateRecord gate =
+        service::readGateRecord(modelsDirectory, service::roleName(role));
+    if (gate.decision.isEmpty() || gate.candidateModel != family) return {};
+    return gate.decidedAt + QStringLiteral(" ") + gate.summary();
 }
 
 QString latestMetricsText(const std::map<std::string, double>& metrics) {
@@ -162,9 +192,9 @@ QWidget* TrainPanel::buildControls() {
 QWidget* TrainPanel::buildResults() {
     auto* splitter = new QSplitter(Qt::Vertical, this);
     auto* filesBox = new QGroupBox(tr("Model files"), splitter);
-    files_ = new QStandardItemModel(0, 6, this);
+    files_ = new QStandardItemModel(0, 7, this);
     files_->setHorizontalHeaderLabels({tr("Family"), tr("Version"), tr("Size"), tr("Modified"),
-                                       tr("Latest metrics"), tr("Path")});
+                                       tr("Latest metrics"), tr("Quality gate"), tr("Path")});
     filesView_ = new QTableView(filesBox);
     filesView_->setModel(files_);
     filesView_->verticalHeader()->hide();
@@ -377,6 +407,7 @@ void TrainPanel::reloadModelFiles() {
              new QStandardItem(file.modified.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
              new QStandardItem(metrics == latest.end() ? tr("not evaluated")
                                                        : latestMetricsText(metrics->second)),
+             new QStandardItem(gateText(modelsDirectory(), file.family)),
              new QStandardItem(file.path)});
     }
     filesView_->resizeColumnsToContents();
