@@ -194,7 +194,7 @@ private slots:
     void cleanupTestCase() {
         if (server_.state() == QProcess::NotRunning) return;
         server_.terminate();  // SIGTERM: a clean shutdown with exit code 0
-        QVERIFY(server_.waitForFinished(10000));
+        QVERIFY(server_.waitForFinished(60000));
         QCOMPARE(server_.exitStatus(), QProcess::NormalExit);
         QCOMPARE(server_.exitCode(), 0);
     }
