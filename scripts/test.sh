@@ -14,6 +14,6 @@ ctest --test-dir "$build_dir" --output-on-failure "$@" || status=$?
 log="$build_dir/Testing/Temporary/LastTest.log"
 if [ -f "$log" ] && grep -q "real-data group skipped" "$log"; then
   echo "Skipped suites of the real-data group:"
-  grep -h "real-data group skipped" "$log" | sed 's/^SKIP *: */  /' | sort -u
+  grep -h "^SKIP.*real-data group skipped" "$log" | sed "s/^SKIP *: */  /" | sort -u
 fi
 exit "$status"
