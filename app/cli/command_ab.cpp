@@ -82,13 +82,6 @@ std::optional<experiments::ReportOptions> reportOptions(const QCommandLineParser
     return options;
 }
 
-service::ModelRole roleOfFamily(const std::string& family) {
-    if (family == "popularity") return service::ModelRole::Popularity;
-    if (family == "content") return service::ModelRole::Content;
-    if (family == "sasrec" || family == "gru") return service::ModelRole::Session;
-    return service::ModelRole::Collaborative;
-}
-
 int simulate(const QCommandLineParser& parser) {
     QTextStream err(stderr);
     const auto holdout = realOption(parser, "holdout", 0.01, 0.99);
@@ -154,7 +147,7 @@ int simulate(const QCommandLineParser& parser) {
             TerminalProgress bar("steps");
             model->fit(train, bar.callback());
             bar.finish();
-            arm.role = roleOfFamily(name.toStdString());
+            arm.role = *service::roleOfFamily(name);  // a family createRecommender knows
             arm.model = std::move(model);
             arm.version = QStringLiteral("replay-fit");
         }

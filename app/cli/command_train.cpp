@@ -280,17 +280,7 @@ int runTrain(const QStringList& args) {
         return QDir(outDir).filePath(QString::fromStdString(family) + ".model.new");
     };
     const auto roleOf = [](const std::string& family) {
-        switch (kindOfModel(family)) {
-            case ModelKind::Popularity:
-                return service::ModelRole::Popularity;
-            case ModelKind::Content:
-                return service::ModelRole::Content;
-            case ModelKind::Collaborative:
-                return service::ModelRole::Collaborative;
-            case ModelKind::Session:
-                break;
-        }
-        return service::ModelRole::Session;
+        return *service::roleOfFamily(QString::fromStdString(family));  // built by the factory
     };
     for (auto& model : models) {
         const QString name = QString::fromStdString(model->name());

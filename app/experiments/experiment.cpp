@@ -66,19 +66,6 @@ std::optional<service::ModelRole> parseRole(const QString& text) {
     return std::nullopt;
 }
 
-std::optional<service::ModelRole> roleOfFamily(const QString& family) {
-    using service::ModelRole;
-    if (family == QLatin1String("popularity")) return ModelRole::Popularity;
-    if (family == QLatin1String("content")) return ModelRole::Content;
-    if (family == QLatin1String("ease") || family == QLatin1String("als") ||
-        family == QLatin1String("mf") || family == QLatin1String("rp3beta") ||
-        family == QLatin1String("ease_rp3"))
-        return ModelRole::Collaborative;
-    if (family == QLatin1String("sasrec") || family == QLatin1String("gru"))
-        return ModelRole::Session;
-    return std::nullopt;
-}
-
 const QStringList& experimentRoutes() {
     static const QStringList routes{QStringLiteral("/recommend_collaborative"),
                                     QStringLiteral("/recommend_session_based")};
@@ -194,7 +181,7 @@ std::variant<ExperimentDefinition, DefinitionError> definitionFromJson(const QJs
         variant.model = model.toString();
         const QJsonValue roleValue = object.value(QStringLiteral("role"));
         if (roleValue.isUndefined() && !variant.model.isEmpty()) {
-            const auto implied = roleOfFamily(variant.model);
+            const auto implied = service::roleOfFamily(variant.model);
             if (!implied)
                 return invalid(field + QStringLiteral(".role"),
                                QStringLiteral("model '%1' is not a known family; give its role")
@@ -210,7 +197,7 @@ std::variant<ExperimentDefinition, DefinitionError> definitionFromJson(const QJs
                         "role '%1' is not one of popularity, content, collaborative, session")
                         .arg(roleText));
             variant.role = *role;
-            const auto implied = roleOfFamily(variant.model);
+            const auto implied = service::roleOfFamily(variant.model);
             if (implied && *implied != variant.role)
                 return invalid(field + QStringLiteral(".model"),
                                QStringLiteral("model '%1' serves the %2 role, not %3")

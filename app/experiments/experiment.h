@@ -29,9 +29,6 @@ struct VariantDefinition {
     double share = 0.0;    // shares of an experiment sum to 1
 };
 
-// The role a model family serves ("ease" -> collaborative); nullopt for a family it does not know.
-std::optional<service::ModelRole> roleOfFamily(const QString& family);
-
 struct ExperimentDefinition {
     qint64 id = 0;  // database key; 0 before it is stored
     QString name;   // [A-Za-z0-9_.-]{1,64}, unique

@@ -57,11 +57,6 @@ void ExperimentService::setDefaultExposureSample(double share) {
         share > 0.0 ? static_cast<std::uint64_t>(std::llround(1.0 / std::min(share, 1.0))) : 0;
 }
 
-double ExperimentService::defaultExposureSample() const {
-    const std::uint64_t period = samplePeriod_;
-    return period == 0 ? 0.0 : 1.0 / static_cast<double>(period);
-}
-
 bool ExperimentService::sampleDefaultExposure() {
     const std::uint64_t period = samplePeriod_.load(std::memory_order_relaxed);
     return period != 0 && served_.fetch_add(1, std::memory_order_relaxed) % period == 0;

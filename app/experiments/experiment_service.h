@@ -135,7 +135,6 @@ public:
     bool sampleDefaultExposure();
     static Assignment defaultAssignment();
     void setDefaultExposureSample(double share);
-    double defaultExposureSample() const;
     Result<FeedbackReceipt> recordFeedback(const FeedbackInput& input);
 
     // Creates an experiment from its JSON definition, or replaces a draft of the same name.

@@ -181,11 +181,6 @@ QSqlError ExperimentStore::feedbackOf(qint64 experimentId,
     return query.lastError().isValid() ? query.lastError() : QSqlError();
 }
 
-qint64 ExperimentStore::maxExposureId() const {
-    return scalar(database_.connection(),
-                  QStringLiteral("SELECT coalesce(max(exposure_id), 0) FROM Exposures"));
-}
-
 qint64 ExperimentStore::exposureCount(qint64 experimentId) const {
     if (experimentId == 0)
         return scalar(database_.connection(), QStringLiteral("SELECT count(*) FROM Exposures"));

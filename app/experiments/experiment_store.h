@@ -31,8 +31,6 @@ public:
 
     QSqlError exposuresOf(qint64 experimentId, std::vector<ExposureRecord>& exposures) const;
     QSqlError feedbackOf(qint64 experimentId, std::vector<FeedbackRecord>& feedback) const;
-    // The largest exposure_id stored (0 for none): the service numbers new exposures after it.
-    qint64 maxExposureId() const;
     // Row counts (tests, `ab list`).
     qint64 exposureCount(qint64 experimentId = 0) const;  // 0 = all experiments
     qint64 feedbackCount() const;

@@ -66,6 +66,23 @@ QString roleName(ModelRole role) {
     return QStringLiteral("unknown");
 }
 
+std::optional<ModelRole> roleOfFamily(const QString& family) {
+    try {
+        switch (kindOfModel(family.toStdString())) {
+            case ModelKind::Popularity:
+                return ModelRole::Popularity;
+            case ModelKind::Content:
+                return ModelRole::Content;
+            case ModelKind::Collaborative:
+                return ModelRole::Collaborative;
+            case ModelKind::Session:
+                return ModelRole::Session;
+        }
+    } catch (const std::invalid_argument&) {
+    }
+    return std::nullopt;
+}
+
 ModelRegistry::ModelRegistry(Loader loader)
     : loader_(loader ? std::move(loader) : Loader(&loadModelFile)) {}
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ enum class ModelRole { Popularity, Content, Collaborative, Session };
 inline constexpr std::array kAllModelRoles{ModelRole::Popularity, ModelRole::Content,
                                            ModelRole::Collaborative, ModelRole::Session};
 QString roleName(ModelRole role);
+// The role a model family serves ("ease" -> collaborative), from the factory's family table;
+// nullopt for a family the factory does not know.
+std::optional<ModelRole> roleOfFamily(const QString& family);
 
 // One model as served: the shared trained object plus where it came from. Immutable once
 // published, so a request that took a snapshot keeps using it even while a reload swaps in another.

@@ -56,7 +56,6 @@ public:
     Result next(InteractionRecord& record, CsvReject& reject);
 
     const std::string& layoutName() const { return layout_; }
-    bool keyedByUserName() const { return userName_ >= 0; }
     std::int64_t bytesRead() const;
     // Line where the record last returned by next() starts.
     std::int64_t lastLine() const;

@@ -2,9 +2,7 @@
 
 #include <cstdint>
 #include <random>
-#include <span>
 #include <tuple>
-#include <utility>
 
 namespace animerec {
 
@@ -41,15 +39,6 @@ inline std::uint64_t uniformBelow(std::mt19937_64& engine, std::uint64_t bound) 
         while (low < threshold) std::tie(high, low) = multiplyWide(engine(), bound);
     }
     return high;
-}
-
-// Fisher-Yates shuffle with uniformBelow.
-template <typename T>
-void shuffleInPlace(std::span<T> values, std::mt19937_64& engine) {
-    for (std::size_t i = values.size(); i > 1; --i) {
-        const auto j = static_cast<std::size_t>(uniformBelow(engine, i));
-        std::swap(values[i - 1], values[j]);
-    }
 }
 
 }  // namespace animerec

@@ -30,18 +30,6 @@ void fillScores(const std::vector<float>& known, std::span<float> scores) {
 
 }  // namespace
 
-const char* popularityModeName(PopularityMode mode) {
-    switch (mode) {
-        case PopularityMode::InteractionCount:
-            return "interactions";
-        case PopularityMode::Members:
-            return "members";
-        case PopularityMode::WeightedRating:
-            return "weighted_rating";
-    }
-    return "?";
-}
-
 PopularityModel::PopularityModel(PopularityConfig config) : config_(config) {
     if (!(config_.priorVotes >= 0.0))
         throw std::invalid_argument("popularity: priorVotes must be >= 0, got " +

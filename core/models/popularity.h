@@ -18,9 +18,6 @@ enum class PopularityMode : std::uint8_t {
     WeightedRating = 2,    // Bayesian-weighted mean user rating (see PopularityConfig::priorVotes)
 };
 
-// "interactions", "members" or "weighted_rating".
-const char* popularityModeName(PopularityMode mode);
-
 struct PopularityConfig {
     PopularityMode mode = PopularityMode::Members;  // what score() and top() rank by
     // m in weighted = v/(v+m) * R + m/(v+m) * C (v = the item's rating count, R = its mean user

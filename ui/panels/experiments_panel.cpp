@@ -54,14 +54,6 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers) {
     return table;
 }
 
-service::ModelRole roleOfFamily(const QString& family) {
-    if (family == QLatin1String("popularity")) return service::ModelRole::Popularity;
-    if (family == QLatin1String("content")) return service::ModelRole::Content;
-    if (family == QLatin1String("sasrec") || family == QLatin1String("gru"))
-        return service::ModelRole::Session;
-    return service::ModelRole::Collaborative;
-}
-
 }  // namespace
 
 ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
@@ -286,7 +278,8 @@ BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily,
             for (const QString& family : {controlFamily, treatmentFamily}) {
                 std::shared_ptr<Recommender> model = createRecommender(family.toStdString());
                 model->fit(train, progress);
-                arms.push_back({family, roleOfFamily(family), model, QStringLiteral("replay")});
+                arms.push_back(
+                    {family, *service::roleOfFamily(family), model, QStringLiteral("replay")});
             }
             const auto simulation =
                 experiments::simulateReplay(all.catalog, split, arms, {}, progress);

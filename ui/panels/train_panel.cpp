@@ -54,26 +54,10 @@ ModelParameters parseParameters(const QString& family, const QString& text) {
 // The last `animerec train` quality-gate decision about `family`, when it was its role's
 // candidate ("passed: ease ndcg@10 0.41 vs published ease 0.40 (+0.5%, margin 2.0%)").
 QString gateText(const QString& modelsDirectory, const QString& family) {
-    service::ModelRole role = service::ModelRole::Session;
-    try {
-        switch (kindOfModel(family.toStdString())) {
-            case ModelKind::Popularity:
-                role = service::ModelRole::Popularity;
-                break;
-            case ModelKind::Content:
-                role = service::ModelRole::Content;
-                break;
-            case ModelKind::Collaborative:
-                role = service::ModelRole::Collaborative;
-                break;
-            case ModelKind::Session:
-                break;
-        }
-    } catch (const std::invalid_argument&) {
-        return {};
-    }
+    const auto role = service::roleOfFamily(family);
+    if (!role) return {};
     const service::GateRecord gate =
-        service::readGateRecord(modelsDirectory, service::roleName(role));
+        service::readGateRecord(modelsDirectory, service::roleName(*role));
     if (gate.decision.isEmpty() || gate.candidateModel != family) return {};
     return gate.decidedAt + QStringLiteral(" ") + gate.summary();
 }
