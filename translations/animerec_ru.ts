@@ -428,16 +428,8 @@ every command takes --json; Tab completes commands, options, genres and titles
 <context>
     <name>animerec::ui::DataPanel</name>
     <message>
-        <source>&lt;h2&gt;No data yet&lt;/h2&gt;&lt;p&gt;Import MyAnimeList CSV files (anime.csv and animelist.csv / rating.csv) or generate a demo dataset.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;Данных пока нет&lt;/h2&gt;&lt;p&gt;Импортируйте CSV-файлы MyAnimeList (anime.csv и animelist.csv / rating.csv) или создайте демонстрационный набор.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Import CSV files…</source>
         <translation>Импорт CSV-файлов…</translation>
-    </message>
-    <message>
-        <source>Generate demo data</source>
-        <translation>Создать демо-данные</translation>
     </message>
     <message>
         <source>Catalogue</source>
@@ -446,6 +438,14 @@ every command takes --json; Tab completes commands, options, genres and titles
     <message>
         <source>Users</source>
         <translation>Пользователи</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;No data yet&lt;/h2&gt;&lt;p&gt;Import MyAnimeList CSV files (anime.csv and animelist.csv / rating.csv) or load the demo data: the real sample of 12,294 anime and the ratings of 1,036 users.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Данных пока нет&lt;/h2&gt;&lt;p&gt;Импортируйте CSV-файлы MyAnimeList (anime.csv и animelist.csv / rating.csv) или загрузите демо-данные: реальную выборку из 12 294 аниме и оценок 1036 пользователей.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Load demo data (real sample)</source>
+        <translation>Загрузить демо-данные (реальная выборка)</translation>
     </message>
 </context>
 <context>
@@ -823,10 +823,6 @@ Rejects (%3):
         <translation>&amp;Импорт CSV-файлов…</translation>
     </message>
     <message>
-        <source>&amp;Generate demo data</source>
-        <translation>&amp;Создать демо-данные</translation>
-    </message>
-    <message>
         <source>&amp;Reload data and models</source>
         <translation>&amp;Перезагрузить данные и модели</translation>
     </message>
@@ -869,6 +865,18 @@ Rejects (%3):
     <message>
         <source>The language changes when Studio starts again.</source>
         <translation>Язык сменится при следующем запуске Studio.</translation>
+    </message>
+    <message>
+        <source>&amp;Load demo data (real sample)</source>
+        <translation>&amp;Загрузить демо-данные (реальная выборка)</translation>
+    </message>
+    <message>
+        <source>Import the real sample</source>
+        <translation>Импорт реальной выборки</translation>
+    </message>
+    <message>
+        <source>Demo data</source>
+        <translation>Демо-данные</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,7 @@
 #include "panels/title_page.h"
 #include "panels/train_panel.h"
 #include "panels/user_browser.h"
+#include "sample_data.h"
 #include "storage/database.h"
 #include "storage/importer.h"
 #include "studio_context.h"
@@ -112,7 +113,7 @@ void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Import CSV files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
                     &MainWindow::openImportDialog);
-    file->addAction(tr("&Generate demo data"), this, &MainWindow::generateDemoData);
+    file->addAction(tr("&Load demo data (real sample)"), this, &MainWindow::generateDemoData);
     file->addAction(tr("&Reload data and models"), QKeySequence(Qt::Key_F5), context_,
                     &StudioContext::reloadService);
     file->addSeparator();
@@ -150,31 +151,40 @@ void MainWindow::openImportDialog() {
 }
 
 BackgroundTask* MainWindow::generateDemoData() {
+    // The real sample (CooperUnion anime.csv + users 1-1,036), as `scripts/run.sh` imports it;
+    // the generator only when no sample can be found (a build moved away from its sources).
     const QString databasePath = context_->databasePath();
-    const QString directory =
+    const QString sample = sampleDataDirectory();
+    const QString generated =
         QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("demo-data"));
     auto* task = BackgroundTask::start(
-        tr("Generate demo data"),
-        [databasePath, directory](const ProgressCallback& progress) {
-            GeneratorConfig config;  // the defaults are the repository's demo dataset
-            generateDatasetFiles(config, directory.toStdString(), progress);
+        sample.isEmpty() ? tr("Generate demo data") : tr("Import the real sample"),
+        [databasePath, sample, generated](const ProgressCallback& progress) {
+            storage::ImportOptions options;
+            if (sample.isEmpty()) {
+                GeneratorConfig config;
+                generateDatasetFiles(config, generated.toStdString(), progress);
+                options.animePath = QDir(generated).filePath(QStringLiteral("anime.csv"));
+                options.interactionsPath =
+                    QDir(generated).filePath(QStringLiteral("animelist.csv"));
+            } else {
+                options.animePath = QDir(sample).filePath(QStringLiteral("anime.csv"));
+                options.interactionsPath =
+                    QDir(sample).filePath(QStringLiteral("rating_head_users1-1036.csv"));
+            }
             storage::Database database(databasePath,
                                        QStringLiteral("studio-generate-") +
                                            QUuid::createUuid().toString(QUuid::WithoutBraces));
             if (const QSqlError error = database.open(); error.isValid())
                 throw std::runtime_error(database.path().toStdString() + ": " +
                                          error.text().toStdString());
-            storage::ImportOptions options;
-            options.animePath = QDir(directory).filePath(QStringLiteral("anime.csv"));
-            options.interactionsPath = QDir(directory).filePath(QStringLiteral("animelist.csv"));
             storage::importDataset(database, options, progress);
         },
         this);
     trackTask(task);
     connect(task, &BackgroundTask::finished, context_, &StudioContext::notifyDataChanged);
-    connect(task, &BackgroundTask::failed, this, [this](const QString& error) {
-        QMessageBox::warning(this, tr("Generate demo data"), error);
-    });
+    connect(task, &BackgroundTask::failed, this,
+            [this](const QString& error) { QMessageBox::warning(this, tr("Demo data"), error); });
     return task;
 }
 

@@ -43,7 +43,8 @@ public:
     TitlePage* openTitle(qint64 animeId);
     // Opens the import wizard (also File > Import, Ctrl+I).
     void openImportDialog();
-    // Generates the demo dataset next to the database and imports it, in the background.
+    // Imports the demo data in the background: the real sample (sample_data.h), else a
+    // generated dataset next to the database when no sample can be found.
     BackgroundTask* generateDemoData();
     // Panel names in sidebar order, and switching to one (for shortcuts and screenshots).
     QStringList panelNames() const;

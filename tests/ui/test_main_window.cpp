@@ -6,12 +6,16 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "background_task.h"
+#include "data/dataset.h"
 #include "i18n/language.h"
 #include "main_window.h"
 #include "panels/catalog_view.h"
 #include "panels/data_panel.h"
 #include "panels/user_browser.h"
 #include "screenshots.h"
+#include "service/recommend_service.h"
+#include "studio_context.h"
 
 namespace {
 
@@ -59,6 +63,24 @@ private slots:
         QVERIFY(window.dataPanel()->showsEmptyState());
         const QImage image = window.grab().toImage();
         QVERIFY(image.width() >= 800);
+    }
+
+    // "Load demo data" on an empty database imports the real sample, as scripts/run.sh does.
+    void demoDataIsTheRealSample() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("demo.sqlite");
+        animerec::ui::MainWindow window(path);
+        QVERIFY(window.dataPanel()->showsEmptyState());
+        animerec::ui::BackgroundTask* task = window.generateDemoData();
+        QVERIFY(task);
+        QSignalSpy finished(task, &animerec::ui::BackgroundTask::finished);
+        QVERIFY(finished.wait(300000));
+        QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
+        const auto& data = window.context()->service()->dataset();
+        QCOMPARE(data.catalog.size(), 12294);
+        QCOMPARE(data.interactions.userCount(), 1036);
+        QCOMPARE(window.context()->service()->anime(1)->title, std::string("Cowboy Bebop"));
+        QVERIFY(!window.dataPanel()->showsEmptyState());
     }
 
     void browsesCatalogueAndUsers() {

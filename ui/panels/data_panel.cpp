@@ -16,13 +16,14 @@ DataPanel::DataPanel(StudioContext* context, QWidget* parent)
     : QWidget(parent), context_(context), stack_(new QStackedLayout(this)) {
     emptyState_ = new QWidget(this);
     auto* emptyLayout = new QVBoxLayout(emptyState_);
-    auto* message =
-        new QLabel(tr("<h2>No data yet</h2><p>Import MyAnimeList CSV files (anime.csv and "
-                      "animelist.csv / rating.csv) or generate a demo dataset.</p>"),
-                   emptyState_);
+    auto* message = new QLabel(
+        tr("<h2>No data yet</h2><p>Import MyAnimeList CSV files (anime.csv and "
+           "animelist.csv / rating.csv) or load the demo data: the real sample of 12,294 anime "
+           "and the ratings of 1,036 users.</p>"),
+        emptyState_);
     message->setAlignment(Qt::AlignCenter);
     auto* importButton = new QPushButton(tr("Import CSV files…"), emptyState_);
-    auto* generateButton = new QPushButton(tr("Generate demo data"), emptyState_);
+    auto* generateButton = new QPushButton(tr("Load demo data (real sample)"), emptyState_);
     emptyLayout->addStretch();
     emptyLayout->addWidget(message);
     emptyLayout->addWidget(importButton, 0, Qt::AlignHCenter);
