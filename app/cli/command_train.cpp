@@ -315,6 +315,7 @@ int runTrain(const QStringList& args) {
 
     QStringList written;  // what a publish sends
     QStringList refusals;
+    bool popularityRefused = false;  // then top100.json keeps the published ranking too
     try {
         std::optional<CollaborativeChoice> collaborative;
         if (const auto it = trainedByRole.find(service::ModelRole::Collaborative);
@@ -358,6 +359,7 @@ int runTrain(const QStringList& args) {
                                 .arg(100.0 * gate.record.margin, 0, 'f', 1)
                                 .arg(gate.record.publishedVersion);
                 for (const auto& family : families) QFile::remove(stagedPath(family));
+                popularityRefused = popularityRefused || role == service::ModelRole::Popularity;
                 continue;
             }
             for (const auto& family : families) {
@@ -389,9 +391,6 @@ int runTrain(const QStringList& args) {
     }
 
     const QString top100 = parser.value("top100");
-    const bool popularityRefused = std::any_of(
-        refusals.begin(), refusals.end(),
-        [](const QString& line) { return line.startsWith(QStringLiteral("popularity:")); });
     if (!top100.isEmpty() && !popularityRefused) {
         // The list needs the popularity model even when it was not asked for; it fits in a blink.
         PopularityModel fallback;

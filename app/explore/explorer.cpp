@@ -134,6 +134,32 @@ QJsonObject Explorer::animeBrief(int item) const {
             {QStringLiteral("title"), text(anime.title)}};
 }
 
+QJsonObject Explorer::listJson(service::ModelRole role,
+                               const service::Outcome<service::Recommendation>& outcome) const {
+    QJsonObject list{{QStringLiteral("role"), service::roleName(role)}};
+    if (const auto* error = std::get_if<service::ServiceError>(&outcome)) {
+        list.insert(QStringLiteral("error"), error->message);
+        return list;
+    }
+    const auto& answer = std::get<service::Recommendation>(outcome);
+    QJsonArray items;
+    for (const service::RecommendedItem& item : answer.items) {
+        QJsonObject row = animeBrief(item.item);
+        row.insert(QStringLiteral("rank"), item.rank);
+        row.insert(QStringLiteral("score"), static_cast<double>(item.score));
+        QJsonArray because;
+        for (const std::int64_t id : item.because)
+            if (const auto index = data_->catalog.indexOf(id)) because.append(animeBrief(*index));
+        if (!because.isEmpty()) row.insert(QStringLiteral("because"), because);
+        items.append(row);
+    }
+    list.insert(QStringLiteral("model"), answer.model);
+    list.insert(QStringLiteral("version"), answer.modelVersion);
+    list.insert(QStringLiteral("strategy"), answer.strategy);
+    list.insert(QStringLiteral("items"), items);
+    return list;
+}
+
 Answer Explorer::recommend(const RecommendQuery& query) const {
     std::vector<ModelRole> roles;
     if (query.model == QLatin1String("all")) {
@@ -166,31 +192,9 @@ Answer Explorer::recommend(const RecommendQuery& query) const {
         const service::Outcome<service::Recommendation> outcome =
             query.userId ? service_->forUser(role, *query.userId, query.topN)
                          : service_->forSession(role, history, query.topN);
-        QJsonObject list{{QStringLiteral("role"), service::roleName(role)}};
-        if (const auto* error = std::get_if<service::ServiceError>(&outcome)) {
-            list.insert(QStringLiteral("error"), error->message);
-            lists.append(list);
-            continue;
-        }
-        const auto& answer = std::get<service::Recommendation>(outcome);
-        QJsonArray items;
-        for (const service::RecommendedItem& item : answer.items) {
-            QJsonObject row = animeBrief(item.item);
-            row.insert(QStringLiteral("rank"), item.rank);
-            row.insert(QStringLiteral("score"), static_cast<double>(item.score));
-            QJsonArray because;
-            for (const std::int64_t id : item.because)
-                if (const auto index = data_->catalog.indexOf(id))
-                    because.append(animeBrief(*index));
-            if (!because.isEmpty()) row.insert(QStringLiteral("because"), because);
-            items.append(row);
-            ++seenIn[item.animeId];
-        }
-        list.insert(QStringLiteral("model"), answer.model);
-        list.insert(QStringLiteral("version"), answer.modelVersion);
-        list.insert(QStringLiteral("strategy"), answer.strategy);
-        list.insert(QStringLiteral("items"), items);
-        lists.append(list);
+        if (const auto* answer = std::get_if<service::Recommendation>(&outcome))
+            for (const service::RecommendedItem& item : answer->items) ++seenIn[item.animeId];
+        lists.append(listJson(role, outcome));
     }
     // Titles two or more families agree on.
     QJsonArray shared;
@@ -208,25 +212,7 @@ Answer Explorer::similar(const QString& anime, int topN) const {
     QJsonArray lists;
     for (const ModelRole role :
          {ModelRole::Content, ModelRole::Collaborative, ModelRole::Session}) {
-        const auto outcome = service_->itemToItem(role, id, topN);
-        QJsonObject list{{QStringLiteral("role"), service::roleName(role)}};
-        if (const auto* error = std::get_if<service::ServiceError>(&outcome)) {
-            list.insert(QStringLiteral("error"), error->message);
-        } else {
-            const auto& answer = std::get<service::Recommendation>(outcome);
-            QJsonArray items;
-            for (const service::RecommendedItem& neighbour : answer.items) {
-                QJsonObject row = animeBrief(neighbour.item);
-                row.insert(QStringLiteral("rank"), neighbour.rank);
-                row.insert(QStringLiteral("score"), static_cast<double>(neighbour.score));
-                items.append(row);
-            }
-            list.insert(QStringLiteral("model"), answer.model);
-            list.insert(QStringLiteral("version"), answer.modelVersion);
-            list.insert(QStringLiteral("strategy"), answer.strategy);
-            list.insert(QStringLiteral("items"), items);
-        }
-        lists.append(list);
+        lists.append(listJson(role, service_->itemToItem(role, id, topN)));
     }
     return QJsonObject{{QStringLiteral("anime"), animeBrief(std::get<int>(item))},
                        {QStringLiteral("lists"), lists}};

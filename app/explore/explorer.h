@@ -16,13 +16,11 @@
 #include <variant>
 #include <vector>
 
+#include "service/recommend_service.h"
+
 namespace animerec {
 struct Dataset;
 }
-namespace animerec::service {
-class ModelRegistry;
-class RecommendService;
-}  // namespace animerec::service
 
 namespace animerec::explore {
 
@@ -76,6 +74,10 @@ public:
 
 private:
     QJsonObject animeBrief(int item) const;
+    // One family's answer: {role, model, version, strategy, items: [{anime_id, title, rank,
+    // score, because?}]}, or {role, error}.
+    QJsonObject listJson(service::ModelRole role,
+                         const service::Outcome<service::Recommendation>& outcome) const;
 
     std::shared_ptr<const Dataset> data_;
     std::unique_ptr<service::ModelRegistry> ownRegistry_;  // when the explorer loaded the files

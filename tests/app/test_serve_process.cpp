@@ -168,27 +168,12 @@ private slots:
 
     void sighupReloadsChangedModels() {
         // Retrain the popularity model, signal, and see its version change.
-        const QString before = get("/ready")
-                                   .body.object()
-                                   .value("models")
-                                   .toObject()
-                                   .value("popularity")
-                                   .toObject()
-                                   .value("version")
-                                   .toString();
+        const QString before = popularityVersion();
         QTest::qWait(1100);  // versions have one-second resolution
         run({"train", "--db", dir_.filePath("db.sqlite"), "--models", "popularity", "--out-dir",
              dir_.filePath("models"), "--top100", ""});
         ::kill(static_cast<pid_t>(server_.processId()), SIGHUP);
-        QTRY_VERIFY_WITH_TIMEOUT(get("/ready")
-                                         .body.object()
-                                         .value("models")
-                                         .toObject()
-                                         .value("popularity")
-                                         .toObject()
-                                         .value("version")
-                                         .toString() != before,
-                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(popularityVersion() != before, 60000);
     }
 
     void cleanupTestCase() {
@@ -200,6 +185,18 @@ private slots:
     }
 
 private:
+    // The version of the popularity model /ready reports.
+    QString popularityVersion() {
+        return get("/ready")
+            .body.object()
+            .value("models")
+            .toObject()
+            .value("popularity")
+            .toObject()
+            .value("version")
+            .toString();
+    }
+
     void run(const QStringList& arguments) {
         QProcess process;
         process.start(ANIMEREC_BIN, arguments);
