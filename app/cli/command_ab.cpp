@@ -10,14 +10,11 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
-#include "data/dataset.h"
 #include "experiments/ab_report.h"
 #include "experiments/experiment_service.h"
-#include "experiments/replay_simulator.h"
-#include "models/model_factory.h"
+#include "jobs/replay_job.h"
+#include "jobs/variant_syntax.h"
 #include "service/model_registry.h"
-#include "storage/database.h"
-#include "storage/dataset_loader.h"
 
 namespace animerec::cli {
 
@@ -25,12 +22,13 @@ namespace {
 
 const char* kUsage =
     "usage: animerec ab <action> [options]\n"
-    "  create NAME --variant NAME=ROLE[:SHARE[:VERSION]] ... [--salt S] [--routes R,R]\n"
+    "  create NAME --variant NAME=MODEL[@VERSION][:SHARE] ... [--salt S] [--routes R,R]\n"
     "  start NAME | pause NAME | stop NAME | list\n"
     "  report NAME [--k 10] [--lift 0.1] [--bucket hour|day] [--json]\n"
     "  simulate --variants A,B [--models-dir DIR] [--k 10] [--holdout 0.2] [--max-users N] "
     "[--json]\n"
-    "ROLE is popularity, content, collaborative or session; every action takes --db PATH.\n";
+    "MODEL is a role (popularity, content, collaborative, session) or a model family;\n"
+    "every action takes --db PATH.\n";
 
 int fail(const QString& message) {
     QTextStream(stderr) << "ab: " << message << "\n";
@@ -39,22 +37,6 @@ int fail(const QString& message) {
 
 int failWith(const experiments::ExperimentError& error) {
     return fail(error.field.isEmpty() ? error.message : error.field + ": " + error.message);
-}
-
-// "control=collaborative:0.5:20240101T000000Z" -> a variant object of the definition JSON.
-std::optional<QJsonObject> variantFromText(const QString& text) {
-    const qsizetype equals = text.indexOf(u'=');
-    if (equals <= 0) return std::nullopt;
-    const QStringList parts = text.mid(equals + 1).split(u':');
-    QJsonObject variant{{"name", text.left(equals)}, {"role", parts.value(0)}};
-    if (parts.size() > 1 && !parts[1].isEmpty()) {
-        bool ok = false;
-        const double share = parts[1].toDouble(&ok);
-        if (!ok) return std::nullopt;
-        variant.insert("share", share);
-    }
-    if (parts.size() > 2) variant.insert("model_version", parts.mid(2).join(u':'));
-    return variant;
 }
 
 void printJson(const QJsonObject& object, const QString& outputPath) {
@@ -83,93 +65,37 @@ std::optional<experiments::ReportOptions> reportOptions(const QCommandLineParser
 }
 
 int simulate(const QCommandLineParser& parser) {
-    QTextStream err(stderr);
     const auto holdout = realOption(parser, "holdout", 0.01, 0.99);
     const auto minInteractions = integerOption(parser, "min-interactions", 2, 1000000);
     const auto seed = integerOption(parser, "seed", 0, std::numeric_limits<int>::max());
     const auto maxUsers = integerOption(parser, "max-users", 0, 100000000);
     const auto options = reportOptions(parser);
     if (!holdout || !minInteractions || !seed || !maxUsers || !options) return 2;
-    const QStringList names = parser.value("variants").split(u',', Qt::SkipEmptyParts);
-    if (names.size() < 2) return fail("--variants needs at least two comma-separated names");
-
-    storage::Database database(parser.value("db"), QStringLiteral("animerec-ab-simulate"));
-    if (const QSqlError error = database.open(); error.isValid())
-        return fail(database.path() + ": " + error.text());
-    Dataset all;
-    {
-        TerminalProgress bar("rows");
-        all = storage::loadDataset(database, bar.callback());
+    jobs::ReplaySettings settings;
+    settings.databasePath = parser.value("db");
+    settings.variants = parser.value("variants").split(u',', Qt::SkipEmptyParts);
+    settings.modelsDirectory = parser.value("models-dir");
+    settings.holdoutShare = *holdout;
+    settings.minInteractions = static_cast<int>(*minInteractions);
+    settings.seed = static_cast<std::uint64_t>(*seed);
+    settings.maxUsers = static_cast<int>(*maxUsers);
+    settings.paired = !parser.isSet("assign");
+    settings.report = *options;
+    jobs::ReplayResult result;
+    try {
+        TerminalProgress bar("units");
+        result = jobs::runReplay(settings, bar.callback());
         bar.finish();
+    } catch (const OperationCancelled&) {
+        QTextStream(stderr) << "ab simulate: cancelled\n";
+        return 130;
+    } catch (const std::exception& error) {
+        return fail(QString::fromUtf8(error.what()));
     }
-    if (all.interactions.size() == 0)
-        return fail(database.path() + " holds no interactions; run `animerec import`");
-    Split split =
-        holdoutSplit(all.interactions, HoldoutOptions{*holdout, static_cast<int>(*minInteractions),
-                                                      false, static_cast<std::uint64_t>(*seed)});
-    if (*maxUsers > 0) {
-        int kept = 0;
-        for (HeldOut& heldOut : split.test)
-            if (!heldOut.items.empty() && ++kept > *maxUsers) heldOut = {};
-    }
-    const Dataset train{all.catalog, split.train};
-
-    std::vector<experiments::SimulationArm> arms;
-    const QString modelsDir = parser.value("models-dir");
-    service::ModelRegistry registry;
-    if (!modelsDir.isEmpty()) {
-        err << "ab simulate: models from " << modelsDir
-            << " were trained on all interactions, held-out ones "
-            << "included; their numbers are optimistic (leave out --models-dir to fit on the train "
-               "part)\n";
-        const service::ReloadReport loaded = registry.loadDirectory(modelsDir);
-        for (const QString& failed : loaded.failed) err << "ab simulate: " << failed << "\n";
-    }
-    for (const QString& name : names) {
-        experiments::SimulationArm arm;
-        arm.name = name;
-        if (!modelsDir.isEmpty()) {
-            const auto role = experiments::parseRole(name);
-            if (!role)
-                return fail(
-                    "with --models-dir, variants are roles (popularity, content, collaborative, "
-                    "session), not " +
-                    name);
-            const auto served = registry.get(*role);
-            if (!served) return fail("no " + name + " model in " + modelsDir);
-            arm.role = *role;
-            arm.model = served->model;
-            arm.version = served->version;
-        } else {
-            std::unique_ptr<Recommender> model = createRecommender(name.toStdString());
-            err << "ab simulate: fitting " << name << " on " << split.train.size()
-                << " train interactions\n";
-            TerminalProgress bar("steps");
-            model->fit(train, bar.callback());
-            bar.finish();
-            arm.role = *service::roleOfFamily(name);  // a family createRecommender knows
-            arm.model = std::move(model);
-            arm.version = QStringLiteral("replay-fit");
-        }
-        arms.push_back(std::move(arm));
-    }
-    experiments::SimulationOptions simulationOptions;
-    simulationOptions.k = options->k;
-    simulationOptions.paired = !parser.isSet("assign");
-    experiments::Simulation simulation;
-    {
-        TerminalProgress bar("users");
-        simulation = experiments::simulateReplay(all.catalog, split, arms, simulationOptions,
-                                                 bar.callback());
-        bar.finish();
-    }
-    experiments::ReportOptions report = *options;
-    report.catalogueSize = all.catalog.size();
-    const experiments::AbReport result = experiments::buildReport(
-        simulation.experiment, simulation.exposures, simulation.feedback, report);
+    for (const QString& note : result.notes) QTextStream(stderr) << "ab simulate: " << note << "\n";
     if (parser.isSet("json") || !parser.value("output").isEmpty())
-        printJson(experiments::toJson(result), parser.value("output"));
-    if (!parser.isSet("json")) QTextStream(stdout) << experiments::toText(result);
+        printJson(experiments::toJson(result.report), parser.value("output"));
+    if (!parser.isSet("json")) QTextStream(stdout) << experiments::toText(result.report);
     return 0;
 }
 
@@ -180,7 +106,10 @@ int runAb(const QStringList& args) {
     parser.addOptions({
         {"db", "SQLite file or postgresql://user:password@host:port/dbname URL.", "path",
          defaultDatabasePath()},
-        {"variant", "create: NAME=ROLE[:SHARE[:VERSION]] (repeat per variant).", "spec"},
+        {"variant",
+         "create: NAME=MODEL[@VERSION][:SHARE], MODEL a role or a model family (repeat per "
+         "variant, or comma-separated).",
+         "spec"},
         {"salt", "create: assignment salt (default: the name).", "text"},
         {"routes", "create: comma-separated routes (default: both user routes).", "list"},
         {"k", "CTR@K cut-off (simulate: list length).", "k", "10"},
@@ -228,11 +157,10 @@ int runAb(const QStringList& args) {
     }
     if (action == "create") {
         QJsonArray variants;
-        for (const QString& text : parser.values("variant")) {
-            const auto variant = variantFromText(text);
-            if (!variant)
-                return fail("--variant '" + text + "' is not NAME=ROLE[:SHARE[:VERSION]]");
-            variants.append(*variant);
+        try {
+            variants = jobs::parseVariants(parser.values("variant"));
+        } catch (const std::invalid_argument& error) {
+            return fail(QString::fromUtf8(error.what()));
         }
         QJsonObject body{{"name", name}, {"variants", variants}};
         if (parser.isSet("salt")) body.insert("salt", parser.value("salt"));
