@@ -594,10 +594,6 @@ every command takes --json; Tab completes commands, options, genres and titles
         <translation>Имя:</translation>
     </message>
     <message>
-        <source>Variants (name=role:share or name=model[@version]:share, comma-separated):</source>
-        <translation>Варианты (имя=роль:доля или имя=модель[@версия]:доля, через запятую):</translation>
-    </message>
-    <message>
         <source>Cannot open the experiments: %1</source>
         <translation>Не удаётся открыть эксперименты: %1</translation>
     </message>
@@ -648,6 +644,10 @@ every command takes --json; Tab completes commands, options, genres and titles
     <message>
         <source>hours since the first exposure</source>
         <translation>часы с первого показа</translation>
+    </message>
+    <message>
+        <source>Variants (name=model[@version][:share], model a role or a model family, comma-separated):</source>
+        <translation>Варианты (имя=модель[@версия][:доля], модель — роль или семейство моделей, через запятую):</translation>
     </message>
 </context>
 <context>
@@ -1170,6 +1170,10 @@ Rejects (%3):
         <source>Showing stored run %1 (curves and long tail are kept only for runs of this session).</source>
         <translation>Показан сохранённый запуск %1 (кривые и длинный хвост хранятся только для запусков этой сессии).</translation>
     </message>
+    <message>
+        <source> Failed: %1</source>
+        <translation> Ошибка: %1</translation>
+    </message>
 </context>
 <context>
     <name>animerec::ui::NewUserPanel</name>
@@ -1457,22 +1461,6 @@ Rejects (%3):
         <translation>Обучить модель</translation>
     </message>
     <message>
-        <source>Hyper-parameters of this family: name=value, separated by &apos;;&apos;</source>
-        <translation>Гиперпараметры этого семейства: имя=значение, через &apos;;&apos;</translation>
-    </message>
-    <message>
-        <source>Tune first (grid search)</source>
-        <translation>Сначала подобрать (поиск по сетке)</translation>
-    </message>
-    <message>
-        <source>Every combination is fitted on a random 80/20 holdout; the best NDCG@K is then trained on all data</source>
-        <translation>Каждая комбинация обучается на случайном разбиении 80/20; лучшая по NDCG@K затем обучается на всех данных</translation>
-    </message>
-    <message>
-        <source>Values to try: name=v1,v2; other=v1,v2</source>
-        <translation>Значения для перебора: имя=з1,з2; другое=з1,з2</translation>
-    </message>
-    <message>
         <source>…</source>
         <translation>…</translation>
     </message>
@@ -1487,14 +1475,6 @@ Rejects (%3):
     <message>
         <source>Parameters</source>
         <translation>Параметры</translation>
-    </message>
-    <message>
-        <source>Grid</source>
-        <translation>Сетка</translation>
-    </message>
-    <message>
-        <source>Tune at K</source>
-        <translation>Подбор при K</translation>
     </message>
     <message>
         <source>Models dir</source>
@@ -1585,10 +1565,6 @@ Rejects (%3):
         <translation>Обучение %1…</translation>
     </message>
     <message>
-        <source>Saved: %1.</source>
-        <translation>Сохранено: %1.</translation>
-    </message>
-    <message>
         <source>Training finished.</source>
         <translation>Обучение завершено.</translation>
     </message>
@@ -1611,6 +1587,34 @@ Rejects (%3):
     <message>
         <source>Quality gate</source>
         <translation>Контроль качества</translation>
+    </message>
+    <message>
+        <source>Hyper-parameters as for animerec --param: family.name=value, separated by &apos;,&apos;; when tuning, values to try as family.name=v1|v2</source>
+        <translation>Гиперпараметры как для animerec --param: семейство.имя=значение через &apos;,&apos;; при подборе — значения для перебора: семейство.имя=v1|v2</translation>
+    </message>
+    <message>
+        <source>Tune first</source>
+        <translation>Сначала подобрать параметры</translation>
+    </message>
+    <message>
+        <source>Search the parameters (the grids given, else the family&apos;s default search space) on a validation split carved from the data; the best are then trained on all data</source>
+        <translation>Подбор параметров (по заданным сеткам, иначе по стандартному пространству поиска семейства) на валидационной выборке, выделенной из данных; лучшие затем обучаются на всех данных</translation>
+    </message>
+    <message>
+        <source>Publish even if the quality gate refuses</source>
+        <translation>Публиковать, даже если контроль качества отклонит</translation>
+    </message>
+    <message>
+        <source>Trained: %1.</source>
+        <translation>Обучены: %1.</translation>
+    </message>
+    <message>
+        <source>Quality gate: %1</source>
+        <translation>Контроль качества: %1</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1: ошибка: %2</translation>
     </message>
 </context>
 <context>

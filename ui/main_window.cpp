@@ -12,14 +12,12 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
-#include <QSqlError>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QUuid>
 
 #include "background_task.h"
-#include "data/generator.h"
 #include "i18n/language.h"
+#include "jobs/demo_data_job.h"
 #include "panels/catalog_view.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
@@ -33,8 +31,6 @@
 #include "panels/train_panel.h"
 #include "panels/user_browser.h"
 #include "sample_data.h"
-#include "storage/database.h"
-#include "storage/importer.h"
 #include "studio_context.h"
 #include "studio_database.h"
 
@@ -153,33 +149,15 @@ void MainWindow::openImportDialog() {
 BackgroundTask* MainWindow::generateDemoData() {
     // The real sample (CooperUnion anime.csv + users 1-1,036), as `scripts/run.sh` imports it;
     // the generator only when no sample can be found (a build moved away from its sources).
-    const QString databasePath = context_->databasePath();
-    const QString sample = sampleDataDirectory();
-    const QString generated =
-        QDir(localDataDirectory(databasePath)).filePath(QStringLiteral("demo-data"));
+    jobs::DemoDataSettings settings;
+    settings.databasePath = context_->databasePath();
+    settings.sampleDirectory = sampleDataDirectory();
+    settings.generatedDirectory =
+        QDir(localDataDirectory(settings.databasePath)).filePath(QStringLiteral("demo-data"));
     auto* task = BackgroundTask::start(
-        sample.isEmpty() ? tr("Generate demo data") : tr("Import the real sample"),
-        [databasePath, sample, generated](const ProgressCallback& progress) {
-            storage::ImportOptions options;
-            if (sample.isEmpty()) {
-                GeneratorConfig config;
-                generateDatasetFiles(config, generated.toStdString(), progress);
-                options.animePath = QDir(generated).filePath(QStringLiteral("anime.csv"));
-                options.interactionsPath =
-                    QDir(generated).filePath(QStringLiteral("animelist.csv"));
-            } else {
-                options.animePath = QDir(sample).filePath(QStringLiteral("anime.csv"));
-                options.interactionsPath =
-                    QDir(sample).filePath(QStringLiteral("rating_head_users1-1036.csv"));
-            }
-            storage::Database database(databasePath,
-                                       QStringLiteral("studio-generate-") +
-                                           QUuid::createUuid().toString(QUuid::WithoutBraces));
-            if (const QSqlError error = database.open(); error.isValid())
-                throw std::runtime_error(database.path().toStdString() + ": " +
-                                         error.text().toStdString());
-            storage::importDataset(database, options, progress);
-        },
+        settings.sampleDirectory.isEmpty() ? tr("Generate demo data")
+                                           : tr("Import the real sample"),
+        [settings](const ProgressCallback& progress) { jobs::importDemoData(settings, progress); },
         this);
     trackTask(task);
     connect(task, &BackgroundTask::finished, context_, &StudioContext::notifyDataChanged);

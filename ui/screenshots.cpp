@@ -21,7 +21,6 @@
 #include "panels/title_page.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
-#include "studio_tasks.h"
 
 namespace animerec::ui {
 
@@ -80,9 +79,8 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
         window.newUserPanel()->addTitle(service->dataset().catalog.idAt(0), 9);
 
     MetricsPanel* metrics = window.metricsPanel();
-    EvaluationSettings settings = metrics->settings();
-    settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
-                       QStringLiteral("als"), QStringLiteral("ease")};
+    jobs::EvaluationSettings settings = metrics->settings();
+    settings.models = {"popularity", "content", "als", "ease"};
     metrics->setSettings(settings);
     if (!metrics->startEvaluation()) {
         ready();

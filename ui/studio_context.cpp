@@ -8,13 +8,13 @@
 #include "background_task.h"
 #include "data/dataset.h"
 #include "explore/explorer.h"
+#include "model_files.h"
 #include "service/model_registry.h"
 #include "service/recommend_service.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
 #include "storage/model_store.h"
 #include "studio_database.h"
-#include "train_tasks.h"
 
 namespace animerec::ui {
 

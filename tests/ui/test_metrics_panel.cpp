@@ -14,10 +14,10 @@
 #include "studio_test_data.h"
 #include "widgets/chart_widget.h"
 
+using animerec::jobs::EvaluationSettings;
+using animerec::jobs::SplitProtocol;
 using animerec::ui::BackgroundTask;
-using animerec::ui::EvaluationSettings;
 using animerec::ui::MetricsPanel;
-using animerec::ui::SplitProtocol;
 using animerec::ui::StudioContext;
 
 class TestMetricsPanel : public QObject {
@@ -58,8 +58,7 @@ private slots:
         settings.k = k;
         settings.catalogMode =
             catalogMode == 0 ? animerec::CatalogMode::All : animerec::CatalogMode::Interacted;
-        settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
-                           QStringLiteral("als")};
+        settings.models = {"popularity", "content", "als"};
         panel.setSettings(settings, QStringLiteral("als.iterations=100; als.factors=64"));
         const int runsBefore = panel.historyRowCount();
 
@@ -125,7 +124,7 @@ private slots:
         StudioContext context(database_);
         MetricsPanel panel(&context);
         EvaluationSettings settings;
-        settings.models = {QStringLiteral("popularity"), QStringLiteral("content")};
+        settings.models = {"popularity", "content"};
         panel.setSettings(settings);
         QVERIFY(panel.startEvaluation());
         waitUntilIdle(panel);
@@ -164,7 +163,7 @@ private slots:
         StudioContext context(database_);
         MetricsPanel first(&context);
         EvaluationSettings settings;
-        settings.models = {QStringLiteral("popularity")};
+        settings.models = {"popularity"};
         settings.k = 5;
         first.setSettings(settings);
         QSignalSpy finished(&first, &MetricsPanel::evaluationFinished);
@@ -200,7 +199,7 @@ private slots:
         StudioContext context(database_);
         MetricsPanel panel(&context);
         EvaluationSettings settings;
-        settings.models = {QStringLiteral("popularity"), QStringLiteral("als")};
+        settings.models = {"popularity", "als"};
         panel.setSettings(settings, QStringLiteral("als.iterations=200"));
         QSignalSpy cancelled(&panel, &MetricsPanel::evaluationCancelled);
         QSignalSpy finished(&panel, &MetricsPanel::evaluationFinished);
@@ -219,7 +218,7 @@ private slots:
         QVERIFY(panel.statusText().contains(QStringLiteral("cancelled")));
 
         // Usable again: the next run completes.
-        settings.models = {QStringLiteral("popularity")};
+        settings.models = {"popularity"};
         panel.setSettings(settings);
         QVERIFY(panel.startEvaluation());
         waitUntilIdle(panel);
@@ -250,7 +249,7 @@ private slots:
         StudioContext context(database_);
         MetricsPanel panel(&context);
         EvaluationSettings settings;
-        settings.models = models;
+        for (const QString& model : models) settings.models.push_back(model.toStdString());
         panel.setSettings(settings, parameters);
         QSignalSpy failed(&panel, &MetricsPanel::evaluationFailed);
         BackgroundTask* task = panel.startEvaluation();

@@ -11,7 +11,6 @@
 #include "storage/database.h"
 #include "storage/importer.h"
 #include "studio_context.h"
-#include "studio_tasks.h"
 
 using namespace animerec;
 
@@ -57,9 +56,8 @@ private slots:
         ui::StudioContext context(database_);
         ui::MetricsPanel panel(&context);
         panel.show();
-        ui::EvaluationSettings settings;
-        settings.models = {QStringLiteral("popularity"), QStringLiteral("content"),
-                           QStringLiteral("als")};
+        jobs::EvaluationSettings settings;
+        settings.models = {"popularity", "content", "als"};
         panel.setSettings(settings, QStringLiteral("als.iterations=8"));
         EventLoopProbe probe;
         QVERIFY(panel.startEvaluation());

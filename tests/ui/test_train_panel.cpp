@@ -5,11 +5,11 @@
 #include <QtTest>
 
 #include "background_task.h"
+#include "model_files.h"
 #include "models/model_io.h"
 #include "panels/train_panel.h"
 #include "studio_context.h"
 #include "studio_test_data.h"
-#include "train_tasks.h"
 #include "widgets/chart_widget.h"
 
 using animerec::ui::BackgroundTask;
@@ -46,7 +46,7 @@ private slots:
         QTest::addColumn<int>("curves");
         QTest::addRow("popularity") << QStringLiteral("popularity") << QString() << 0;
         QTest::addRow("als with a loss curve")
-            << QStringLiteral("als") << QStringLiteral("factors=16; iterations=5") << 1;
+            << QStringLiteral("als") << QStringLiteral("als.factors=16, als.iterations=5") << 1;
     }
 
     void trainsAndWritesAModelFile() {
@@ -104,7 +104,8 @@ private slots:
         const QString models = freshModelsDirectory();
         panel.setModelsDirectory(models);
         panel.setFamily(QStringLiteral("popularity"));
-        panel.setTuning(true, QStringLiteral("mode=0,1,2"));
+        panel.setTuning(true);
+        panel.setParametersText(QStringLiteral("popularity.mode=0|1|2"));
         QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
         QVERIFY(panel.startTraining());
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
@@ -124,33 +125,46 @@ private slots:
                      .isNull());
     }
 
-    void rejectsAnOversizedOrMalformedGrid_data() {
-        QTest::addColumn<QString>("grid");
-        QTest::addRow("not a number") << QStringLiteral("mode=a,b");
-        QTest::addRow("no values") << QStringLiteral("mode=");
+    void rejectsAMalformedGrid_data() {
+        QTest::addColumn<bool>("tune");
+        QTest::addColumn<QString>("parameters");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("not a number") << true << QStringLiteral("popularity.mode=a|b")
+                                      << QStringLiteral("'a' is not a number");
+        QTest::addRow("no family")
+            << true << QStringLiteral("mode=0|1") << QStringLiteral("expected a model family");
     }
 
-    void rejectsAnOversizedOrMalformedGrid() {
-        QFETCH(QString, grid);
+    void rejectsAMalformedGrid() {
+        QFETCH(bool, tune);
+        QFETCH(QString, parameters);
+        QFETCH(QString, message);
         StudioContext context(database_);
         TrainPanel panel(&context);
         panel.setModelsDirectory(freshModelsDirectory());
         panel.setFamily(QStringLiteral("popularity"));
-        panel.setTuning(true, grid);
+        panel.setTuning(tune);
+        panel.setParametersText(parameters);
         QVERIFY(!panel.startTraining());
-        QVERIFY2(panel.statusText().contains(QStringLiteral("grid")),
-                 qPrintable(panel.statusText()));
+        QVERIFY2(panel.statusText().contains(message), qPrintable(panel.statusText()));
         QVERIFY(panel.trainButton()->isEnabled());
     }
 
-    void expandsGrids() {
-        const auto grid =
-            animerec::ui::parseParameterGrid(QStringLiteral("factors=16,32; alpha=1,5,10"));
-        const auto combinations = animerec::ui::expandGrid(grid);
-        QCOMPARE(combinations.size(), std::size_t{6});
-        QCOMPARE(combinations.front().at("alpha"), 1.0);
-        QCOMPARE(combinations.back().at("factors"), 32.0);
-        QCOMPARE(animerec::ui::expandGrid({}).size(), std::size_t{1});
+    // A grid without tuning, or parameters of a family not trained, fail the task at once.
+    void refusesAGridWithoutTuning() {
+        StudioContext context(database_);
+        TrainPanel panel(&context);
+        const QString models = freshModelsDirectory();
+        panel.setModelsDirectory(models);
+        panel.setFamily(QStringLiteral("popularity"));
+        panel.setTuning(false);
+        panel.setParametersText(QStringLiteral("popularity.mode=0|1"));
+        QSignalSpy failed(&panel, &TrainPanel::trainingFailed);
+        QVERIFY(panel.startTraining());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY2(panel.statusText().contains(QStringLiteral("a grid (|) needs tuning")),
+                 qPrintable(panel.statusText()));
+        QVERIFY(!QFileInfo::exists(models));
     }
 
     void cancelWritesNothingAndStaysUsable() {
@@ -159,7 +173,7 @@ private slots:
         const QString models = freshModelsDirectory();
         panel.setModelsDirectory(models);
         panel.setFamily(QStringLiteral("als"));
-        panel.setParametersText(QStringLiteral("iterations=500; factors=32"));
+        panel.setParametersText(QStringLiteral("als.iterations=500, als.factors=32"));
         QSignalSpy cancelled(&panel, &TrainPanel::trainingCancelled);
         QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
         BackgroundTask* task = panel.startTraining();

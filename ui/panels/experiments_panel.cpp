@@ -18,15 +18,13 @@
 #include <QVBoxLayout>
 
 #include "background_task.h"
-#include "data/dataset.h"
-#include "eval/split.h"
 #include "experiments/ab_report.h"
 #include "experiments/experiment_service.h"
-#include "experiments/replay_simulator.h"
+#include "jobs/replay_job.h"
+#include "jobs/variant_syntax.h"
 #include "models/model_factory.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
-#include "studio_dataset.h"
 #include "widgets/chart_widget.h"
 
 namespace animerec::ui {
@@ -141,7 +139,8 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
         if (!ok) return;
         const QString variants = QInputDialog::getText(
             this, tr("New experiment"),
-            tr("Variants (name=role:share or name=model[@version]:share, comma-separated):"),
+            tr("Variants (name=model[@version][:share], model a role or a model family, "
+               "comma-separated):"),
             QLineEdit::Normal, QStringLiteral("control=collaborative:0.5, treatment=session:0.5"),
             &ok);
         if (!ok) return;
@@ -203,31 +202,17 @@ QString ExperimentsPanel::createExperiment(const QString& name, const QStringLis
     auto* experiments = service();
     if (!experiments) return tr("No database: import data first.");
     QJsonArray definitions;
-    for (const QString& text : variants) {
-        // name=role[:share] or name=model[@version][:share] ("als=als@20240101T120000Z:0.5")
-        const QString trimmed = text.trimmed();
-        const QString variantName = trimmed.section(QLatin1Char('='), 0, 0).trimmed();
-        const QString spec = trimmed.section(QLatin1Char('='), 1);
-        const QString servedBy = spec.section(QLatin1Char(':'), 0, 0).trimmed();
-        QJsonObject variant{{QStringLiteral("name"), variantName}};
-        if (experiments::parseRole(servedBy)) {
-            variant.insert(QStringLiteral("role"), servedBy);
-        } else {
-            variant.insert(QStringLiteral("model"), servedBy.section(QLatin1Char('@'), 0, 0));
-            if (servedBy.contains(QLatin1Char('@')))
-                variant.insert(QStringLiteral("model_version"),
-                               servedBy.section(QLatin1Char('@'), 1));
-        }
-        bool ok = false;
-        const double share = spec.section(QLatin1Char(':'), 1, 1).toDouble(&ok);
-        variant.insert(QStringLiteral("share"),
-                       ok ? share : 1.0 / std::max<qsizetype>(1, variants.size()));
-        definitions.append(variant);
+    try {
+        definitions = jobs::parseVariants(variants);
+    } catch (const std::invalid_argument& error) {
+        return QString::fromUtf8(error.what());
     }
     const auto outcome = experiments->define(QJsonObject{
         {QStringLiteral("name"), name.trimmed()}, {QStringLiteral("variants"), definitions}});
+    // As `animerec ab create` reports it: the field, then why.
     if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
-        return error->message;
+        return error->field.isEmpty() ? error->message
+                                      : error->field + QStringLiteral(": ") + error->message;
     reload();
     return {};
 }
@@ -266,27 +251,13 @@ BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily,
         return nullptr;
     }
     auto report = std::make_shared<AbReport>();
-    const QString path = context_->databasePath();
+    jobs::ReplaySettings settings;
+    settings.databasePath = context_->databasePath();
+    settings.variants = {controlFamily, treatmentFamily};
     auto* task = BackgroundTask::start(
         tr("Replay %1 vs %2").arg(controlFamily, treatmentFamily),
-        [report, path, controlFamily, treatmentFamily](const ProgressCallback& progress) {
-            const Dataset all = loadStudioDataset(path, progress);
-            HoldoutOptions holdout;  // 20% of each user's events held out, seed 42
-            const Split split = holdoutSplit(all.interactions, holdout);
-            const Dataset train{all.catalog, split.train};
-            std::vector<experiments::SimulationArm> arms;
-            for (const QString& family : {controlFamily, treatmentFamily}) {
-                std::shared_ptr<Recommender> model = createRecommender(family.toStdString());
-                model->fit(train, progress);
-                arms.push_back(
-                    {family, *service::roleOfFamily(family), model, QStringLiteral("replay")});
-            }
-            const auto simulation =
-                experiments::simulateReplay(all.catalog, split, arms, {}, progress);
-            experiments::ReportOptions options;
-            options.catalogueSize = all.catalog.size();
-            *report = experiments::buildReport(simulation.experiment, simulation.exposures,
-                                               simulation.feedback, options);
+        [report, settings](const ProgressCallback& progress) {
+            *report = jobs::runReplay(settings, progress).report;
         },
         this);
     simulateButton_->setEnabled(false);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "studio_tasks.h"
+#include "jobs/evaluation_job.h"
 #include "widgets/chart_widget.h"
 
 namespace animerec::ui {
@@ -90,7 +90,7 @@ void showRankCurves(ChartWidget& chart, const EvaluationReport& report, bool ndc
     chart.showLines(series);
 }
 
-void showLongTail(ChartWidget& chart, const LongTail& longTail, const QStringList& models) {
+void showLongTail(ChartWidget& chart, const jobs::LongTail& longTail, const QStringList& models) {
     chart.setAxisLabels(QStringLiteral("items by train popularity (rank, log scale)"),
                         QStringLiteral("cumulative share"));
     if (longTail.ranks.empty()) {

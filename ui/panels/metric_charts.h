@@ -6,10 +6,13 @@
 
 #include "eval/evaluation_report.h"
 
+namespace animerec::jobs {
+struct LongTail;
+}
+
 namespace animerec::ui {
 
 class ChartWidget;
-struct LongTail;
 
 // What the Metrics panel's bar chart compares. Metrics of one group share a scale.
 enum class MetricGroup {
@@ -30,7 +33,7 @@ void showMetricBars(ChartWidget& chart, const EvaluationReport& report, int k, M
 void showRankCurves(ChartWidget& chart, const EvaluationReport& report, bool ndcg);
 
 // Cumulative share of train events and of recommendations by item popularity rank (log x).
-void showLongTail(ChartWidget& chart, const LongTail& longTail, const QStringList& models);
+void showLongTail(ChartWidget& chart, const jobs::LongTail& longTail, const QStringList& models);
 
 // Loss per iteration/epoch of the models that have one (log y when the scales differ a lot).
 // Returns the number of curves drawn.

@@ -29,6 +29,7 @@
 
 #include "background_task.h"
 #include "evaluation_history.h"
+#include "jobs/parameter_syntax.h"
 #include "panels/metric_charts.h"
 #include "panels/results_model.h"
 #include "studio_context.h"
@@ -225,58 +226,63 @@ QWidget* MetricsPanel::buildTables() {
     return tabs_;
 }
 
-EvaluationSettings MetricsPanel::settings() const {
-    EvaluationSettings settings;
+jobs::EvaluationSettings MetricsPanel::settings() const {
+    jobs::EvaluationSettings settings;
+    settings.databasePath = context_->databasePath();
     settings.protocol =
-        protocol_->currentIndex() == 0 ? SplitProtocol::Holdout : SplitProtocol::LastN;
+        protocol_->currentIndex() == 0 ? jobs::SplitProtocol::Holdout : jobs::SplitProtocol::LastN;
     settings.holdoutShare = holdoutShare_->value();
     settings.lastN = lastN_->value();
     settings.minInteractions = minInteractions_->value();
     settings.k = k_->value();
-    settings.seed = static_cast<quint64>(seed_->value());
+    settings.seed = static_cast<std::uint64_t>(seed_->value());
     settings.catalogMode =
         catalogMode_->currentIndex() == 0 ? CatalogMode::All : CatalogMode::Interacted;
     for (const QCheckBox* check : modelBoxes_)
-        if (check->isChecked()) settings.models << check->text();
-    settings.parameters = parseModelParameters(parameters_->text());
+        if (check->isChecked()) settings.models.push_back(check->text().toStdString());
+    settings.parameters = jobs::parseModelParameters(parameters_->text());
     return settings;
 }
 
-void MetricsPanel::setSettings(const EvaluationSettings& settings, const QString& parametersText) {
-    protocol_->setCurrentIndex(settings.protocol == SplitProtocol::Holdout ? 0 : 1);
+void MetricsPanel::setSettings(const jobs::EvaluationSettings& settings,
+                               const QString& parametersText) {
+    protocol_->setCurrentIndex(settings.protocol == jobs::SplitProtocol::LastN ? 1 : 0);
     holdoutShare_->setValue(settings.holdoutShare);
     lastN_->setValue(settings.lastN);
     minInteractions_->setValue(settings.minInteractions);
     k_->setValue(settings.k);
     seed_->setValue(static_cast<int>(settings.seed));
     catalogMode_->setCurrentIndex(settings.catalogMode == CatalogMode::All ? 0 : 1);
-    for (QCheckBox* check : modelBoxes_) check->setChecked(settings.models.contains(check->text()));
+    for (QCheckBox* check : modelBoxes_)
+        check->setChecked(std::find(settings.models.begin(), settings.models.end(),
+                                    check->text().toStdString()) != settings.models.end());
     parameters_->setText(parametersText);
 }
 
 BackgroundTask* MetricsPanel::startEvaluation() {
     if (task_) return nullptr;
-    EvaluationSettings chosen;
+    jobs::EvaluationSettings chosen;
     try {
         chosen = settings();
     } catch (const std::exception& error) {
         showStatus(QString::fromUtf8(error.what()));
         return nullptr;
     }
-    if (chosen.models.isEmpty()) {
+    if (chosen.models.empty()) {
         showStatus(tr("Choose at least one model."));
         return nullptr;
     }
-    const QString path = context_->databasePath();
-    auto result = std::make_shared<EvaluationOutcome>();
+    auto result = std::make_shared<jobs::EvaluationResult>();
     task_ = BackgroundTask::start(
         tr("Evaluation"),
-        [path, chosen, result](const ProgressCallback& progress) {
-            *result = runEvaluation(path, chosen, progress);
+        [chosen, result](const ProgressCallback& progress) {
+            *result = jobs::runEvaluation(chosen, progress);
         },
         this);
     setRunning(true);
-    showStatus(tr("Evaluating %1…").arg(chosen.models.join(QStringLiteral(", "))));
+    QStringList names;
+    for (const std::string& name : chosen.models) names << QString::fromStdString(name);
+    showStatus(tr("Evaluating %1…").arg(names.join(QStringLiteral(", "))));
     connect(task_, &BackgroundTask::progressed, this, [this](double share, const QString& message) {
         if (share < 0) {
             progress_->setRange(0, 0);
@@ -296,6 +302,8 @@ BackgroundTask* MetricsPanel::startEvaluation() {
                static_cast<int>(result->report.models.size()))
                 .arg(result->report.models.empty() ? 0
                                                    : result->report.models.front().evaluatedUsers);
+        if (!result->failures.isEmpty())
+            message += tr(" Failed: %1").arg(result->failures.join(QStringLiteral("; ")));
         if (!result->storeError.isEmpty()) message += tr(" Not stored: %1").arg(result->storeError);
         showStatus(message);
         emit evaluationFinished(result->runId);
@@ -336,7 +344,7 @@ void MetricsPanel::setRunning(bool running) {
 void MetricsPanel::showStatus(const QString& text) { status_->setText(text); }
 QString MetricsPanel::statusText() const { return status_->text(); }
 
-void MetricsPanel::showOutcome(const EvaluationOutcome& outcome) {
+void MetricsPanel::showOutcome(const jobs::EvaluationResult& outcome) {
     outcome_ = outcome;
     results_->setReport(outcome_.report, outcome_.k);
     QStringList models;
@@ -434,7 +442,7 @@ bool MetricsPanel::showStoredRun(qint64 runId) {
     for (int row = 0; row < history_->rowCount(); ++row)
         if (history_->item(row, 0)->data(Qt::UserRole).toLongLong() == runId)
             k = history_->item(row, 3)->text().toInt();
-    outcome_ = EvaluationOutcome{};
+    outcome_ = jobs::EvaluationResult{};
     outcome_.report = std::move(report);
     outcome_.k = k;
     outcome_.runId = runId;

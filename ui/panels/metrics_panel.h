@@ -3,7 +3,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "studio_tasks.h"
+#include "jobs/evaluation_job.h"
 
 class QCheckBox;
 class QComboBox;
@@ -34,10 +34,11 @@ public:
     explicit MetricsPanel(StudioContext* context, QWidget* parent = nullptr);
     ~MetricsPanel() override;
 
-    // The settings the controls describe, and setting the controls (tests, restoring state).
-    // settings() throws std::invalid_argument when the parameter text is malformed.
-    EvaluationSettings settings() const;
-    void setSettings(const EvaluationSettings& settings, const QString& parametersText = {});
+    // The job settings the controls describe (on the context's database), and setting the
+    // controls (tests, restoring state). settings() throws std::invalid_argument when the
+    // parameter text is malformed (jobs/parameter_syntax.h).
+    jobs::EvaluationSettings settings() const;
+    void setSettings(const jobs::EvaluationSettings& settings, const QString& parametersText = {});
 
     // Starts an evaluation with the current settings; null (and a message) when one is already
     // running or the settings are invalid.
@@ -62,6 +63,8 @@ public:
     ChartWidget* trainingChart() const { return trainingChart_; }
     QList<ChartWidget*> charts() const;
     EvaluationResultsModel* results() const { return results_; }
+    // The last evaluation this panel ran (or the stored run it shows).
+    const jobs::EvaluationResult& lastResult() const { return outcome_; }
     int historyRowCount() const;
     QTabWidget* tabs() const { return tabs_; }
     QPushButton* runButton() const { return run_; }
@@ -80,7 +83,7 @@ private:
     QWidget* buildCharts();
     QWidget* buildTables();
     void setRunning(bool running);
-    void showOutcome(const EvaluationOutcome& outcome);
+    void showOutcome(const jobs::EvaluationResult& outcome);
     void redrawBars();
     void redrawCurves();
     void exportChartsInteractively(const QString& format);
@@ -89,7 +92,7 @@ private:
 
     StudioContext* context_;
     BackgroundTask* task_ = nullptr;
-    EvaluationOutcome outcome_;
+    jobs::EvaluationResult outcome_;
 
     QComboBox* protocol_;
     QDoubleSpinBox* holdoutShare_;

@@ -13,7 +13,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -23,33 +22,18 @@
 
 #include "background_task.h"
 #include "evaluation_history.h"
+#include "jobs/training_job.h"
+#include "model_files.h"
 #include "models/model_factory.h"
 #include "panels/metric_charts.h"
 #include "service/gate_record.h"
 #include "service/model_registry.h"
 #include "studio_context.h"
-#include "studio_tasks.h"
-#include "train_tasks.h"
 #include "widgets/chart_widget.h"
 
 namespace animerec::ui {
 
 namespace {
-
-// What a training task hands back to the GUI thread: one outcome per family finished so far.
-struct TrainingResults {
-    QStringList families;
-    std::vector<TrainOutcome> outcomes;
-};
-
-ModelParameters parseParameters(const QString& family, const QString& text) {
-    QStringList entries;
-    for (const QString& entry : text.split(QLatin1Char(';'), Qt::SkipEmptyParts))
-        if (!entry.trimmed().isEmpty()) entries << family + QLatin1Char('.') + entry.trimmed();
-    const auto parsed = parseModelParameters(entries.join(QLatin1Char(';')));
-    const auto it = parsed.find(family.toStdString());
-    return it == parsed.end() ? ModelParameters{} : it->second;
-}
 
 // The last `animerec train` quality-gate decision about `family`, when it was its role's
 // candidate ("passed: ease ndcg@10 0.41 vs published ease 0.40 (+0.5%, margin 2.0%)").
@@ -98,17 +82,15 @@ QWidget* TrainPanel::buildControls() {
     for (const std::string& name : knownModelNames())
         family_->addItem(QString::fromStdString(name));
     parameters_ = new QLineEdit(box);
-    parameters_->setPlaceholderText(QStringLiteral("factors=64; iterations=10"));
-    parameters_->setToolTip(tr("Hyper-parameters of this family: name=value, separated by ';'"));
-    tune_ = new QCheckBox(tr("Tune first (grid search)"), box);
+    parameters_->setPlaceholderText(QStringLiteral("als.factors=64, als.iterations=10"));
+    parameters_->setToolTip(
+        tr("Hyper-parameters as for animerec --param: family.name=value, separated by ','; "
+           "when tuning, values to try as family.name=v1|v2"));
+    tune_ = new QCheckBox(tr("Tune first"), box);
     tune_->setToolTip(
-        tr("Every combination is fitted on a random 80/20 holdout; the best NDCG@K is "
-           "then trained on all data"));
-    grid_ = new QLineEdit(box);
-    grid_->setToolTip(tr("Values to try: name=v1,v2; other=v1,v2"));
-    tuneK_ = new QSpinBox(box);
-    tuneK_->setRange(1, 100);
-    tuneK_->setValue(10);
+        tr("Search the parameters (the grids given, else the family's default search space) on "
+           "a validation split carved from the data; the best are then trained on all data"));
+    force_ = new QCheckBox(tr("Publish even if the quality gate refuses"), box);
     modelsDir_ = new QLineEdit(defaultModelsDirectory(context_->databasePath()), box);
     auto* browse = new QPushButton(tr("…"), box);
     browse->setToolTip(tr("Choose the models directory"));
@@ -121,8 +103,7 @@ QWidget* TrainPanel::buildControls() {
     form->addRow(tr("Family"), family_);
     form->addRow(tr("Parameters"), parameters_);
     form->addRow(tune_);
-    form->addRow(tr("Grid"), grid_);
-    form->addRow(tr("Tune at K"), tuneK_);
+    form->addRow(force_);
     form->addRow(tr("Models dir"), dirRow);
 
     train_ = new QPushButton(tr("Train"), box);
@@ -149,11 +130,6 @@ QWidget* TrainPanel::buildControls() {
     layout->addWidget(status_);
     layout->addStretch();
 
-    connect(family_, &QComboBox::currentIndexChanged, this, &TrainPanel::familyChanged);
-    connect(tune_, &QCheckBox::toggled, this, [this](bool on) {
-        grid_->setEnabled(on && !task_);
-        tuneK_->setEnabled(on && !task_);
-    });
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString directory =
             QFileDialog::getExistingDirectory(this, tr("Models directory"), modelsDir_->text());
@@ -163,7 +139,6 @@ QWidget* TrainPanel::buildControls() {
     connect(train_, &QPushButton::clicked, this, [this] { startTraining(); });
     connect(trainAll_, &QPushButton::clicked, this, [this] { startTrainingAll(); });
     connect(cancel_, &QPushButton::clicked, this, &TrainPanel::cancel);
-    familyChanged();
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(box);
@@ -209,11 +184,6 @@ QWidget* TrainPanel::buildResults() {
     return splitter;
 }
 
-void TrainPanel::familyChanged() {
-    grid_->setText(defaultGridText(family_->currentText()));
-    grid_->setCursorPosition(0);
-}
-
 QString TrainPanel::modelsDirectory() const { return modelsDir_->text().trimmed(); }
 
 void TrainPanel::setModelsDirectory(const QString& directory) {
@@ -227,11 +197,8 @@ void TrainPanel::setFamily(const QString& family) {
 QString TrainPanel::family() const { return family_->currentText(); }
 void TrainPanel::setParametersText(const QString& text) { parameters_->setText(text); }
 
-void TrainPanel::setTuning(bool tune, const QString& gridText) {
-    tune_->setChecked(tune);
-    if (!gridText.isEmpty()) grid_->setText(gridText);
-    grid_->setCursorPosition(0);
-}
+void TrainPanel::setTuning(bool tune) { tune_->setChecked(tune); }
+void TrainPanel::setForce(bool force) { force_->setChecked(force); }
 
 BackgroundTask* TrainPanel::startTraining() { return start({family_->currentText()}); }
 
@@ -243,41 +210,27 @@ BackgroundTask* TrainPanel::startTrainingAll() {
 
 BackgroundTask* TrainPanel::start(const QStringList& families) {
     if (task_ || families.isEmpty()) return nullptr;
-    std::vector<TrainSettings> plan;
+    jobs::TrainingSettings settings;
+    settings.databasePath = context_->databasePath();
+    settings.modelsDirectory = modelsDirectory();
+    for (const QString& family : families) settings.families.push_back(family.toStdString());
+    settings.tune = tune_->isChecked();
+    settings.force = force_->isChecked();
     try {
-        for (const QString& family : families) {
-            TrainSettings settings;
-            settings.family = family;
-            settings.modelsDirectory = modelsDirectory();
-            settings.tuneK = tuneK_->value();
-            if (family == family_->currentText()) {
-                settings.parameters = parseParameters(family, parameters_->text());
-                settings.tune = tune_->isChecked();
-                if (settings.tune) settings.grid = parseParameterGrid(grid_->text());
-            }
-            plan.push_back(settings);
-        }
+        settings.parameters = jobs::parseParameterGrids(parameters_->text());
     } catch (const std::exception& error) {
         showStatus(QString::fromUtf8(error.what()));
         return nullptr;
     }
-    if (modelsDirectory().isEmpty()) {
+    if (settings.modelsDirectory.isEmpty()) {
         showStatus(tr("Choose a models directory."));
         return nullptr;
     }
-    const QString path = context_->databasePath();
-    auto results = std::make_shared<TrainingResults>();
-    results->families = families;
+    auto result = std::make_shared<jobs::TrainingResult>();
     task_ = BackgroundTask::start(
         families.size() == 1 ? tr("Training %1").arg(families.front()) : tr("Training all models"),
-        [path, plan, results](const ProgressCallback& progress) {
-            const int count = static_cast<int>(plan.size());
-            for (int i = 0; i < count; ++i) {
-                const auto& settings = plan[static_cast<std::size_t>(i)];
-                results->outcomes.push_back(
-                    runTraining(path, settings,
-                                phaseProgress(progress, settings.family.toStdString(), i, count)));
-            }
+        [settings, result](const ProgressCallback& progress) {
+            *result = jobs::runTraining(settings, progress);
         },
         this);
     setRunning(true);
@@ -292,53 +245,60 @@ BackgroundTask* TrainPanel::start(const QStringList& families) {
         }
         showStatus(message);
     });
-    // Files written before a failure or a cancel are complete (saves are atomic), so the service
-    // is told about them whatever the outcome.
-    const auto done =
-        [this, results](const QString& message) {
-            task_ = nullptr;
-            setRunning(false);
-            QStringList written;
-            QStringList curveNames;
-            std::vector<std::vector<double>> curves;
-            for (std::size_t i = 0; i < results->outcomes.size(); ++i) {
-                const TrainOutcome& outcome = results->outcomes[i];
-                written << QStringLiteral("%1 (%2 s)")
-                               .arg(results->families[static_cast<qsizetype>(i)])
-                               .arg(outcome.fitSeconds, 0, 'f', 1);
-                curveNames << results->families[static_cast<qsizetype>(i)];
-                curves.push_back(outcome.trainingCurve);
-                for (const TuneTrial& trial : outcome.trials) {
-                    QStringList parameters;
-                    for (const auto& [name, value] : trial.parameters)
-                        parameters
-                            << QStringLiteral("%1=%2").arg(QString::fromStdString(name)).arg(value);
-                    const QList<QStandardItem*> row{
-                        new QStandardItem(parameters.join(QStringLiteral("; "))),
-                        new QStandardItem(QString::number(trial.ndcg, 'f', 4)),
-                        new QStandardItem(QString::number(trial.recall, 'f', 4))};
-                    // The trial whose parameters the saved model uses.
-                    if (trial.parameters == outcome.parameters) {
-                        for (QStandardItem* item : row) {
-                            QFont font = item->font();
-                            font.setBold(true);
-                            item->setFont(font);
-                        }
+    // A failure or a cancel writes nothing the service reads (the job removes its staged files).
+    const auto done = [this](const QString& message) {
+        task_ = nullptr;
+        setRunning(false);
+        reloadModelFiles();
+        showStatus(message);
+    };
+    connect(task_, &BackgroundTask::finished, this, [this, done, result] {
+        QStringList saved;
+        QStringList curveNames;
+        std::vector<std::vector<double>> curves;
+        for (const jobs::FamilyTraining& family : result->families) {
+            const QString name = QString::fromStdString(family.family);
+            if (!family.error.isEmpty()) continue;
+            saved << QStringLiteral("%1 (%2 s)").arg(name).arg(family.fitSeconds, 0, 'f', 1);
+            curveNames << name;
+            curves.push_back(family.trainingCurve);
+            for (int t = 0; t < static_cast<int>(family.trials.size()); ++t) {
+                const Trial& trial = family.trials[static_cast<std::size_t>(t)];
+                const auto metric = [&trial](const char* key) {
+                    const auto it = trial.report.metrics.find(key);
+                    return it == trial.report.metrics.end() ? QStringLiteral("-")
+                                                            : QString::number(it->second, 'f', 4);
+                };
+                const QList<QStandardItem*> row{
+                    new QStandardItem(name + QLatin1Char(' ') +
+                                      QString::fromStdString(describeParameters(trial.parameters))),
+                    new QStandardItem(metric("ndcg@10")), new QStandardItem(metric("recall@10"))};
+                // The trial whose parameters the saved model uses.
+                if (t == family.bestTrial) {
+                    for (QStandardItem* item : row) {
+                        QFont font = item->font();
+                        font.setBold(true);
+                        item->setFont(font);
                     }
-                    trials_->appendRow(row);
                 }
+                trials_->appendRow(row);
             }
-            showTrainingCurves(*curveChart_, curves, curveNames);
-            if (trials_->rowCount() > 0) tabs_->setCurrentIndex(1);
-            reloadModelFiles();
-            showStatus(written.isEmpty()
-                           ? message
-                           : message + QLatin1Char(' ') +
-                                 tr("Saved: %1.").arg(written.join(QStringLiteral(", "))));
-            if (!written.isEmpty()) emit modelsChanged();
-        };
-    connect(task_, &BackgroundTask::finished, this, [this, done] {
-        done(tr("Training finished."));
+        }
+        showTrainingCurves(*curveChart_, curves, curveNames);
+        if (trials_->rowCount() > 0) tabs_->setCurrentIndex(1);
+        QString message = tr("Training finished.");
+        if (!saved.isEmpty())
+            message += QLatin1Char(' ') + tr("Trained: %1.").arg(saved.join(QStringLiteral(", ")));
+        if (!result->refusals.isEmpty())
+            message += QLatin1Char(' ') +
+                       tr("Quality gate: %1").arg(result->refusals.join(QStringLiteral("; ")));
+        for (const jobs::FamilyTraining& family : result->families)
+            if (!family.error.isEmpty())
+                message +=
+                    QLatin1Char(' ') +
+                    tr("%1 failed: %2").arg(QString::fromStdString(family.family), family.error);
+        done(message);
+        if (!result->written.isEmpty()) emit modelsChanged();
         emit trainingFinished();
     });
     connect(task_, &BackgroundTask::failed, this, [this, done](const QString& error) {
@@ -365,8 +325,6 @@ void TrainPanel::setRunning(bool running) {
     trainAll_->setEnabled(!running);
     cancel_->setEnabled(running);
     family_->setEnabled(!running);
-    grid_->setEnabled(!running && tune_->isChecked());
-    tuneK_->setEnabled(!running && tune_->isChecked());
     progress_->setVisible(running);
     if (running) {
         progress_->setRange(0, 1000);

@@ -9,7 +9,6 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QStandardItemModel;
 class QTableView;
 class QTabWidget;
@@ -20,9 +19,10 @@ class BackgroundTask;
 class ChartWidget;
 class StudioContext;
 
-// The Train panel: trains (optionally after a grid search) one model family or all of them in a
-// BackgroundTask, writes versioned model files into the models directory, and lists those files
-// with their version, size and the latest metrics stored in the database.
+// The Train panel: runs the training job (jobs/training_job.h: optional tuning, the collaborative
+// choice, the quality gate, publication) for one model family or all of them in a
+// BackgroundTask, and lists the model files of the models directory with their version, size,
+// the latest metrics stored in the database and the last gate decision.
 class TrainPanel : public QWidget {
     Q_OBJECT
 public:
@@ -33,8 +33,11 @@ public:
     void setModelsDirectory(const QString& directory);
     void setFamily(const QString& family);
     QString family() const;
+    // Parameters in the shared syntax (jobs/parameter_syntax.h): "als.factors=64"; with tuning,
+    // grids such as "als.factors=32|64".
     void setParametersText(const QString& text);
-    void setTuning(bool tune, const QString& gridText = {});
+    void setTuning(bool tune);
+    void setForce(bool force);
 
     // Trains the chosen family (or every family); null when a task runs or the input is invalid.
     BackgroundTask* startTraining();
@@ -68,7 +71,6 @@ private:
     BackgroundTask* start(const QStringList& families);
     void setRunning(bool running);
     void showStatus(const QString& text);
-    void familyChanged();
 
     StudioContext* context_;
     BackgroundTask* task_ = nullptr;
@@ -76,8 +78,7 @@ private:
     QComboBox* family_;
     QLineEdit* parameters_;
     QCheckBox* tune_;
-    QLineEdit* grid_;
-    QSpinBox* tuneK_;
+    QCheckBox* force_;
     QLineEdit* modelsDir_;
     QPushButton* train_;
     QPushButton* trainAll_;
