@@ -55,7 +55,7 @@ QString lastErrorLine(const Run& run) { return run.err.trimmed().split(u'\n').la
 
 }  // namespace
 
-class TestFrontEndsAgree : public QObject {
+class TestStudioCliParity : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir dir_;
@@ -279,5 +279,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestFrontEndsAgree)
+QTEST_MAIN(TestStudioCliParity)
 #include "test_studio_cli_parity.moc"
