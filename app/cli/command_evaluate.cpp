@@ -140,9 +140,8 @@ int runEvaluate(const QStringList& args) {
     parser.addOption({"k", "Cut-off shown in the table (the JSON holds every K).", "K",
                       QString::number(defaults.k)});
     parser.addOption({"ks", "Cut-offs computed.", "LIST", joined(defaults.ks)});
-    parser.addOption({"catalog",
-                      "all: rank every item; interacted: only items seen in train or test.", "MODE",
-                      "all"});
+    parser.addOption(
+        {"catalog", "all: rank every item; interacted: only items seen in train.", "MODE", "all"});
     parser.addOption({"bootstrap", "Bootstrap resamples for 95% intervals (0 = none).", "N",
                       QString::number(defaults.bootstrapResamples)});
     parser.addOption({"json", "Also write the report as JSON to FILE.", "FILE"});

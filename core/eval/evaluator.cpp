@@ -86,12 +86,10 @@ Evaluator::Evaluator(const Interactions& train, const std::vector<HeldOut>& test
 
     baseExcluded_.assign(static_cast<std::size_t>(itemCount_), 0);
     if (options_.catalogMode == CatalogMode::Interacted) {
-        std::vector<std::uint8_t> occurs(static_cast<std::size_t>(itemCount_), 0);
-        for (const int item : trainItems_) occurs[static_cast<std::size_t>(item)] = 1;
-        for (const auto& heldOut : test)
-            for (const int item : heldOut.items) occurs[static_cast<std::size_t>(item)] = 1;
-        for (std::size_t item = 0; item < occurs.size(); ++item)
-            baseExcluded_[item] = !occurs[item];
+        // From train alone: building it from the test items too would tell the ranking which
+        // never-seen titles are the answers.
+        for (std::size_t item = 0; item < trainCounts_.size(); ++item)
+            baseExcluded_[item] = trainCounts_[item] == 0;
     }
 
     // Genre sets as bitsets: the O(K^2) pairwise Jaccard loop then costs a few popcounts a pair.

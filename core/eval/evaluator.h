@@ -17,7 +17,7 @@ struct Split;
 
 enum class CatalogMode {
     All,         // rank every catalogue item the user has not interacted with in train
-    Interacted,  // rank only items occurring in train or test (the others are excluded)
+    Interacted,  // rank only items occurring in train (a held-out item never seen there misses)
 };
 
 struct EvaluatorOptions {

@@ -241,6 +241,34 @@ private slots:
         QCOMPARE(report.metrics.at("recall@5"), expectedRecall);
     }
 
+    void interactedCatalogueComesFromTrainOnly() {
+        // Item 9 is held out by user 0 and occurs in no train history: in interacted mode it is
+        // not ranked (counting test items in would tell the ranking where the answers are).
+        Catalog catalog;
+        for (int item = 0; item < 10; ++item) {
+            AnimeRecord record;
+            record.animeId = 1 + item;
+            catalog.add(record);
+        }
+        Interactions::Builder train(10), test(10);
+        for (int user = 0; user < 3; ++user)
+            for (int item = 0; item < 5; ++item)
+                train.add(user, Event{(item + user) % 8, 0.0f, WatchStatus::Completed, -1, item});
+        test.add(0, Event{9, 0.0f, WatchStatus::Completed, -1, 9});
+        test.add(1, Event{6, 0.0f, WatchStatus::Completed, -1, 9});
+        const Split split = splitFromParts(std::move(train).build(), std::move(test).build());
+        for (const auto mode : {CatalogMode::All, CatalogMode::Interacted}) {
+            auto options = quickOptions(1);
+            options.ks = {5};
+            options.confidenceIntervals = false;
+            options.catalogMode = mode;
+            const auto report =
+                Evaluator(split, catalog, options).evaluate(OracleRecommender(split));
+            // User 1's answer occurs in train (user 2 has it): always found.
+            QCOMPARE(report.metrics.at("recall@5"), mode == CatalogMode::All ? 1.0 : 0.5);
+        }
+    }
+
     void confidenceIntervalsBracketTheMeanAndShrinkWithUsers() {
         double previousWidth = 2.0;
         for (const int users : {40, 400}) {
