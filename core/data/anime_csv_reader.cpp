@@ -103,6 +103,7 @@ AnimeCsvReader::AnimeCsvReader(std::istream& input, std::string file)
         episodes_ = header.require("episodes", kKind, layout_);
         rating_ = header.require("rating", kKind, layout_);
         members_ = header.require("members", kKind, layout_);
+        if (!brief) peekFirstRow();
     } else {
         throw std::invalid_argument(
             file_ + ": unknown anime CSV header '" + header.text() +
@@ -113,12 +114,27 @@ AnimeCsvReader::AnimeCsvReader(std::istream& input, std::string file)
 
 AnimeCsvReader::~AnimeCsvReader() = default;
 
+void AnimeCsvReader::peekFirstRow() {
+    peeked_ = true;
+    peekedEnd_ = !reader_->next(*row_);
+    if (peekedEnd_ || static_cast<int>(row_->fields.size()) != columns_) return;
+    const std::string_view title = trimBlanks(row_->fields[static_cast<std::size_t>(title_)]);
+    const std::string_view genre = trimBlanks(row_->fields[static_cast<std::size_t>(genre_)]);
+    if (title.starts_with("b'") || title.starts_with("b\"") || genre.starts_with("["))
+        layout_ = "mal_updates_2022 anime.csv (Python literals)";
+}
+
 std::int64_t AnimeCsvReader::bytesRead() const { return reader_->bytesRead(); }
 
 std::int64_t AnimeCsvReader::lastLine() const { return row_->line; }
 
 AnimeCsvReader::Result AnimeCsvReader::next(AnimeRecord& record, CsvReject& reject) {
-    if (!reader_->next(*row_)) return Result::End;
+    if (peeked_) {
+        peeked_ = false;
+        if (peekedEnd_) return Result::End;
+    } else if (!reader_->next(*row_)) {
+        return Result::End;
+    }
     std::string reason = structuralProblem(*row_, columns_);
     if (reason.empty() && parse(*row_, record, reason)) return Result::Record;
     reject.file = file_;

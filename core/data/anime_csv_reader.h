@@ -18,8 +18,9 @@ struct CsvRow;
 //  - brief:        anime_id,title,genre,type,episodes,rating,members
 //  - CooperUnion:  anime_id,name,genre,type,episodes,rating,members (HTML entities in names)
 //  - Hernan 2020:  MAL_ID,Name,Score,Genres,English name,...,Type,Episodes,...,Members,...
-//  - the CooperUnion header with Python literals (mal_updates_2022 anime_top200.csv):
-//    name b'Gintama\xc2\xb0' and genre "['Action', 'Comedy']"; recognised per value.
+//  - mal_updates_2022 anime_top200.csv: the CooperUnion header with Python literals, name
+//    b'Gintama\xc2\xb0' and genre "['Action', 'Comedy']"; named from the first row (the
+//    header is the same), decoded per value in every layout.
 // "Unknown" or empty episodes/rating/members become std::nullopt.
 class AnimeCsvReader {
 public:
@@ -40,11 +41,15 @@ public:
 
 private:
     bool parse(const CsvRow& row, AnimeRecord& record, std::string& reason) const;
+    // Reads the first row ahead to tell the Python-literal layout from the CooperUnion one.
+    void peekFirstRow();
 
     std::string file_;
     std::unique_ptr<CsvReader> reader_;
     std::unique_ptr<CsvRow> row_;
     std::string layout_;
+    bool peeked_ = false;  // row_ holds the first row, not yet returned by next()
+    bool peekedEnd_ = false;
     int columns_ = 0;
     int id_ = -1, title_ = -1, genre_ = -1, type_ = -1, episodes_ = -1, rating_ = -1, members_ = -1;
 };

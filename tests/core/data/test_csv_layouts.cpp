@@ -93,7 +93,7 @@ private slots:
         QTest::addRow("Python literals")
             << "anime_id,name,genre,type,episodes,rating,members\n"
                "28977,b'Gintama&#039;',\"['Action', 'Comedy']\",TV,51,9.25,114262\n"
-            << "CooperUnion anime.csv";
+            << "mal_updates_2022 anime.csv (Python literals)";
     }
 
     void animeLayouts() {
