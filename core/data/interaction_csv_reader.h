@@ -56,6 +56,8 @@ public:
     Result next(InteractionRecord& record, CsvReject& reject);
 
     const std::string& layoutName() const { return layout_; }
+    // Whether the layout has an update time column (the 2018 lists, the 2022 update scrape).
+    bool hasTimes() const { return timestamp_ >= 0; }
     std::int64_t bytesRead() const;
     // Line where the record last returned by next() starts.
     std::int64_t lastLine() const;

@@ -9,4 +9,6 @@ list(APPEND ANIMEREC_CORE_SOURCES
   eval/model_selection.cpp
   eval/quality_gate.cpp
   eval/ab_statistics.cpp
+  eval/time_order.cpp
+  eval/split_files.cpp
 )

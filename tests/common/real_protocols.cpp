@@ -1,5 +1,6 @@
 #include "real_protocols.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "data/csv_dataset.h"
@@ -12,6 +13,11 @@ constexpr std::int64_t kSampleUsersAlreadyInHead = 68;
 }  // namespace
 
 std::string sampleDirectory() { return ANIMEREC_SAMPLE_DATA_DIR; }
+
+std::string realDataDirectory() {
+    const char* fromEnvironment = std::getenv("ANIMEREC_REAL_DATA_DIR");
+    return fromEnvironment && *fromEnvironment ? fromEnvironment : ANIMEREC_REAL_DATA_DIR;
+}
 
 Dataset cooperUnionUnion() {
     const std::string dir = sampleDirectory() + "/";
@@ -71,6 +77,28 @@ Split p1Split(const Dataset& all) {
     options.minInteractions = 5;
     options.seed = 42;
     return holdoutSplit(all.interactions, options);
+}
+
+namespace {
+TimeOrdered timeOrdered(std::string name, const std::string& anime, const std::string& updates) {
+    const std::string dir = realDataDirectory() + "/";
+    TimeOrdered p3;
+    p3.name = std::move(name);
+    p3.animePath = dir + anime;
+    p3.source = loadLatestUpdates(p3.animePath, dir + updates);
+    p3.split = nextItemSplit(p3.source.data.interactions);
+    return p3;
+}
+}  // namespace
+
+TimeOrdered p3Updates2022() {
+    return timeOrdered("2022 updates", "mal_updates_2022/anime_top200.csv",
+                       "mal_updates_2022/user_updates_top200.csv");
+}
+
+TimeOrdered p3Lists2018() {
+    return timeOrdered("2018 lists", "cooperunion/anime.csv",
+                       "azathoth42/animelists_cleaned_head10k.csv");
 }
 
 EvaluatorOptions protocolOptions(bool confidenceIntervals) {

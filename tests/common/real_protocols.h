@@ -7,6 +7,7 @@
 #include "data/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/split.h"
+#include "eval/time_order.h"
 
 namespace animerec::real {
 
@@ -16,6 +17,9 @@ namespace animerec::real {
 
 // Directory holding the CooperUnion sample ("<repo>/data/sample").
 std::string sampleDirectory();
+// Directory holding the real layouts not shipped (ANIMEREC_REAL_DATA_DIR from the environment,
+// else the build's default ../shared/data/real).
+std::string realDataDirectory();
 
 // The CooperUnion union behind P1 and P2: anime.csv as the catalogue; rating_head_users1-1036.csv
 // with its user ids; the caserec 5,000-user sample (part1 + part2) with user ids offset by
@@ -35,7 +39,20 @@ LeaveLastOne p2Split(const Dataset& all);
 
 // P1: users with at least 5 interactions, 20% per-user random holdout, seed 42.
 Split p1Split(const Dataset& all);
-// How P1 ranks: full ranking over the anime occurring in the data, K = 10.
+// How P1 ranks: full ranking over the anime occurring in train, K = 10.
 EvaluatorOptions protocolOptions(bool confidenceIntervals = false);
+
+// P3 (next title in real time order, eval/time_order.h): the latest update of each (user,
+// title), users with at least 5 titles hold out their latest; short histories stay in train.
+struct TimeOrdered {
+    std::string name;       // "2022 updates", "2018 lists"
+    std::string animePath;  // the catalogue file, for exports and reference scripts
+    LatestUpdates source;   // counts of what was read, collapsed and left out
+    Split split;
+};
+// mal_updates_2022: anime_top200.csv + user_updates_top200.csv (June 2022, 199 titles).
+TimeOrdered p3Updates2022();
+// azathoth42: cooperunion/anime.csv + animelists_cleaned_head10k.csv (18 users; my_last_updated).
+TimeOrdered p3Lists2018();
 
 }  // namespace animerec::real
