@@ -20,6 +20,9 @@ std::optional<HyperparameterSearchOptions> defaultSearchSpace(const std::string&
     if (family == "popularity") {
         options.ranges = {{"mode", {0, 1, 2}}};
     } else if (family == "content") {
+        // Content features only: a members or rating direction makes it content_pop.
+        options.ranges = {{"genre_weight", {0.5, 1, 2}}, {"episodes_weight", {0.25, 0.5, 1}}};
+    } else if (family == "content_pop") {
         options.ranges = {{"genre_weight", {0.5, 1, 2}}, {"members_weight", {0.75, 1.5, 3}}};
     } else if (family == "als") {
         // Around the P1 optimum (128 factors, ridge 30, alpha 2): on this kind of data a strong

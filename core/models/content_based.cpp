@@ -92,7 +92,15 @@ ItemFeatures readFeatures(std::istream& in) {
 
 }  // namespace
 
-ContentBasedModel::ContentBasedModel(ContentConfig config) : config_(config) {
+ContentConfig contentWithPopularityPrior() {
+    ContentConfig config;
+    config.profile.ratingWeight = 0.5f;
+    config.profile.membersWeight = 1.5f;
+    return config;
+}
+
+ContentBasedModel::ContentBasedModel(ContentConfig config, std::string family)
+    : config_(config), family_(std::move(family)) {
     checkConfig(config_);
 }
 

@@ -12,9 +12,11 @@ namespace animerec {
 
 // Two item-vector spaces, because the two questions want different features (measured on the
 // CooperUnion 5,000-user split): title words tie a franchise together, which makes item-to-item
-// lists right ("Cowboy Bebop" -> its movie) but lowers profile NDCG@10 (0.047 -> 0.025); the
-// members and rating directions lift profile NDCG@10 (0.047 -> 0.16) but turn item-to-item lists
-// into "popular titles of the same genre".
+// lists right ("Cowboy Bebop" -> its movie) but lowered profile NDCG@10 (0.047 -> 0.025), so the
+// profile space leaves them out. Neither space holds how popular or how well rated a title is:
+// that is the `content_pop` family (contentWithPopularityPrior()), reported apart, because on P1
+// a members direction alone lifts the profile from 0.049 to 0.166 NDCG@10, the level of ranking
+// by members (0.169) — popularity, not content.
 struct ContentConfig {
     // Item vectors for similarItems(): what an anime is.
     ItemFeatureConfig similarity{.genreWeight = 1.0f,
@@ -25,13 +27,13 @@ struct ContentConfig {
                                  .membersWeight = 0.0f,
                                  .titleWeight = 1.0f,
                                  .titleMaxShare = 0.01};
-    // Item vectors for user profiles (score()): genres plus how liked and how watched it is.
+    // Item vectors for user profiles (score()): genres, type and length.
     ItemFeatureConfig profile{.genreWeight = 1.0f,
                               .typeWeight = 0.5f,
                               .episodesWeight = 0.5f,
                               .episodeBins = 8,
-                              .ratingWeight = 0.5f,
-                              .membersWeight = 1.5f,
+                              .ratingWeight = 0.0f,
+                              .membersWeight = 0.0f,
                               .titleWeight = 0.0f,
                               .titleMaxShare = 0.01};
     // How much each history event pulls the profile towards its item (negative = pushes away):
@@ -42,6 +44,11 @@ struct ContentConfig {
     float droppedWeight = -1.0f;    // Dropped, whatever the rating; Plan to Watch is ignored
 };
 
+// The hybrid `content_pop`: the content profile space plus the log-members z-score (weight 1.5)
+// and the MAL score (0.5) as feature directions, so a profile leans towards popular, well-rated
+// titles of its genres (what `content` shipped as before the two were told apart).
+ContentConfig contentWithPopularityPrior();
+
 // Content-based recommender: each catalogue item is an L2-normalised feature vector (TF-IDF
 // genres, type, episode bin, optionally rating, members and title words); a user is the weighted
 // mean of the vectors of their history, and items are scored by dot product with it. Covers every
@@ -49,9 +56,10 @@ struct ContentConfig {
 // histories.
 class ContentBasedModel final : public Recommender {
 public:
-    explicit ContentBasedModel(ContentConfig config = {});
+    // `family` is the factory's name for the configuration: "content" or "content_pop".
+    explicit ContentBasedModel(ContentConfig config = {}, std::string family = "content");
 
-    std::string name() const override { return "content"; }
+    std::string name() const override { return family_; }
     const ContentConfig& config() const { return config_; }
 
     // Builds both item-vector spaces from the catalogue (interactions are not needed).
@@ -92,6 +100,7 @@ private:
     void checkItem(int item) const;
 
     ContentConfig config_;
+    std::string family_;
     ItemFeatures similaritySpace_;
     ItemFeatures profileSpace_;
     std::vector<ScoredItem> neighbours_;  // neighbourWidth_ per item, best first

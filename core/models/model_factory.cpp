@@ -92,8 +92,9 @@ void bindFeatures(ParameterBinder& p, const std::string& prefix, ItemFeatureConf
     p.bind(prefix + "title_max_share", f.titleMaxShare, 1e-6, 1);
 }
 
-std::unique_ptr<Recommender> makeContent(ParameterBinder& p) {
-    ContentConfig c;
+// `content` and its popularity hybrid `content_pop` take the same parameters from other defaults.
+std::unique_ptr<Recommender> makeContentFamily(ParameterBinder& p, ContentConfig c,
+                                               std::string family) {
     bindFeatures(p, "", c.profile);
     bindFeatures(p, "similar_", c.similarity);
     p.bind("rating_centre", c.ratingCentre, 0, 10);
@@ -101,7 +102,15 @@ std::unique_ptr<Recommender> makeContent(ParameterBinder& p) {
     p.bind("rating_scale", c.ratingScale, 1e-3, 100);
     p.bind("unrated_weight", c.unratedWeight, -10, 10);
     p.bind("dropped_weight", c.droppedWeight, -10, 10);
-    return std::make_unique<ContentBasedModel>(c);
+    return std::make_unique<ContentBasedModel>(c, std::move(family));
+}
+
+std::unique_ptr<Recommender> makeContent(ParameterBinder& p) {
+    return makeContentFamily(p, ContentConfig{}, "content");
+}
+
+std::unique_ptr<Recommender> makeContentPop(ParameterBinder& p) {
+    return makeContentFamily(p, contentWithPopularityPrior(), "content_pop");
 }
 
 void bindSequenceTraining(ParameterBinder& p, nn::SequenceTrainingConfig& t) {
@@ -209,6 +218,7 @@ const std::vector<Family>& families() {
     static const std::vector<Family> table{
         {"popularity", ModelKind::Popularity, makePopularity},
         {"content", ModelKind::Content, makeContent},
+        {"content_pop", ModelKind::Content, makeContentPop},
         {"als", ModelKind::Collaborative, makeAls},
         {"mf", ModelKind::Collaborative, makeMf},
         {"ease", ModelKind::Collaborative, makeEase},

@@ -15,8 +15,8 @@ using ModelParameters = std::map<std::string, double>;
 // What a family is for: the four families of the product, each served by one HTTP route.
 enum class ModelKind { Popularity, Content, Collaborative, Session };
 
-// Stable model names, in presentation order: popularity, content, als, mf, ease, rp3beta,
-// ease_rp3, sasrec, gru (only those built into this binary).
+// Stable model names, in presentation order: popularity, content, content_pop, als, mf, ease,
+// rp3beta, ease_rp3, sasrec, gru (only those built into this binary).
 std::vector<std::string> knownModelNames();
 // The names of one kind, in presentation order (collaborative: als, mf, ease, rp3beta, ease_rp3).
 std::vector<std::string> modelNamesOfKind(ModelKind kind);
