@@ -9,7 +9,7 @@
 
 namespace animerec {
 
-// GRU4Rec-style hyper-parameters; training settings are shared with SASRec.
+// Hyper-parameters of the GRU next-item model; training settings are shared with SASRec.
 struct Gru4RecConfig {
     int dim = 64;            // item embedding and GRU hidden width
     float dropout = 0.1f;    // on the embeddings and the GRU output, training only
@@ -20,10 +20,11 @@ struct Gru4RecConfig {
     nn::SequenceTrainingConfig training{.epochs = 15, .learningRate = 4e-3f};
 };
 
-// Session-based recommendation with a recurrent network (Hidasi et al. 2016): item embedding ->
-// GRU -> affine projection -> dot product with an item table, trained with full-softmax
-// cross-entropy. A simple
-// baseline for SASRec with the same data handling (watched items, Event::order, no Plan to Watch).
+// A GRU next-item model trained like SASRec: item embedding -> GRU (the recurrent layer of
+// Hidasi et al. 2016) -> affine projection -> dot product with an item table, trained by the
+// shared sequence trainer with full-softmax cross-entropy. It is not GRU4Rec's
+// training (session-parallel mini-batches, sampled ranking losses): a recurrent baseline for
+// SASRec with the same data handling (watched items, Event::order, no Plan to Watch).
 class Gru4RecModel : public Recommender {
 public:
     explicit Gru4RecModel(Gru4RecConfig config = {});
