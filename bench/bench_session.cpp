@@ -1,213 +1,302 @@
-// Session models (SASRec, GRU) on protocol P2: the CooperUnion union of P1 (real::cooperUnionUnion,
-// head file + the caserec 5,000-user sample), sequences in file order, last item = test,
-// second-to-last = validation (held out inside fit()), full-ranking HR@10 / NDCG@10 against every
-// item occurring in the data outside the user's history. Any model family can be measured the
-// same way (e.g. `bench_session ease`); popularity is always printed alongside.
+// Next-title quality of every model family, against the baselines that expose shortcuts.
 //
-// Usage: bench_session [sasrec|gru|ease|als|...] [name=value ...] [context=0]
-//   e.g. bench_session gru dim=128. Session runs also fit EASE and ALS on the same split for
-//   context unless context=0.
+// P3 (the default, how session models are judged): real time order. The 2022 MyAnimeList update
+// scrape (anime_top200.csv + user_updates_top200.csv) and the 2018 lists (cooperunion/anime.csv +
+// azathoth42/animelists_cleaned_head10k.csv), read from ANIMEREC_REAL_DATA_DIR (default
+// ../shared/data/real): the latest update per (user, title), users with >= 5 titles hold out
+// their latest (eval/time_order.h).
+// P2 (a labelled curiosity): the CooperUnion union of P1 in file order. Those files carry no time
+// and are sorted by (user_id, anime_id), so the held-out "last" title is each user's largest
+// anime id; the rule "popular titles with an id above the user's largest" is printed beside it.
+//
+// Both: full ranking over the titles occurring in train minus the user's own, HR@10 and NDCG@10
+// with 95% bootstrap intervals over users; a title scoring the same as the held-out one ranks
+// before it (ties never favour the model). Baselines: interaction counts, a first-order Markov
+// chain, EASE (lambda 200, no dropout, beside the numpy reference). The numpy/scipy references
+// (bench/reference/reference_models.py: popularity, Markov chain, EASE, item-kNN) run on the
+// split files exported here, in the same run, and print beside ours.
+//
+// Usage: bench_session [p3|p2] [family ...] [name=value ...] [latency] [--export DIR]
+//   p3 default families: every factory family; p2 default: sasrec. name=value goes to every
+//   family named, so name them (e.g. `bench_session p2 gru dim=128`). `latency` also times a top-10
+//   for a 50-item session on a 17,500-title catalogue. --export DIR keeps the split files (default:
+//   a temporary directory, printed) for `animerec evaluate --anime A --train T --test V`.
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "eval/bootstrap.h"
+#include "eval/split_files.h"
 #include "models/gru4rec.h"
 #include "models/model_factory.h"
 #include "models/recommender.h"
 #include "models/sasrec.h"
 #include "real_protocols.h"
+#include "reference_runner.h"
+#include "sequence_baselines.h"
 
 using namespace animerec;
 
 namespace {
 
-// Figures of the issue, measured once on this machine (reference: PyTorch SASRec with the
-// paper's BCE loss, 2 blocks, d=64, maxlen 50, 200 epochs, one core).
-constexpr double kReferenceNdcg = 0.212;
-constexpr double kReferenceHr = 0.368;
-constexpr double kReferenceSeconds = 977.0;
-
-struct Metrics {
-    double hr = 0.0, ndcg = 0.0;
-    int users = 0;
-};
-
-void addRank(Metrics& m, int rank) {
-    if (rank < 10) {
-        m.hr += 1.0;
-        m.ndcg += 1.0 / std::log2(rank + 2.0);
-    }
-    ++m.users;
-}
-
-int rankOf(const std::vector<float>& scores, int target, const std::vector<char>& seen) {
-    int rank = 0;
-    const float t = scores[static_cast<std::size_t>(target)];
-    for (std::size_t i = 0; i < scores.size(); ++i)
-        if (static_cast<int>(i) != target && !seen[i] && scores[i] > t) ++rank;
-    return rank;
-}
+// Published figures, not re-run here: PyTorch SASRec (the paper's BCE loss, 2 blocks, d = 64,
+// maxlen 50, 200 epochs, one core) on P2, measured when the SASRec issue was opened; its script
+// is not in this repository, so it is not re-run here.
+constexpr double kPublishedSasrecNdcg = 0.212;
+constexpr double kPublishedSasrecHr = 0.368;
+constexpr double kPublishedSasrecSeconds = 977.0;
 
 double seconds(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-// Full-ranking HR@10 / NDCG@10 of `score(user, history, scores)` on the P2 test items.
-template <typename ScoreFn>
-Metrics evaluateScores(const real::LeaveLastOne& p2, ScoreFn&& score) {
-    const int itemCount = p2.train.catalog.size();
-    Metrics metrics;
+// One next-title task: the data models fit on and the (user, held-out title) pairs.
+struct Task {
+    std::string label;
+    Dataset train;
+    std::vector<std::pair<int, int>> tests;
+    std::string animePath;  // the catalogue file the exported split refers to
+    SplitFileLayout layout = SplitFileLayout::Ratings;
+};
+
+struct Result {
+    double hr = 0.0, ndcg = 0.0;
+    ConfidenceInterval hrInterval, ndcgInterval;
+    int users = 0;
+};
+
+// Pessimistic full ranking: the held-out title's rank counts every candidate scoring at least as
+// much; a title never seen in train is no candidate, so it is a miss.
+Result evaluate(const Task& task, const Recommender& model) {
+    const int itemCount = task.train.catalog.size();
+    const auto counts = task.train.interactions.itemCounts();
     std::vector<float> scores(static_cast<std::size_t>(itemCount));
-    std::vector<char> seen(static_cast<std::size_t>(itemCount), 0);
-    for (const auto& [user, target] : p2.tests) {
-        const auto history = p2.train.interactions.historyOf(user);
-        for (const auto& e : history) seen[static_cast<std::size_t>(e.item)] = 1;
-        seen[static_cast<std::size_t>(target)] = 0;
-        score(user, history, scores);
-        addRank(metrics, rankOf(scores, target, seen));
-        for (const auto& e : history) seen[static_cast<std::size_t>(e.item)] = 0;
+    std::vector<char> excluded(static_cast<std::size_t>(itemCount));
+    std::vector<float> perUser;  // hr, ndcg per user
+    for (const auto& [user, target] : task.tests) {
+        const auto history = task.train.interactions.historyOf(user);
+        for (int item = 0; item < itemCount; ++item)
+            excluded[static_cast<std::size_t>(item)] = counts[static_cast<std::size_t>(item)] == 0;
+        for (const Event& event : history) excluded[static_cast<std::size_t>(event.item)] = 1;
+        model.score(UserQuery{user, history}, scores);
+        int rank = itemCount;
+        if (!excluded[static_cast<std::size_t>(target)]) {
+            const float t = scores[static_cast<std::size_t>(target)];
+            rank = 0;
+            for (int item = 0; item < itemCount; ++item)
+                if (item != target && !excluded[static_cast<std::size_t>(item)] &&
+                    !(scores[static_cast<std::size_t>(item)] < t))
+                    ++rank;
+        }
+        perUser.push_back(rank < 10 ? 1.0f : 0.0f);
+        perUser.push_back(rank < 10 ? static_cast<float>(1.0 / std::log2(rank + 2.0)) : 0.0f);
     }
-    return metrics;
+    Result result;
+    result.users = static_cast<int>(task.tests.size());
+    for (std::size_t i = 0; i < perUser.size(); i += 2) {
+        result.hr += perUser[i];
+        result.ndcg += perUser[i + 1];
+    }
+    if (result.users > 0) {
+        result.hr /= result.users;
+        result.ndcg /= result.users;
+        const auto intervals = bootstrapMeans(perUser, 2);
+        result.hrInterval = intervals[0];
+        result.ndcgInterval = intervals[1];
+    }
+    return result;
 }
 
-Metrics evaluate(const real::LeaveLastOne& p2, const Recommender& model) {
-    return evaluateScores(
-        p2, [&model](int user, std::span<const Event> history, std::vector<float>& s) {
-            model.score(UserQuery{user, history}, s);
-        });
+void printRow(const std::string& name, const Result& r, const std::string& note) {
+    std::printf("  %-26s %.4f [%.4f, %.4f]  %.4f [%.4f, %.4f]  %s\n", name.c_str(), r.hr,
+                r.hrInterval.low, r.hrInterval.high, r.ndcg, r.ndcgInterval.low,
+                r.ndcgInterval.high, note.c_str());
+    std::fflush(stdout);
 }
 
-void printMetrics(const char* name, const Metrics& m, const char* note) {
-    std::printf("%-22s HR@10 %.4f  NDCG@10 %.4f  %s\n", name, m.hr / m.users, m.ndcg / m.users,
-                note);
+Split asSplit(const Task& task) {
+    Split split;
+    split.train = task.train.interactions;
+    split.test.assign(static_cast<std::size_t>(split.train.userCount()), HeldOut{});
+    for (const auto& [user, target] : task.tests)
+        split.test[static_cast<std::size_t>(user)] = HeldOut{{target}, {0.0f}};
+    return split;
+}
+
+Task p3Task(const real::TimeOrdered& p3) {
+    Task task{"P3 " + p3.name,
+              Dataset{p3.source.data.catalog, p3.split.train},
+              {},
+              p3.animePath,
+              SplitFileLayout::Updates};
+    for (int user = 0; user < p3.split.train.userCount(); ++user)
+        if (!p3.split.test[static_cast<std::size_t>(user)].items.empty())
+            task.tests.emplace_back(user, p3.split.test[static_cast<std::size_t>(user)].items[0]);
+    std::printf(
+        "%s: %lld rows read, %lld without a time, %lld earlier updates collapsed, %zu rejected\n",
+        task.label.c_str(), static_cast<long long>(p3.source.rowsRead),
+        static_cast<long long>(p3.source.untimedRows),
+        static_cast<long long>(p3.source.collapsedRows), p3.source.rejects.size());
+    return task;
+}
+
+Task p2Task() {
+    real::LeaveLastOne p2 = real::p2Split(real::cooperUnionUnion());
+    return Task{"P2 CooperUnion file order (id-sorted: a curiosity, not a sequence test)",
+                std::move(p2.train), std::move(p2.tests), real::sampleDirectory() + "/anime.csv",
+                SplitFileLayout::Ratings};
+}
+
+void printCurve(const Recommender& model) {
+    std::vector<float> curve, validation;
+    if (const auto* sasrec = dynamic_cast<const SasrecModel*>(&model)) {
+        curve = sasrec->trainingCurve();
+        validation = sasrec->validationCurve();
+    } else if (const auto* gru = dynamic_cast<const Gru4RecModel*>(&model)) {
+        curve = gru->trainingCurve();
+        validation = gru->validationCurve();
+    }
+    if (curve.empty()) return;
+    const auto best = std::max_element(validation.begin(), validation.end());
+    std::printf("    %zu epochs, best validation NDCG@10 %.4f (check %td)\n", curve.size(),
+                best == validation.end() ? 0.0 : *best,
+                best == validation.end() ? 0 : best - validation.begin() + 1);
+}
+
+std::string familyNote(const std::string& family) {
+    if (family == "gru") return "GRU next-item model trained like SASRec (not GRU4Rec's training)";
+    if (family == "content_pop") return "content + members/score prior";
+    if (family == "popularity") return "by members (the served default)";
+    return {};
+}
+
+void runTask(const Task& task, const std::vector<std::string>& families,
+             const ModelParameters& parameters, bool idRule, const std::string& exportDir) {
+    std::printf("\n%s\n  %lld train events, %d users, %d catalogue titles, %zu tested users\n",
+                task.label.c_str(), static_cast<long long>(task.train.interactions.size()),
+                task.train.interactions.userCount(), task.train.catalog.size(), task.tests.size());
+    std::printf("  %-26s %-24s %-24s %s\n", "model", "HR@10 [95% CI]", "NDCG@10 [95% CI]", "notes");
+
+    std::vector<std::pair<std::string, std::unique_ptr<Recommender>>> models;
+    if (idRule)
+        models.emplace_back("id_above (no learning)", std::make_unique<bench::IdAboveRule>());
+    models.emplace_back("popularity (counts)", createRecommender("popularity", {{"mode", 0}}));
+    models.emplace_back("markov (first order)", std::make_unique<bench::MarkovChain>());
+    models.emplace_back("ease (lambda 200, no drop)",
+                        createRecommender("ease", {{"lambda", 200}, {"dropout", 0}}));
+    for (const auto& family : families)
+        models.emplace_back(family, createRecommender(family, parameters));
+    for (auto& [name, model] : models) {
+        const auto started = std::chrono::steady_clock::now();
+        model->fit(task.train);
+        const double trainSeconds = seconds(started);
+        char note[160];
+        std::snprintf(note, sizeof note, "train %.1f s %s", trainSeconds, familyNote(name).c_str());
+        printRow(name, evaluate(task, *model), note);
+        printCurve(*model);
+    }
+
+    // The references, on the exported files, in the same run.
+    std::filesystem::create_directories(exportDir);
+    const std::string train = exportDir + "/train.csv", test = exportDir + "/test.csv";
+    writeSplitFiles(asSplit(task), task.train.catalog, task.layout, train, test);
+    std::printf("  split files: --anime %s --train %s --test %s\n", task.animePath.c_str(),
+                train.c_str(), test.c_str());
+    const bench::ReferenceRun references = bench::runReferenceModels(
+        task.animePath, train, test, "next", "popularity,markov,ease,itemknn", "--ease-lambda 200");
+    for (const auto& [name, figure] : references.figures)
+        std::printf(
+            "  %-26s HR@10 %.4f                NDCG@10 %.4f                %.1f s, %d users\n",
+            ("numpy " + name).c_str(), figure.recall, figure.ndcg, figure.seconds, figure.users);
+    if (!references.failure.empty())
+        std::printf("  numpy references failed (%s): %s\n", references.command.c_str(),
+                    references.failure.c_str());
+}
+
+void measureLatency(const std::string& family, const ModelParameters& parameters) {
+    // Top-10 after a 50-item session on a 17,500-title catalogue (untrained weights: the cost
+    // does not depend on their values).
+    const int bigCatalogue = 17500;
+    Dataset big;
+    Interactions::Builder builder(bigCatalogue);
+    for (int t = 0; t < 60; ++t) builder.add(1, Event{(t * 97) % bigCatalogue, 0, {}, -1, t});
+    big.interactions = std::move(builder).build();
+    ModelParameters latencyParameters = parameters;
+    latencyParameters["epochs"] = 0;
+    auto model = createRecommender(family, latencyParameters);
+    model->fit(big);
+    std::vector<Event> session;
+    for (int t = 0; t < 50; ++t)
+        session.push_back(Event{(t * 331 + 7) % bigCatalogue, 0, {}, -1, t});
+    std::vector<float> scores(static_cast<std::size_t>(bigCatalogue));
+    std::vector<int> exclude;
+    for (const auto& e : session) exclude.push_back(e.item);
+    const int calls = 300;
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t checksum = 0;
+    for (int c = 0; c < calls; ++c) {
+        model->score(UserQuery{-1, session}, scores);
+        checksum += static_cast<std::size_t>(topK(scores, 10, exclude).front().item);
+    }
+    std::printf(
+        "%s inference: top-10 for a 50-item session over %d titles: %.3f ms per call (%zu)\n",
+        family.c_str(), bigCatalogue, seconds(started) * 1000.0 / calls, checksum % 7);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const std::string family = argc > 1 ? argv[1] : "sasrec";
+    std::string protocol = "p3";
+    std::vector<std::string> families;
     ModelParameters parameters;
-    for (int a = 2; a < argc; ++a) {
+    bool latency = false;
+    std::string exportDir =
+        (std::filesystem::temp_directory_path() / "animerec-bench-session").string();
+    for (int a = 1; a < argc; ++a) {
         const std::string arg = argv[a];
-        const auto eq = arg.find('=');
-        if (eq == std::string::npos) throw std::invalid_argument("expected name=value, got " + arg);
-        parameters[arg.substr(0, eq)] = std::stod(arg.substr(eq + 1));
+        if (arg == "p2" || arg == "p3") {
+            protocol = arg;
+        } else if (arg == "latency") {
+            latency = true;
+        } else if (arg == "--export" && a + 1 < argc) {
+            exportDir = argv[++a];
+        } else if (const auto eq = arg.find('='); eq != std::string::npos) {
+            parameters[arg.substr(0, eq)] = std::stod(arg.substr(eq + 1));
+        } else {
+            families.push_back(arg);
+        }
     }
-    bool withContext = family == "sasrec" || family == "gru";
-    if (const auto it = parameters.find("context"); it != parameters.end()) {
-        withContext = it->second != 0.0;
-        parameters.erase(it);
-    }
-    const auto loadStarted = std::chrono::steady_clock::now();
-    const real::LeaveLastOne p2 = real::p2Split(real::cooperUnionUnion());
-    const Dataset& train = p2.train;
-    const int itemCount = train.catalog.size();
-    std::printf(
-        "P2 data: %lld train events, %d users, %d items, %zu test users (loaded in %.1f s)\n",
-        static_cast<long long>(train.interactions.size()), train.interactions.userCount(),
-        itemCount, p2.tests.size(), seconds(loadStarted));
-
-    auto model = createRecommender(family, parameters);
-    const auto started = std::chrono::steady_clock::now();
-    model->fit(train, [&started](const Progress& p) {
-        if (!p.detail.empty())
-            std::printf("  [%7.1f s] %s: %s\n", seconds(started), p.stage.c_str(),
-                        p.detail.c_str());
-        std::fflush(stdout);
-        return true;
-    });
-    const double trainSeconds = seconds(started);
-
-    const auto evalStarted = std::chrono::steady_clock::now();
-    const Metrics modelMetrics = evaluate(p2, *model);
-    const double evalSeconds = seconds(evalStarted);
-    const double hr = modelMetrics.hr / modelMetrics.users;
-    const double ndcg = modelMetrics.ndcg / modelMetrics.users;
-    std::printf("%s: HR@10 %.4f  NDCG@10 %.4f  (train %.1f s, eval %.1f s for %d users)\n",
-                family.c_str(), hr, ndcg, trainSeconds, evalSeconds, modelMetrics.users);
-    std::vector<float> curve, validation;
-    if (const auto* sasrec = dynamic_cast<const SasrecModel*>(model.get())) {
-        curve = sasrec->trainingCurve();
-        validation = sasrec->validationCurve();
-    } else if (const auto* gru = dynamic_cast<const Gru4RecModel*>(model.get())) {
-        curve = gru->trainingCurve();
-        validation = gru->validationCurve();
-    }
-    if (!curve.empty()) {
-        const auto best = std::max_element(validation.begin(), validation.end());
-        std::printf("epochs run %zu, best validation NDCG@10 %.4f (validation %td); loss",
-                    curve.size(), best == validation.end() ? 0.0 : *best,
-                    best == validation.end() ? 0 : best - validation.begin() + 1);
-        for (float loss : curve) std::printf(" %.3f", loss);
-        std::printf("\n");
+    if (families.empty()) {
+        if (!parameters.empty())
+            throw std::invalid_argument("name=value needs the families it is for named");
+        families = protocol == "p2" ? std::vector<std::string>{"sasrec"} : knownModelNames();
     }
 
-    // Context on the same split (issue figures: popularity 0.030, EASE 0.067, ALS 0.053); the
-    // collaborative baselines are cheap here (~10 s), skipped with context=0.
-    const auto counts = train.interactions.itemCounts();
-    const std::vector<float> popularity(counts.begin(), counts.end());
-    printMetrics("popularity (counts)",
-                 evaluateScores(p2, [&](int, auto, std::vector<float>& s) { s = popularity; }), "");
-    if (withContext)
-        for (const char* baseline : {"ease", "als"}) {
-            const auto baselineStarted = std::chrono::steady_clock::now();
-            auto other = createRecommender(baseline, {});
-            other->fit(train);
-            char note[64];
-            std::snprintf(note, sizeof note, "(defaults, train %.1f s)", seconds(baselineStarted));
-            printMetrics(baseline, evaluate(p2, *other), note);
-        }
-    std::printf(
-        "vs reference SASRec (HR@10 %.3f, NDCG@10 %.3f, %.0f s): HR ratio %.2f, NDCG ratio %.2f, "
-        "time ratio %.2f\n",
-        kReferenceHr, kReferenceNdcg, kReferenceSeconds, hr / kReferenceHr, ndcg / kReferenceNdcg,
-        trainSeconds / kReferenceSeconds);
-
-    if (family != "sasrec" && family != "gru") return 0;
-    // Inference latency: top-10 after a 50-item session on a 17,500-item catalogue (weights are
-    // untrained; the cost does not depend on their values).
-    {
-        const int bigCatalogue = 17500;
-        Dataset big;
-        Interactions::Builder bigBuilder(bigCatalogue);
-        for (int t = 0; t < 60; ++t) {
-            Event e;
-            e.item = (t * 97) % bigCatalogue;
-            e.order = t;
-            bigBuilder.add(1, e);
-        }
-        big.interactions = std::move(bigBuilder).build();
-        ModelParameters latencyParameters = parameters;
-        latencyParameters["epochs"] = 0;
-        auto latencyModel = createRecommender(family, latencyParameters);
-        latencyModel->fit(big);
-        std::vector<Event> session;
-        for (int t = 0; t < 50; ++t) {
-            Event e;
-            e.item = (t * 331 + 7) % bigCatalogue;
-            e.order = t;
-            session.push_back(e);
-        }
-        std::vector<float> bigScores(static_cast<std::size_t>(bigCatalogue));
-        std::vector<int> exclude;
-        for (const auto& e : session) exclude.push_back(e.item);
-        const int calls = 300;
-        const auto latencyStarted = std::chrono::steady_clock::now();
-        std::size_t checksum = 0;
-        for (int c = 0; c < calls; ++c) {
-            latencyModel->score(UserQuery{-1, session}, bigScores);
-            checksum += static_cast<std::size_t>(topK(bigScores, 10, exclude).front().item);
-        }
+    if (protocol == "p2") {
+        const Task task = p2Task();
+        runTask(task, families, parameters, true, exportDir + "/p2");
         std::printf(
-            "inference: top-10 for a 50-item session over %d items: %.3f ms per call (%zu)\n",
-            bigCatalogue, seconds(latencyStarted) * 1000.0 / calls, checksum % 7);
+            "  published figure, not re-run: PyTorch SASRec on P2 HR@10 %.3f, NDCG@10 %.3f, "
+            "%.0f s (the SASRec issue's measurement; its script is not in this repository)\n",
+            kPublishedSasrecHr, kPublishedSasrecNdcg, kPublishedSasrecSeconds);
+    } else {
+        for (const real::TimeOrdered& p3 : {real::p3Updates2022(), real::p3Lists2018()}) {
+            const Task task = p3Task(p3);
+            runTask(task, families, parameters, false,
+                    exportDir + "/p3-" + (p3.name == "2022 updates" ? "2022" : "2018"));
+        }
     }
+    if (latency)
+        for (const auto& family : families)
+            if (family == "sasrec" || family == "gru") measureLatency(family, parameters);
     return 0;
 } catch (const std::exception& error) {
     std::fprintf(stderr, "bench_session: %s\n", error.what());
