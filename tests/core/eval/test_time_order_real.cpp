@@ -3,7 +3,9 @@
 // ANIMEREC_REAL_DATA_DIR lacks the files.
 #include <QtTest>
 #include <algorithm>
+#include <fstream>
 
+#include "data/anime_csv_reader.h"
 #include "real_data_group.h"
 #include "real_protocols.h"
 
@@ -53,6 +55,10 @@ private slots:
         QCOMPARE(source.data.catalog.at(0).title, std::string("Fullmetal Alchemist: Brotherhood"));
         QCOMPARE(source.data.catalog.at(1).title, std::string("Gintama\xC2\xB0"));
         QCOMPARE(source.data.catalog.at(0).genres.front(), std::string("Action"));
+        // The importer names the layout (its header is CooperUnion's; its values are literals).
+        std::ifstream animeFile(p3.animePath, std::ios::binary);
+        QCOMPARE(AnimeCsvReader(animeFile, p3.animePath).layoutName(),
+                 std::string("mal_updates_2022 anime.csv (Python literals)"));
         // 2,546 users have >= 5 rows; fewer keep 5 titles once repeats collapse.
         const int tested = p3.split.testUserCount();
         qInfo("P3 2022: %lld titles listed, %d users tested",
