@@ -17,8 +17,8 @@ namespace animerec {
 
 struct LatestUpdatesOptions {
     // Orders the titles of one user that share an update time (the 2022 scrape's times are
-    // rounded "x minutes ago"): a hash of (seed, user id, anime id), so the tie is broken neither
-    // by the id nor by the file's order, which is sorted by anime id.
+    // rounded "x minutes ago"): a hash of (seed, user id, catalogue index), so the tie is broken
+    // neither by the id nor by the file's order, which is sorted by anime id.
     std::uint64_t tieSeed = 42;
 };
 
