@@ -42,6 +42,8 @@ std::optional<HyperparameterSearchOptions> defaultSearchSpace(const std::string&
         // On a validation split of P1's train part, emphasised denoising (dropout 0.25) with a
         // lighter ridge (100) came first of a 4 x 5 grid (bench_collaborative tuned).
         options.ranges = {{"lambda", {100, 200, 400}}, {"dropout", {0, 0.1, 0.25}}};
+    } else if (family == "edlae") {
+        options.ranges = {{"lambda", {100, 200, 400, 800}}, {"dropout", {0.25, 0.4, 0.55}}};
     } else if (family == "rp3beta") {
         options.ranges = {{"alpha", {0.5, 0.8, 1.0}}, {"beta", {0.5, 0.7, 0.9}}};
     } else if (family == "ease_rp3") {

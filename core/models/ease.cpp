@@ -17,7 +17,7 @@ namespace animerec {
 
 namespace {
 
-constexpr std::uint32_t kBodyVersion = 2;  // 2 added dropout; 1 still loads
+constexpr std::uint32_t kBodyVersion = 3;  // 3 added fullRank, 2 dropout; 1 and 2 still load
 constexpr int kBlock = 256;                // column block of the parallel inverse
 
 void validate(const EaseConfig& config) {
@@ -126,18 +126,23 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     }
     rows.clear();
     const float emphasis = config_.dropout / (1.0f - config_.dropout);
-    g.diagonal().array() = g.diagonal().array() * (1.0f + emphasis) + config_.lambda;
+    const Eigen::VectorXf ridge = g.diagonal().array() * emphasis + config_.lambda;  // Lambda
+    g.diagonal() += ridge;
     invertSpd(g, threads, progress);
 
-    // B[j, i] = -P[j, i] / P[i, i] off the diagonal, 0 on it (Steck 2019, eq. 8).
+    // Column i of B is column i of P scaled: by -1 / P[i, i] for EASE (Steck 2019, eq. 8), by
+    // -Lambda[i] for full-rank EDLAE (Steck 2020, eq. 9). The diagonal stays 0.
+    Eigen::VectorXf columnScale(n);
+    for (int i = 0; i < n; ++i) columnScale[i] = config_.fullRank ? -ridge[i] : -1.0f / g(i, i);
     std::vector<float> weights(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0f);
     const auto N = static_cast<std::size_t>(n);
     for (int i = 0; i < n; ++i) {
-        const float pii = g(i, i);
         for (int j = i + 1; j < n; ++j) {
             const float pji = g(j, i);
-            weights[static_cast<std::size_t>(j) * N + static_cast<std::size_t>(i)] = -pji / pii;
-            weights[static_cast<std::size_t>(i) * N + static_cast<std::size_t>(j)] = -pji / g(j, j);
+            weights[static_cast<std::size_t>(j) * N + static_cast<std::size_t>(i)] =
+                pji * columnScale[i];
+            weights[static_cast<std::size_t>(i) * N + static_cast<std::size_t>(j)] =
+                pji * columnScale[j];
         }
     }
     itemCount_ = itemCount;
@@ -214,6 +219,7 @@ void Ease::save(std::ostream& out) const {
     binary::write<float>(out, config_.lambda);
     binary::write<std::int32_t>(out, config_.maxItems);
     binary::write<float>(out, config_.dropout);
+    binary::write<std::uint8_t>(out, config_.fullRank ? 1 : 0);
     binary::write<std::int32_t>(out, itemCount_);
     binary::writeVector(out, items_);
     binary::writeVector(out, weights_);
@@ -222,12 +228,15 @@ void Ease::save(std::ostream& out) const {
 
 void Ease::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "ease body version");
-    if (version != kBodyVersion && version != 1)
+    if (version < 1 || version > kBodyVersion)
         throw std::runtime_error("ease: unsupported body version " + std::to_string(version));
     EaseConfig config = config_;
     config.lambda = binary::read<float>(in, "ease lambda");
     config.maxItems = binary::read<std::int32_t>(in, "ease max items");
     config.dropout = version >= 2 ? binary::read<float>(in, "ease dropout") : 0.0f;
+    const auto fullRank = version >= 3 ? binary::read<std::uint8_t>(in, "ease full rank") : 0;
+    if (fullRank > 1) throw std::runtime_error("ease: model body has a bad full-rank flag");
+    config.fullRank = fullRank == 1;
     const auto itemCount = binary::read<std::int32_t>(in, "ease item count");
     if (!(config.lambda > 0.0f) || config.maxItems < 1 || itemCount < 0 ||
         !(config.dropout >= 0.0f && config.dropout < 1.0f))

@@ -22,6 +22,11 @@ struct EaseConfig {
     // dropout p adds p / (1 - p) * G_ii to item i's ridge, so frequent items are shrunk more.
     // 0 = plain EASE.
     float dropout = 0.25f;
+    // false: EASE's constraint diag(B) = 0, B = I - P / diag(P). true: the full-rank EDLAE of
+    // Steck 2020 (eq. 9), B = I - P Lambda with Lambda = lambda I + p / (1 - p) diag(G): no
+    // constraint, the emphasised dropout alone keeps B away from the identity. Only B's
+    // off-diagonal part is kept either way (a user's own items are never recommended).
+    bool fullRank = false;
     int threads = 0;  // workers for the inverse; 0 = all hardware threads
 };
 
@@ -29,7 +34,7 @@ class Ease : public Recommender, public Explainer {
 public:
     explicit Ease(EaseConfig config = {});
 
-    std::string name() const override { return "ease"; }
+    std::string name() const override { return config_.fullRank ? "edlae" : "ease"; }
     const EaseConfig& config() const { return config_; }
 
     // Throws std::invalid_argument for lambda <= 0 or maxItems < 1. Progress stages "ease gram",

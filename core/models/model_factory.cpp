@@ -185,6 +185,21 @@ std::unique_ptr<Recommender> makeEase(ParameterBinder& p) {
     return std::make_unique<Ease>(c);
 }
 
+// Full-rank EDLAE: EASE's item-item model without the zero-diagonal constraint, kept from the
+// identity by emphasised dropout alone (so dropout must be > 0 to mean anything). Defaults chosen
+// on the validation split carved from P1's train part (`bench_collaborative tuned:edlae`).
+std::unique_ptr<Recommender> makeEdlae(ParameterBinder& p) {
+    EaseConfig c;
+    c.fullRank = true;
+    c.lambda = 200.0f;
+    c.dropout = 0.4f;
+    p.bind("lambda", c.lambda, 1e-6, 1e9);
+    p.bind("max_items", c.maxItems, 1, 30000);
+    p.bind("dropout", c.dropout, 0, 0.99);
+    p.bind("threads", c.threads, 0, 256);
+    return std::make_unique<Ease>(c);
+}
+
 void bindRp3(ParameterBinder& p, Rp3BetaConfig& c) {
     p.bind("alpha", c.alpha, 1e-3, 10);
     p.bind("beta", c.beta, 0, 10);
@@ -222,6 +237,7 @@ const std::vector<Family>& families() {
         {"als", ModelKind::Collaborative, makeAls},
         {"mf", ModelKind::Collaborative, makeMf},
         {"ease", ModelKind::Collaborative, makeEase},
+        {"edlae", ModelKind::Collaborative, makeEdlae},
         {"rp3beta", ModelKind::Collaborative, makeRp3Beta},
         {"ease_rp3", ModelKind::Collaborative, makeEaseRp3},
         {"sasrec", ModelKind::Session, makeSasrec},

@@ -51,19 +51,31 @@ private slots:
         for (int i = 0; i < model.modelledItemCount(); ++i) QCOMPARE(model.weight(i, i), 0.0f);
     }
 
-    // The blocked inverse against a plain dense solve, on more items than one column block.
+    // The blocked inverse against a plain dense solve, on more items than one column block, for
+    // EASE (Steck 2019), EASE with emphasised dropout and full-rank EDLAE (Steck 2020, eq. 9).
     void matchesClosedForm_data() {
         QTest::addColumn<int>("items");
         QTest::addColumn<float>("lambda");
-        QTest::addRow("one block") << 80 << 20.0f;
-        QTest::addRow("three blocks") << 600 << 5.0f;
+        QTest::addColumn<float>("dropout");
+        QTest::addColumn<bool>("fullRank");
+        QTest::addRow("one block") << 80 << 20.0f << 0.0f << false;
+        QTest::addRow("three blocks") << 600 << 5.0f << 0.0f << false;
+        QTest::addRow("dropout") << 80 << 20.0f << 0.25f << false;
+        QTest::addRow("edlae one block") << 80 << 20.0f << 0.25f << true;
+        QTest::addRow("edlae three blocks") << 600 << 5.0f << 0.4f << true;
     }
     void matchesClosedForm() {
         QFETCH(int, items);
         QFETCH(float, lambda);
+        QFETCH(float, dropout);
+        QFETCH(bool, fullRank);
         const auto split = plantedBlocks(11, 300, items);
-        Ease model(config(lambda));
+        EaseConfig c = config(lambda);
+        c.dropout = dropout;
+        c.fullRank = fullRank;
+        Ease model(c);
         model.fit(split.train);
+        QCOMPARE(model.name(), std::string(fullRank ? "edlae" : "ease"));
         const int n = model.modelledItemCount();
         const auto& order = model.modelledItems();
         std::vector<int> position(static_cast<std::size_t>(items), -1);
@@ -75,12 +87,15 @@ private slots:
                 if (position[static_cast<std::size_t>(e.item)] >= 0)
                     x(u, position[static_cast<std::size_t>(e.item)]) = 1.0;
         Eigen::MatrixXd g = x.transpose() * x;
-        g.diagonal().array() += lambda;
+        const Eigen::VectorXd ridge =
+            g.diagonal().array() * (double(dropout) / (1.0 - double(dropout))) + double(lambda);
+        g.diagonal() += ridge;
         const Eigen::MatrixXd p = g.inverse();
         double worst = 0.0;
         for (int j = 0; j < n; ++j)
             for (int i = 0; i < n; ++i) {
-                const double expected = i == j ? 0.0 : -p(j, i) / p(i, i);
+                const double offDiagonal = fullRank ? -p(j, i) * ridge[i] : -p(j, i) / p(i, i);
+                const double expected = i == j ? 0.0 : offDiagonal;
                 worst = std::max(worst, std::abs(expected - model.weight(j, i)));
             }
         QVERIFY2(worst < 1e-4, qPrintable(QString("max |B - closed form| = %1").arg(worst)));
@@ -150,13 +165,23 @@ private slots:
         QCOMPARE(scores[10], model.weight(pos(3), pos(10)) + model.weight(pos(50), pos(10)));
     }
 
+    void saveLoadGivesIdenticalScores_data() {
+        QTest::addColumn<bool>("fullRank");
+        QTest::addRow("ease") << false;
+        QTest::addRow("edlae") << true;
+    }
     void saveLoadGivesIdenticalScores() {
-        Ease model(config(20.0f, 50));
+        QFETCH(bool, fullRank);
+        EaseConfig c = config(20.0f, 50);
+        c.dropout = 0.25f;
+        c.fullRank = fullRank;
+        Ease model(c);
         model.fit(split_.train);
         std::stringstream buffer;
         model.save(buffer);
         Ease loaded;
         loaded.load(buffer);
+        QCOMPARE(loaded.name(), model.name());
         const int items = split_.train.catalog.size();
         for (int u : {0, 5}) {
             const UserQuery query{u, split_.train.interactions.historyOf(u)};
