@@ -12,6 +12,8 @@
 #include <csignal>
 #include <limits>
 
+#include "models/model_factory.h"
+
 namespace {
 
 struct Reply {
@@ -58,11 +60,10 @@ private slots:
     }
 
     void trainsEveryFamilyAndServesTheChosenOne() {
-        for (const char* family :
-             {"popularity", "content", "als", "mf", "ease", "rp3beta", "ease_rp3", "sasrec", "gru"})
-            QVERIFY2(
-                QFileInfo::exists(dir_.filePath(QStringLiteral("models/%1.model").arg(family))),
-                family);
+        for (const std::string& family : animerec::knownModelNames())
+            QVERIFY2(QFileInfo::exists(dir_.filePath(
+                         QStringLiteral("models/%1.model").arg(QString::fromStdString(family)))),
+                     family.c_str());
         QFile file(dir_.filePath("models/collaborative.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject choice = QJsonDocument::fromJson(file.readAll()).object();
