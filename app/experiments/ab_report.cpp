@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "eval/ab_statistics.h"
+#include "eval/list_outcome.h"
 
 namespace animerec::experiments {
 
@@ -24,11 +25,21 @@ constexpr qint64 kAutoHourlySpanMs = 3 * kDayMs;
 constexpr double kBootstrapBudget = 4e7;
 constexpr int kMinResamples = 200;
 
-struct ExposureOutcome {
-    bool clicked = false;
-    bool watched = false;
-    bool completed = false;
-};
+using ExposureOutcome = ListOutcome;
+
+ListFeedback listFeedback(FeedbackEvent event) {
+    switch (event) {
+        case FeedbackEvent::Click:
+            return ListFeedback::Click;
+        case FeedbackEvent::Watch:
+            return ListFeedback::Watch;
+        case FeedbackEvent::Complete:
+            return ListFeedback::Complete;
+        case FeedbackEvent::Rate:
+            return ListFeedback::Rate;
+    }
+    return ListFeedback::Click;
+}
 
 struct VariantLog {
     std::vector<ExposureOutcome> outcomes;
@@ -125,14 +136,11 @@ AbReport buildReport(const ExperimentDefinition& experiment,
         }
         VariantLog& log = logs[static_cast<std::size_t>(found->second.first)];
         ExposureOutcome& outcome = log.outcomes[found->second.second];
-        if (event.position >= 1 && event.position <= options.k && !outcome.clicked) {
-            outcome.clicked = true;
+        if (applyListFeedback(outcome, listFeedback(event.event), event.position, options.k)
+                .clicked) {
             const qint64 time = servedAt[event.exposureId];
             log.buckets[time / bucketMs * bucketMs].second += 1;
         }
-        if (event.event == FeedbackEvent::Watch || event.event == FeedbackEvent::Complete)
-            outcome.watched = true;
-        if (event.event == FeedbackEvent::Complete) outcome.completed = true;
         if (event.event == FeedbackEvent::Rate && event.value) log.ratings.push_back(*event.value);
     }
 
@@ -149,7 +157,10 @@ AbReport buildReport(const ExperimentDefinition& experiment,
             summary.watched += outcome.watched;
             summary.completed += outcome.completed;
         }
-        summary.ctr = rate(summary.clicked, summary.exposures);
+        const ProportionEstimate ctr =
+            estimateProportion(summary.clicked, summary.exposures, options.confidence);
+        summary.ctr = ctr.rate;
+        summary.ctrInterval = ctr.interval;
         summary.watchRate = rate(summary.watched, summary.exposures);
         summary.completionRate = rate(summary.completed, summary.exposures);
         summary.ratings = static_cast<qint64>(log.ratings.size());
@@ -261,6 +272,8 @@ QJsonObject toJson(const AbReport& report) {
                         {QStringLiteral("units"), v.units},
                         {QStringLiteral("clicked"), v.clicked},
                         {QStringLiteral("ctr"), v.ctr},
+                        {QStringLiteral("ctr_ci_low"), v.ctrInterval.low},
+                        {QStringLiteral("ctr_ci_high"), v.ctrInterval.high},
                         {QStringLiteral("watched"), v.watched},
                         {QStringLiteral("watch_rate"), v.watchRate},
                         {QStringLiteral("completed"), v.completed},

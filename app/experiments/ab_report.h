@@ -35,7 +35,8 @@ struct VariantSummary {
     qint64 watched = 0;    // exposures with a watch or complete
     qint64 completed = 0;  // exposures with a complete
     qint64 ratings = 0;
-    double ctr = 0.0;  // clicked / exposures (CTR@K)
+    double ctr = 0.0;                          // clicked / exposures (CTR@K)
+    ConfidenceInterval ctrInterval{0.0, 1.0};  // Wilson interval of ctr (estimateProportion)
     double watchRate = 0.0;
     double completionRate = 0.0;
     std::optional<double> meanRating;

@@ -76,6 +76,26 @@ double normalQuantile(double p) {
     return x;
 }
 
+ProportionEstimate estimateProportion(std::int64_t successes, std::int64_t trials,
+                                      double confidence) {
+    checkOpenUnit(confidence, "estimateProportion: confidence");
+    if (successes < 0 || trials < 0 || successes > trials)
+        throw std::invalid_argument("estimateProportion: need 0 <= successes <= trials, got " +
+                                    std::to_string(successes) + "/" + std::to_string(trials));
+    ProportionEstimate estimate;
+    estimate.interval = {0.0, 1.0};
+    if (trials == 0) return estimate;
+    const double n = static_cast<double>(trials);
+    const double p = static_cast<double>(successes) / n;
+    const double z = normalQuantile(0.5 + confidence / 2.0);
+    const double z2 = z * z;
+    const double centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    const double half = z / (1.0 + z2 / n) * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    estimate.rate = p;
+    estimate.interval = {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+    return estimate;
+}
+
 ProportionTest twoProportionZTest(std::int64_t successesA, std::int64_t trialsA,
                                   std::int64_t successesB, std::int64_t trialsB,
                                   double confidence) {

@@ -16,6 +16,19 @@ double normalCdf(double x);
 // relative error < 1e-12). Throws std::invalid_argument outside (0, 1).
 double normalQuantile(double p);
 
+struct ProportionEstimate {
+    double rate = 0.0;            // successes / trials; 0 without trials
+    ConfidenceInterval interval;  // Wilson score interval; [0, 1] without trials
+};
+
+// A rate and its interval, e.g. one variant's or one model version's CTR@K (Wilson, "Probable
+// inference, the law of succession, and statistical inference", JASA 1927): unlike the Wald
+// interval it stays inside [0, 1] and is not empty at 0 or all successes. The A/B report and the
+// online quality view both take their rates and intervals from here. Throws std::invalid_argument
+// when a count is negative, successes exceed trials or confidence is outside (0, 1).
+ProportionEstimate estimateProportion(std::int64_t successes, std::int64_t trials,
+                                      double confidence = 0.95);
+
 struct ProportionTest {
     double rateA = 0.0;  // successesA / trialsA
     double rateB = 0.0;

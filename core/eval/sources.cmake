@@ -11,4 +11,6 @@ list(APPEND ANIMEREC_CORE_SOURCES
   eval/ab_statistics.cpp
   eval/time_order.cpp
   eval/split_files.cpp
+  eval/list_outcome.cpp
+  eval/quality_counts.cpp
 )

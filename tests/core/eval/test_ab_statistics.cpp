@@ -1,5 +1,6 @@
 // A/B statistics against values worked out by hand (and checked with an independent normal
-// table): the two-proportion z-test, the bootstrap interval of a difference and the sample size.
+// table): the Wilson interval of one rate, the two-proportion z-test, the bootstrap interval of a
+// difference and the sample size.
 #include <QTest>
 #include <cmath>
 #include <stdexcept>
@@ -34,6 +35,43 @@ private slots:
     // 200/1000 vs 250/1000: pooled p = 0.225, SE = sqrt(0.225 * 0.775 * 0.002) = 0.0186748,
     // z = 0.05 / 0.0186748 = 2.67740; unpooled SE = sqrt(0.16/1000 + 0.1875/1000) = 0.0186414,
     // interval 0.05 -+ 1.959964 * 0.0186414.
+    // Newcombe, "Two-sided confidence intervals for the single proportion" (Stat. Med. 1998),
+    // Table I, method 3 (Wilson score, no continuity correction), to the four decimals printed.
+    void wilsonInterval_data() {
+        QTest::addColumn<qint64>("successes");
+        QTest::addColumn<qint64>("trials");
+        QTest::addColumn<double>("low");
+        QTest::addColumn<double>("high");
+        QTest::addRow("81/263") << qint64(81) << qint64(263) << 0.2553 << 0.3662;
+        QTest::addRow("15/148") << qint64(15) << qint64(148) << 0.0624 << 0.1605;
+        QTest::addRow("0/20") << qint64(0) << qint64(20) << 0.0 << 0.1611;
+        QTest::addRow("1/29") << qint64(1) << qint64(29) << 0.0061 << 0.1718;
+    }
+    void wilsonInterval() {
+        QFETCH(qint64, successes);
+        QFETCH(qint64, trials);
+        QFETCH(double, low);
+        QFETCH(double, high);
+        const ProportionEstimate estimate = estimateProportion(successes, trials, 0.95);
+        QCOMPARE(estimate.rate, double(successes) / double(trials));
+        QVERIFY2(std::fabs(estimate.interval.low - low) < 6e-5,
+                 qPrintable(QString::number(estimate.interval.low, 'f', 6)));
+        QVERIFY2(std::fabs(estimate.interval.high - high) < 6e-5,
+                 qPrintable(QString::number(estimate.interval.high, 'f', 6)));
+    }
+    void wilsonIntervalEdges() {
+        const ProportionEstimate none = estimateProportion(0, 0);
+        QCOMPARE(none.rate, 0.0);
+        QCOMPARE(none.interval.low, 0.0);
+        QCOMPARE(none.interval.high, 1.0);
+        const ProportionEstimate all = estimateProportion(20, 20);
+        QCOMPARE(all.interval.high, 1.0);
+        QVERIFY(all.interval.low > 0.8 && all.interval.low < 0.85);  // 1 - 0.1611
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateProportion(3, 2));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateProportion(-1, 2));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateProportion(1, 2, 1.0));
+    }
+
     void zTest_data() {
         QTest::addColumn<qint64>("sa");
         QTest::addColumn<qint64>("na");

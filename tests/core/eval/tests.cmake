@@ -10,3 +10,4 @@ animerec_add_test(test_time_order SOURCES eval/test_time_order.cpp LIBS animerec
 animerec_add_real_data_test(test_time_order_real SOURCES eval/test_time_order_real.cpp
   ../common/real_data_group.h LIBS animerec_core animerec_real_data)
 target_include_directories(test_time_order_real PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
+animerec_add_test(test_quality_counts SOURCES eval/test_quality_counts.cpp LIBS animerec_core)
