@@ -3,6 +3,7 @@
 #include <QSqlError>
 
 #include "service/metrics_registry.h"
+#include "service/quality_monitor.h"
 #include "service/request_log.h"
 #include "storage/database.h"
 #include "storage/model_store.h"
@@ -63,13 +64,20 @@ void ReplicaSync::pollModels() {
     if (syncModels()) reload_();
 }
 
+void ReplicaSync::shareQuality(QualityMonitor& quality) {
+    quality_ = &quality;
+    quality.shareThroughDatabase();
+}
+
 void ReplicaSync::flushMetrics() {
     if (!ensureOpen()) return;
-    const QSqlError error = metrics_.flushWindow(*database_, options_.replicaName);
+    QSqlError error = metrics_.flushWindow(*database_, options_.replicaName);
+    if (!error.isValid() && quality_) error = quality_->flush(*database_, options_.replicaName);
     // One message per outage, not one per tick.
     if (error.isValid() && !lastFlushFailed_)
-        log_.event(LogLevel::Warning,
-                   QStringLiteral("request metrics not written yet: ") + error.text());
+        log_.event(
+            LogLevel::Warning,
+            QStringLiteral("request metrics and quality counts not written yet: ") + error.text());
     if (error.isValid()) database_->close();
     lastFlushFailed_ = error.isValid();
 }

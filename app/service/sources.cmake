@@ -6,4 +6,5 @@ list(APPEND ANIMEREC_APP_SOURCES
   service/json_line_writer.cpp
   service/request_log.cpp
   service/replica_sync.cpp
+  service/quality_monitor.cpp
 )

@@ -138,6 +138,40 @@ inline constexpr const char* kCreateRequestMetrics = R"(
         PRIMARY KEY (replica, route, model, window_start)
     ))";
 
+// Online quality counts of each serving replica per minute and (route, role, model, version)
+// (app/storage/quality_store.h); one column per QualityCount, named by qualityCountName()
+// (core/eval/quality_counts.h). A flush adds to the minute's row: a click on a list served minutes
+// ago lands on the minute the list was served.
+inline constexpr const char* kCreateQualityCounts = R"(
+    CREATE TABLE IF NOT EXISTS QualityCounts (
+        replica TEXT NOT NULL,
+        minute {BIGINT} NOT NULL,
+        route TEXT NOT NULL,
+        role TEXT NOT NULL,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        lists {BIGINT} NOT NULL DEFAULT 0,
+        cache_lookups {BIGINT} NOT NULL DEFAULT 0,
+        cache_hits {BIGINT} NOT NULL DEFAULT 0,
+        cold_popular {BIGINT} NOT NULL DEFAULT 0,
+        cold_popular_in_genres {BIGINT} NOT NULL DEFAULT 0,
+        cold_content_from_history {BIGINT} NOT NULL DEFAULT 0,
+        items_served {BIGINT} NOT NULL DEFAULT 0,
+        sampled {BIGINT} NOT NULL DEFAULT 0,
+        clicked {BIGINT} NOT NULL DEFAULT 0,
+        watched {BIGINT} NOT NULL DEFAULT 0,
+        completed {BIGINT} NOT NULL DEFAULT 0,
+        feedback {BIGINT} NOT NULL DEFAULT 0,
+        ratings {BIGINT} NOT NULL DEFAULT 0,
+        user_requests {BIGINT} NOT NULL DEFAULT 0,
+        new_users {BIGINT} NOT NULL DEFAULT 0,
+        anime_requests {BIGINT} NOT NULL DEFAULT 0,
+        unknown_anime {BIGINT} NOT NULL DEFAULT 0,
+        novelty_sum {DOUBLE} NOT NULL DEFAULT 0,
+        rating_sum {DOUBLE} NOT NULL DEFAULT 0,
+        PRIMARY KEY (replica, minute, route, role, model, version)
+    ))";
+
 // Columns added after a table's first release: open() adds each one an older database lacks.
 struct AddedColumn {
     const char* table;
@@ -148,9 +182,9 @@ struct AddedColumn {
 inline constexpr AddedColumn kAddedColumns[] = {{"Feedback", "session_id", "TEXT"}};
 
 inline constexpr const char* kCreateTables[] = {
-    kCreateAnime,           kCreateUsers,         kCreateInteractions, kCreateImportRuns,
-    kCreateExperiments,     kCreateExposures,     kCreateFeedback,     kCreateModelFiles,
-    kCreateModelFileChunks, kCreateRequestMetrics};
+    kCreateAnime,           kCreateUsers,          kCreateInteractions, kCreateImportRuns,
+    kCreateExperiments,     kCreateExposures,      kCreateFeedback,     kCreateModelFiles,
+    kCreateModelFileChunks, kCreateRequestMetrics, kCreateQualityCounts};
 
 // A user's history in file order (recommend, training); SQLite only (SqlDialect::eventKey: on
 // PostgreSQL the primary key is this index). No index on anime_id: no query looks

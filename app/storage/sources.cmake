@@ -10,4 +10,5 @@ list(APPEND ANIMEREC_APP_SOURCES
   storage/dataset_loader.cpp
   storage/model_store.cpp
   storage/request_metrics_store.cpp
+  storage/quality_store.cpp
 )
