@@ -24,6 +24,7 @@
 #include "models/model_io.h"
 #include "service/metrics_registry.h"
 #include "service/model_registry.h"
+#include "service/quality_monitor.h"
 #include "service/recommend_service.h"
 #include "service/replica_sync.h"
 #include "service/request_log.h"
@@ -142,6 +143,13 @@ int runServe(const QStringList& args) {
         {"explore-pool", "How deep into the popular list exploration samples.", "count",
          number(defaults.explorePool)},
         {"no-experiments", "No A/B tests or feedback (those routes answer 503)."},
+        {"exposure-sample",
+         "Share of the lists served outside experiments logged as exposures, on which GET "
+         "/quality measures CTR (default: $ANIMEREC_DEFAULT_EXPOSURE_SAMPLE, else 0.01).",
+         "share"},
+        {"metrics-flush-seconds",
+         "With shared state: how often request metrics and quality counts go to the database.",
+         "seconds", "10"},
     });
     if (const auto exitCode = parseOrExit(parser, args, "Serve recommendations over HTTP."))
         return *exitCode;
@@ -154,6 +162,13 @@ int runServe(const QStringList& args) {
     const auto modelPoll = integerOption(parser, "model-poll-seconds", 0, 86'400);
     const auto exploreShare = realOption(parser, "explore-share", 0.0, 1.0);
     const auto explorePool = integerOption(parser, "explore-pool", 1, 100'000);
+    const auto metricsFlush = integerOption(parser, "metrics-flush-seconds", 0, 86'400);
+    std::optional<double> exposureSample;
+    if (parser.isSet("exposure-sample")) {
+        const auto share = realOption(parser, "exposure-sample", 0.0, 1.0);
+        if (!share) return 2;
+        exposureSample = *share;
+    }
     const auto level = service::parseLogLevel(parser.value("log-level"));
     QHostAddress host;
     if (!host.setAddress(parser.value("host"))) {
@@ -161,7 +176,7 @@ int runServe(const QStringList& args) {
         return 2;
     }
     if (!port || !maxBody || !cacheMegabytes || !warmUsers || !threads || !modelPoll ||
-        !exploreShare || !explorePool)
+        !exploreShare || !explorePool || !metricsFlush)
         return 2;
     const QString sharedStateMode = parser.value("shared-state");
     if (sharedStateMode != "on" && sharedStateMode != "off" && sharedStateMode != "auto") {
@@ -186,6 +201,7 @@ int runServe(const QStringList& args) {
     settings.exploreShare = *exploreShare;
     settings.explorePool = static_cast<int>(*explorePool);
     settings.experiments = !parser.isSet("no-experiments");
+    settings.exposureSample = exposureSample;
 
     service::RequestLog log(http::requestLogOptions(settings));
     if (!log.fileError().isEmpty()) err << "serve: request log: " << log.fileError() << "\n";
@@ -196,6 +212,8 @@ int runServe(const QStringList& args) {
     service::ModelRegistry registry(loadModelFile);
     registry.setCatalogueSize(static_cast<int>(data->catalog.size()));
     service::MetricsRegistry metrics;
+    // Before replicaSync: its destructor flushes the last counts.
+    service::QualityMonitor quality(data);
     // Replicas on one PostgreSQL take their models from the database's model store and write
     // their request metrics there; the files in `modelsDir` are the local copy being served.
     const bool fromDatabase = parser.value("anime-csv").isEmpty();
@@ -223,6 +241,7 @@ int runServe(const QStringList& args) {
         syncOptions.databaseLocation = parser.value("db");
         syncOptions.modelsDirectory = modelsDir;
         syncOptions.modelPollSeconds = static_cast<int>(*modelPoll);
+        syncOptions.metricsFlushSeconds = static_cast<int>(*metricsFlush);
         syncOptions.replicaName = parser.value("replica");
         if (syncOptions.replicaName.isEmpty())
             syncOptions.replicaName = qEnvironmentVariable("HOSTNAME", QStringLiteral("animerec")) +
@@ -248,11 +267,15 @@ int runServe(const QStringList& args) {
             abTests.reset();
         } else {
             recommendations.setRecentHistory(abTests->recentHistory());
+            if (settings.exposureSample)
+                abTests->setDefaultExposureSample(*settings.exposureSample);
         }
     }
+    if (replicaSync) replicaSync->shareQuality(quality);
 
-    http::ApiServer server(recommendations, metrics, log, reload,
-                           http::apiOptions(settings, abTests.get()));
+    http::ApiOptions options = http::apiOptions(settings, abTests.get());
+    options.quality = &quality;
+    http::ApiServer server(recommendations, metrics, log, reload, std::move(options));
     const quint16 bound = server.listen(settings.host, settings.port);
     if (bound == 0) {
         err << "serve: cannot listen on " << host.toString() << ":" << *port << "\n";

@@ -33,6 +33,12 @@ constexpr const char* kSelectFeedback = R"(
     SELECT feedback_id, user_id, anime_id, event, value, created_at, exposure_id, experiment_id,
            variant, position, session_id
     FROM Feedback WHERE experiment_id = ? ORDER BY feedback_id)";
+// Feedback outside any experiment is stored with experiment_id NULL (attributed to a sampled
+// list of variant "default", or to nothing).
+constexpr const char* kSelectFeedbackOutsideExperiments = R"(
+    SELECT feedback_id, user_id, anime_id, event, value, created_at, exposure_id, experiment_id,
+           variant, position, session_id
+    FROM Feedback WHERE experiment_id IS NULL ORDER BY feedback_id)";
 
 QString compactJson(const QJsonArray& array) {
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
@@ -159,8 +165,9 @@ QSqlError ExperimentStore::feedbackOf(qint64 experimentId,
                                       std::vector<FeedbackRecord>& feedback) const {
     QSqlQuery query(database_.connection());
     query.setForwardOnly(true);
-    query.prepare(QString::fromUtf8(kSelectFeedback));
-    query.addBindValue(experimentId);
+    query.prepare(
+        QString::fromUtf8(experimentId == 0 ? kSelectFeedbackOutsideExperiments : kSelectFeedback));
+    if (experimentId != 0) query.addBindValue(experimentId);
     if (!query.exec()) return query.lastError();
     feedback.clear();
     while (query.next()) {

@@ -29,6 +29,8 @@ public:
     // experiment.id on insert. A duplicate name fails with the database's UNIQUE error.
     QSqlError save(ExperimentDefinition& experiment) const;
 
+    // Experiment 0 reads what happened outside experiments: the lists sampled there (variant
+    // "default", what the quality view's CTR is over) and the feedback outside experiments.
     QSqlError exposuresOf(qint64 experimentId, std::vector<ExposureRecord>& exposures) const;
     QSqlError feedbackOf(qint64 experimentId, std::vector<FeedbackRecord>& feedback) const;
     // Row counts (tests, `ab list`).

@@ -160,11 +160,13 @@ ApiReply ApiEndpoints::cached(const QByteArray& key, QJsonObject params, const C
             reply.model = std::move(entry->model);
             reply.modelVersion = std::move(entry->modelVersion);
             reply.params = std::move(params);
+            reply.cacheLookup = reply.cacheHit = true;
             return reply;
         }
         metrics_.countCache(false);
     }
     ApiReply reply = render(compute(), std::move(params), assignment);
+    reply.cacheLookup = cache_.enabled();
     if (reply.status == 200 && cache_.enabled())
         cache_.insert(key, generation, {reply.body, reply.model, reply.modelVersion});
     return reply;
@@ -310,7 +312,7 @@ ApiReply ApiEndpoints::metrics(const QHttpServerRequest&) const {
         if (const auto served = service_.models().get(role))
             models.push_back({service::roleName(role), served->family, served->version});
     ApiReply reply;
-    reply.body = metrics_.render(models);
+    reply.body = metrics_.render(models) + qualityMetrics();
     reply.mimeType = "text/plain; version=0.0.4; charset=utf-8";
     return reply;
 }

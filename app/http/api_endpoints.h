@@ -16,6 +16,7 @@ class QHttpServerRequest;
 
 namespace animerec::service {
 class MetricsRegistry;
+class QualityMonitor;
 }  // namespace animerec::service
 
 namespace animerec::experiments {
@@ -59,6 +60,11 @@ public:
     ApiReply experimentAction(const QString& name, const QString& action,
                               const QHttpServerRequest& request) const;
 
+    // GET /quality: the online quality view (service/quality_monitor.h); its counters and
+    // gauges are also appended to GET /metrics. Without setQuality() /quality answers 503.
+    void setQuality(const service::QualityMonitor* quality) { quality_ = quality; }
+    ApiReply quality(const QHttpServerRequest& request) const;
+
     // Answers computed ahead of requests (CacheWarmer): puts the default answer (top_n 10) for
     // `id` (a user for the collaborative and session routes, an anime for content) into the cache
     // unless it is there, counting neither hit nor miss. Returns false, doing nothing, once the
@@ -83,7 +89,9 @@ private:
                                            const std::vector<std::int64_t>& history, int topN,
                                            const QJsonObject& params) const;
     std::optional<ApiReply> refuseAdmin(const QHttpServerRequest& request) const;
-    QByteArray userKey(std::int64_t userId) const;  // cache key part that changes with feedback
+    QByteArray userKey(std::int64_t userId) const;
+    // The quality series and the database's availability in the Prometheus text format.
+    QByteArray qualityMetrics() const;  // cache key part that changes with feedback
     // Cache keys of the plain (no experiment) answers.
     QByteArray collaborativeKey(std::int64_t userId, std::int64_t topN) const;
     QByteArray sessionKey(std::int64_t userId, std::int64_t topN) const;
@@ -97,6 +105,7 @@ private:
     mutable ResponseCache cache_;
     experiments::ExperimentService* experiments_ = nullptr;
     const CacheWarmer* warmer_ = nullptr;
+    const service::QualityMonitor* quality_ = nullptr;
 };
 
 }  // namespace animerec::http

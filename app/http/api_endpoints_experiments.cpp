@@ -77,9 +77,6 @@ QByteArray ApiEndpoints::userKey(std::int64_t userId) const {
     return key;
 }
 
-// The anime ids of a rendered list, best first: each item object starts with "anime_id" and
-// titles are JSON-escaped, so the key cannot occur inside a string. Lets a cached answer still
-// be logged with the exact items it sent.
 std::vector<service::RecommendedItem> itemsOfBody(const QByteArray& body) {
     static const QByteArray key = QByteArrayLiteral("{\"anime_id\":");
     std::vector<service::RecommendedItem> items;
@@ -111,7 +108,10 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
             served.model = reply.model;
             served.modelVersion = reply.modelVersion;
             served.items = itemsOfBody(reply.body);
-            experiments_->recordExposure(assignment, route, userId, sessionId, served);
+            const qint64 exposureId =
+                experiments_->recordExposure(assignment, route, userId, sessionId, served);
+            // Lists sampled outside experiments feed the quality view's CTR.
+            if (assignment.experimentId == 0) reply.sampledExposureId = exposureId;
         }
         return reply;
     };

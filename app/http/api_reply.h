@@ -18,6 +18,11 @@ struct ApiReply {
     QString modelVersion;
     QJsonObject params;  // validated parameters, for the request log
     QString message;     // error text, for the request log
+    // For the quality view (http/quality_tap.h): whether the answer cache was asked and had it,
+    // and the exposure id when this list was sampled outside experiments.
+    bool cacheLookup = false;
+    bool cacheHit = false;
+    qint64 sampledExposureId = 0;
 
     static ApiReply json(const QJsonObject& object, int status = 200);
     static ApiReply error(const RequestError& error);

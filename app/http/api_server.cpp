@@ -15,8 +15,11 @@
 #include <cstring>
 #include <exception>
 
+#include "data/dataset.h"
 #include "http/cache_warmer.h"
+#include "http/quality_tap.h"
 #include "service/metrics_registry.h"
+#include "service/quality_monitor.h"
 #include "service/request_log.h"
 
 namespace animerec::http {
@@ -38,6 +41,7 @@ const std::vector<RouteSpec>& routeTable() {
         {QStringLiteral("/top"), Method::Get},
         {QStringLiteral("/anime/{id}"), Method::Get},
         {QStringLiteral("/metrics"), Method::Get},
+        {QStringLiteral("/quality"), Method::Get},
         {QStringLiteral("/openapi.json"), Method::Get},
         {QStringLiteral("/recommend_content_based"), Method::Post},
         {QStringLiteral("/recommend_session_based"), Method::Post},
@@ -149,11 +153,17 @@ QHttpServerResponse toResponse(ApiReply&& reply) {
 ApiServer::ApiServer(const service::RecommendService& service, service::MetricsRegistry& metrics,
                      service::RequestLog& log, ApiEndpoints::ReloadFunction reload,
                      ApiOptions options)
-    : endpoints_(service, metrics, std::move(reload), options.adminToken, options.cacheBytes),
+    : ownQuality_(options.quality
+                      ? nullptr
+                      : std::make_unique<service::QualityMonitor>(std::shared_ptr<const Dataset>(
+                            &service.dataset(), [](const Dataset*) {}))),
+      quality_(options.quality ? options.quality : ownQuality_.get()),
+      endpoints_(service, metrics, std::move(reload), options.adminToken, options.cacheBytes),
       metrics_(metrics),
       log_(log),
       options_(std::move(options)) {
     endpoints_.setExperiments(options_.experiments);
+    endpoints_.setQuality(quality_);
     if (options_.warmUsers > 0 && options_.cacheBytes > 0) {
         warmer_ = std::make_unique<CacheWarmer>(
             endpoints_, service, CacheWarmer::Options{options_.warmUsers, options_.warmThreads});
@@ -198,6 +208,9 @@ void ApiServer::registerRoutes(QHttpServer& server) {
     });
     server.route("/metrics", Method::Get, [this, &e](Request r) {
         return handle("/metrics", r, [&] { return e.metrics(r); });
+    });
+    server.route("/quality", Method::Get, [this, &e](Request r) {
+        return handle("/quality", r, [&] { return e.quality(r); });
     });
     server.route("/openapi.json", Method::Get, [this, &e](Request r) {
         return handle("/openapi.json", r, [&] { return e.openApi(r); });
@@ -351,6 +364,7 @@ void ApiServer::record(const QString& route, const QHttpServerRequest& request,
                        const ApiReply& reply, double seconds) {
     const QString method = methodName(request.method());
     metrics_.observe(route, method, reply.status, reply.model, seconds);
+    observeQuality(*quality_, route, reply);
     log_.record({method, route, reply.params, reply.status, seconds * 1000.0, reply.model,
                  reply.modelVersion, reply.message});
 }

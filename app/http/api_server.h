@@ -11,8 +11,9 @@
 #include "http/api_endpoints.h"
 
 namespace animerec::service {
+class QualityMonitor;
 class RequestLog;
-}
+}  // namespace animerec::service
 
 namespace animerec::http {
 
@@ -28,6 +29,9 @@ struct ApiOptions {
     // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the
     // server.
     experiments::ExperimentService* experiments = nullptr;
+    // The online quality view (GET /quality, part of /metrics); null: the server keeps its own.
+    // Must outlive the server.
+    service::QualityMonitor* quality = nullptr;
     // Event loops accepting connections: 1 = the thread that owns the ApiServer only; N > 1 adds
     // N - 1 worker threads, each with its own listening socket on the same port (SO_REUSEPORT)
     // so the kernel spreads connections over them. Admin, feedback and experiment routes always
@@ -64,6 +68,8 @@ private:
     void registerRoutes(QHttpServer& server);
     quint16 listenShared(const QHostAddress& address, quint16 port);
 
+    std::unique_ptr<service::QualityMonitor> ownQuality_;  // when ApiOptions::quality is null
+    service::QualityMonitor* quality_ = nullptr;
     ApiEndpoints endpoints_;
     std::unique_ptr<CacheWarmer> warmer_;  // after endpoints_: stops before they go
     service::MetricsRegistry& metrics_;

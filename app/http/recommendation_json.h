@@ -11,7 +11,8 @@ struct Assignment;
 }
 namespace animerec::service {
 struct Recommendation;
-}
+struct RecommendedItem;
+}  // namespace animerec::service
 
 namespace animerec::http {
 
@@ -31,5 +32,10 @@ public:
 private:
     std::vector<QByteArray> itemPrefix_;
 };
+
+// The anime ids of a rendered list, best first (only animeId is set): each item object starts
+// with "anime_id" and titles are JSON-escaped, so the key cannot occur inside a string. Lets a
+// cached answer still be logged with the exact items it sent.
+std::vector<service::RecommendedItem> itemsOfBody(const QByteArray& body);
 
 }  // namespace animerec::http

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
+#include <optional>
 
 #include "http/api_server.h"
 #include "models/cold_start.h"
@@ -26,6 +27,9 @@ struct ServeSettings {
     double exploreShare = 0.0;    // of a new user's list (ColdStartConfig::explorationShare)
     int explorePool = 100;
     bool experiments = true;  // A/B tests and feedback on the serving database
+    // Share of the lists served outside experiments logged as exposures (variant "default"): the
+    // quality view's CTR is measured on them. Unset: $ANIMEREC_DEFAULT_EXPOSURE_SAMPLE or 0.01.
+    std::optional<double> exposureSample;
 };
 
 // The server's options: the settings, the admin token from ANIMEREC_ADMIN_TOKEN and the A/B

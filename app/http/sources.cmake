@@ -5,6 +5,8 @@ list(APPEND ANIMEREC_APP_SOURCES
   http/api_server.cpp
   http/cache_warmer.cpp
   http/api_endpoints_experiments.cpp
+  http/api_endpoints_quality.cpp
+  http/quality_tap.cpp
   http/serve_settings.cpp
 )
 # GET /openapi.json serves openapi.json verbatim; it is compiled in so the binary is self-contained.

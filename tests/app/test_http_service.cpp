@@ -135,7 +135,7 @@ void TestHttpService::healthReadyAndOpenApi() {
     const QJsonObject paths = spec.json().value("paths").toObject();
     for (const char* path :
          {"/top", "/recommend_content_based", "/recommend_session_based",
-          "/recommend_collaborative", "/anime/{id}", "/metrics", "/admin/reload"})
+          "/recommend_collaborative", "/anime/{id}", "/metrics", "/quality", "/admin/reload"})
         QVERIFY2(paths.contains(path), path);
 
     const HttpReply anime = get("/anime/103");

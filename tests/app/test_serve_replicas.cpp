@@ -86,6 +86,60 @@ private slots:
         QCOMPARE(call(1, "GET", "/top").body.value("items").toArray().size(), 100);
     }
 
+    // The quality view of either replica covers both: each writes its counts to QualityCounts
+    // and reads every replica's back, so /quality of one equals the sum of the two /metrics.
+    void qualityFiguresAddUpAcrossReplicas() {
+        const QString route = QStringLiteral("/recommend_session_based");
+        const int lists[2] = {12, 7};
+        for (int i = 0; i < 2; ++i)
+            for (int n = 0; n < lists[i]; ++n)
+                QCOMPARE(call(i, "POST", route.toUtf8(),
+                              QStringLiteral("{\"user_id\": %1}").arg(1 + n).toUtf8())
+                             .status,
+                         200);
+        // One new user on replica 1: the drift share is over both replicas' requests.
+        QCOMPARE(call(1, "POST", route.toUtf8(), "{\"user_id\": 99999}").status, 200);
+        const int total = lists[0] + lists[1] + 1;
+        // The route's counts over its groups (whichever model answered) since start.
+        const auto sessionCounts = [&](int replica, const char* count) {
+            const Reply quality = call(replica, "GET", "/quality");
+            qint64 sum = 0;
+            for (const QJsonValue& group : quality.body.value("groups").toArray())
+                if (group.toObject().value("route").toString() == route)
+                    sum += group.toObject()
+                               .value("windows")
+                               .toObject()
+                               .value("total")
+                               .toObject()
+                               .value(count)
+                               .toInteger();
+            return sum;
+        };
+        // Flushed every second (--metrics-flush-seconds 1).
+        QTRY_COMPARE_WITH_TIMEOUT(sessionCounts(0, "lists"), qint64(total), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(sessionCounts(1, "lists"), qint64(total), 15000);
+        QCOMPARE(call(0, "GET", "/quality").body.value("scope").toString(), QString("replicas"));
+        QCOMPARE(sessionCounts(0, "user_requests"), qint64(total));
+        QCOMPARE(sessionCounts(0, "new_users"), qint64(1));
+        // Each replica's /metrics counts its own lists; together they are the shared figure.
+        const QRegularExpression counter(
+            QStringLiteral("^animerec_quality_lists_total\\{route=\"%1\"[^}]*\\} (\\d+)$")
+                .arg(route),
+            QRegularExpression::MultilineOption);
+        for (int i = 0; i < 2; ++i) {
+            QNetworkRequest request(
+                QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(ports_[i])));
+            QNetworkReply* reply = network_.get(request);
+            QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+            const QString text = QString::fromUtf8(reply->readAll());
+            reply->deleteLater();
+            qint64 own = 0;
+            for (auto match = counter.globalMatch(text); match.hasNext();)
+                own += match.next().captured(1).toLongLong();
+            QCOMPARE(own, qint64(lists[i] + i));
+        }
+    }
+
     // A/B assignment is a pure function of the experiment's salt and the user, and the
     // definition reaches the other replica through the database.
     void assignmentIsConsistentAcrossReplicas() {
@@ -255,7 +309,8 @@ private:
         replica.setArguments({"serve", "--host", "127.0.0.1", "--port", "0", "--threads", "2",
                               "--models-dir",
                               dir_.filePath(QStringLiteral("replica%1-models").arg(i)), "--replica",
-                              QStringLiteral("replica-%1").arg(i), "--log-file", ""});
+                              QStringLiteral("replica-%1").arg(i), "--log-file", "",
+                              "--metrics-flush-seconds", "1"});
         replica.start();
         QVERIFY(replica.waitForStarted());
         const QRegularExpression listening(
