@@ -25,8 +25,10 @@ run_packages=(
 # Tests and benchmarks only: the PostgreSQL server for the throwaway test cluster, the container
 # and compose tests (debootstrap makes their base image), the import and HTTP benchmarks, and
 # clang-format for the formatting check; numpy and scipy for the quality benchmarks' reference
-# scripts (bench/reference/), run in the same run as ours.
-test_packages=(postgresql debootstrap curl python3 python3-numpy python3-scipy time wrk clang-format)
+# scripts (bench/reference/), run in the same run as ours; promtool (package prometheus) for the
+# alert rules.
+test_packages=(postgresql debootstrap curl python3 python3-numpy python3-scipy time wrk clang-format
+  prometheus)
 # A machine with its own Docker engine (a hosted CI runner has Docker's docker-ce) keeps it:
 # Debian's docker.io would conflict with it. Likewise a docker-compose command already there.
 command -v docker >/dev/null || test_packages+=(docker.io)

@@ -3,7 +3,8 @@
 # on free ports, then checks that both replicas serve the models the init service published
 # (same versions), answer alike, assign one user the same A/B variant (the experiment is defined
 # on replica 1 and reaches replica 2 through the database), and that feedback sent to either
-# replica is counted in the report of the other. Tears everything down.
+# replica is counted in the report of the other; then that the stack's Prometheus scrapes both
+# replicas, has the alert rules loaded and holds their quality series. Tears everything down.
 # Usage: tests/docker/test_compose.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,7 @@ packaging/docker/start-dockerd.sh
 packaging/docker/make-base-image.sh debian:bookworm
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-export ANIMEREC_PORT_1="$(free_port)" ANIMEREC_PORT_2="$(free_port)"
+export ANIMEREC_PORT_1="$(free_port)" ANIMEREC_PORT_2="$(free_port)" ANIMEREC_PROMETHEUS_PORT="$(free_port)"
 # A small generated dataset, not the real sample the stack imports by default: what is tested
 # here is that the replicas agree, and the init service then trains every family in about 4 s
 # instead of about 2 minutes (tests/docker/test_container.sh serves the sample).
@@ -110,6 +111,39 @@ read -r exposures clicked <<<"${report:-0 0}"
 [ "$clicked" = 20 ] && [ "$exposures" -ge 100 ] &&
   ok "replica 2's report: $exposures exposures from both replicas, $clicked of 20 clicks" ||
   fail "replica 2's report: $exposures exposures (expected >= 100), $clicked clicks (expected 20)"
+
+# Prometheus (scrape interval 15 s) sees both replicas and the lists they served above.
+prometheus="http://127.0.0.1:$ANIMEREC_PROMETHEUS_PORT"
+promql() {  # query -> the first sample's value, or "" when the result is empty
+  curl -fsS -G --data-urlencode "query=$1" "$prometheus/api/v1/query" |
+    json 'd["data"]["result"][0]["value"][1] if d["data"]["result"] else ""'
+}
+up="" lists="" served=""
+for _ in $(seq 1 90); do
+  up="$(promql 'sum(up{job="animerec"})' 2>/dev/null || true)"
+  lists="$(promql 'count(count by (instance) (animerec_quality_lists_total{route="/recommend_collaborative"}))' 2>/dev/null || true)"
+  served="$(promql 'sum(animerec_quality_lists_total{route="/recommend_collaborative"})' 2>/dev/null || true)"
+  [ "$up" = 2 ] && [ "$lists" = 2 ] && [ -n "$served" ] && [ "${served%%.*}" -ge 100 ] && break
+  sleep 2
+done
+[ "$up" = 2 ] && ok "Prometheus scrapes both replicas" || fail "Prometheus: up = '${up}' (expected 2)"
+[ "$lists" = 2 ] && ok "Prometheus holds animerec_quality_lists_total of both replicas" ||
+  fail "Prometheus: quality series from '${lists}' replicas (expected 2)"
+[ -n "$served" ] && [ "${served%%.*}" -ge 100 ] && ok "Prometheus: $served collaborative lists over both replicas" ||
+  fail "Prometheus: '${served}' collaborative lists (expected >= 100)"
+rules="$(curl -fsS "$prometheus/api/v1/rules" | json '" ".join(sorted(r["name"] for g in d["data"]["groups"] for r in g["rules"]))' 2>/dev/null || true)"
+[[ "$rules" == *AnimeRecQualityDrop* && "$rules" == *AnimeRecDatabaseDegraded* ]] &&
+  ok "Prometheus loaded the alert rules: $rules" || fail "Prometheus rules: '${rules}'"
+# Each replica writes its counts every 10 s and reads both back.
+for _ in $(seq 1 30); do
+  quality="$(curl -fsS "${urls[0]}/quality" | json 'd["scope"] + " " + str(sum(g["windows"]["total"]["lists"] for g in d["groups"] if g["route"] == "/recommend_collaborative"))' 2>/dev/null || true)"
+  read -r scope shared <<<"${quality:-none 0}"
+  [ "$scope" = replicas ] && [ "$shared" -ge 100 ] && break
+  sleep 1
+done
+[ "$scope" = replicas ] && [ "$shared" -ge 100 ] &&
+  ok "replica 1's /quality covers both replicas: $shared collaborative lists" ||
+  fail "replica 1's /quality: scope '$scope', $shared collaborative lists (expected replicas, >= 100)"
 
 echo "$failures failed"
 [ "$failures" -eq 0 ]
