@@ -878,6 +878,10 @@ Rejects (%3):
         <source>Demo data</source>
         <translation>Демо-данные</translation>
     </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>Мониторинг</translation>
+    </message>
 </context>
 <context>
     <name>animerec::ui::MapPanel</name>
@@ -1173,6 +1177,145 @@ Rejects (%3):
     <message>
         <source> Failed: %1</source>
         <translation> Ошибка: %1</translation>
+    </message>
+</context>
+<context>
+    <name>animerec::ui::MonitoringPanel</name>
+    <message>
+        <source>Refresh every 5 s</source>
+        <translation>Обновлять каждые 5 с</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <source>Lists served per 5 minutes</source>
+        <translation>Выданные списки за 5 минут</translation>
+    </message>
+    <message>
+        <source>Running server</source>
+        <translation>Работающий сервер</translation>
+    </message>
+    <message>
+        <source>Shared database</source>
+        <translation>Общая база данных</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Последние 5 минут</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Последний час</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Последние 24 часа</translation>
+    </message>
+    <message>
+        <source>Since start</source>
+        <translation>С момента запуска</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Источник:</translation>
+    </message>
+    <message>
+        <source>Window:</source>
+        <translation>Окно:</translation>
+    </message>
+    <message>
+        <source>Model · route</source>
+        <translation>Модель · маршрут</translation>
+    </message>
+    <message>
+        <source>Lists</source>
+        <translation>Списки</translation>
+    </message>
+    <message>
+        <source>Sampled</source>
+        <translation>В выборке</translation>
+    </message>
+    <message>
+        <source>CTR@10</source>
+        <translation>CTR@10</translation>
+    </message>
+    <message>
+        <source>95% CI</source>
+        <translation>95% ДИ</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>Досмотр</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Coverage</source>
+        <translation>Покрытие</translation>
+    </message>
+    <message>
+        <source>Novelty</source>
+        <translation>Новизна</translation>
+    </message>
+    <message>
+        <source>Cold start</source>
+        <translation>Холодный старт</translation>
+    </message>
+    <message>
+        <source>Unknown ids</source>
+        <translation>Неизвестные id</translation>
+    </message>
+    <message>
+        <source>Cache hits</source>
+        <translation>Попадания в кэш</translation>
+    </message>
+    <message>
+        <source>hours before now</source>
+        <translation>часов назад</translation>
+    </message>
+    <message>
+        <source>lists</source>
+        <translation>списки</translation>
+    </message>
+    <message>
+        <source>Poll a running server&apos;s /quality, or read the counts the replicas wrote to the shared database.</source>
+        <translation>Опросите /quality работающего сервера или прочитайте счётчики, которые реплики записали в общую базу данных.</translation>
+    </message>
+    <message>
+        <source>Asking %1 …</source>
+        <translation>Запрос к %1 …</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 lists, %3 sampled, CTR@10 %4 since start; %5 (at %6)</source>
+        <translation>%1: %2 списков, %3 в выборке, CTR@10 %4 с момента запуска; %5 (в %6)</translation>
+    </message>
+    <message>
+        <source>All replicas</source>
+        <translation>Все реплики</translation>
+    </message>
+    <message>
+        <source>This server</source>
+        <translation>Этот сервер</translation>
+    </message>
+    <message>
+        <source>new users %1, unknown titles %2</source>
+        <translation>новые пользователи %1, неизвестные названия %2</translation>
+    </message>
+    <message>
+        <source>CTR@10 of sampled lists per 30 minutes</source>
+        <translation>CTR@10 выборочных списков по 30 минут</translation>
     </message>
 </context>
 <context>

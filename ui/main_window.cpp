@@ -25,6 +25,7 @@
 #include "panels/import_dialog.h"
 #include "panels/map_panel.h"
 #include "panels/metrics_panel.h"
+#include "panels/monitoring_panel.h"
 #include "panels/new_user_panel.h"
 #include "panels/server_panel.h"
 #include "panels/title_page.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     newUserPanel_ = new NewUserPanel(context_, this);
     experimentsPanel_ = new ExperimentsPanel(context_, this);
     mapPanel_ = new MapPanel(context_, this);
+    monitoringPanel_ = new MonitoringPanel(context_, this);
     addPanel(tr("Data"), dataPanel_);
     addPanel(tr("Compare"), comparePanel_);
     addPanel(tr("Metrics"), metricsPanel_);
@@ -69,6 +71,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     addPanel(tr("New user"), newUserPanel_);
     addPanel(tr("Experiments"), experimentsPanel_);
     addPanel(tr("Map"), mapPanel_);
+    addPanel(tr("Monitoring"), monitoringPanel_);
     createMenus();
 
     connect(context_, &StudioContext::taskStarted, this, &MainWindow::trackTask);

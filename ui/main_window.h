@@ -14,6 +14,7 @@ class ComparePanel;
 class DataPanel;
 class ExperimentsPanel;
 class MapPanel;
+class MonitoringPanel;
 class TitlePage;
 class MetricsPanel;
 class TrainPanel;
@@ -39,6 +40,7 @@ public:
     NewUserPanel* newUserPanel() const { return newUserPanel_; }
     ExperimentsPanel* experimentsPanel() const { return experimentsPanel_; }
     MapPanel* mapPanel() const { return mapPanel_; }
+    MonitoringPanel* monitoringPanel() const { return monitoringPanel_; }
     // Opens the page of one title (what a double-click on a title does anywhere).
     TitlePage* openTitle(qint64 animeId);
     // Opens the import wizard (also File > Import, Ctrl+I).
@@ -71,6 +73,7 @@ private:
     NewUserPanel* newUserPanel_;
     ExperimentsPanel* experimentsPanel_;
     MapPanel* mapPanel_;
+    MonitoringPanel* monitoringPanel_;
     QProgressBar* progress_;
     QPushButton* cancel_;
 };

@@ -1,12 +1,14 @@
 #include "screenshots.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QPointer>
 #include <QSqlQuery>
 #include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>
+#include <random>
 
 #include "background_task.h"
 #include "data/dataset.h"
@@ -16,15 +18,76 @@
 #include "panels/experiments_panel.h"
 #include "panels/map_panel.h"
 #include "panels/metrics_panel.h"
+#include "panels/monitoring_panel.h"
 #include "panels/new_user_panel.h"
 #include "panels/recommendation_list.h"
 #include "panels/title_page.h"
+#include "service/quality_monitor.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
 
 namespace animerec::ui {
 
 namespace {
+
+// Three hours of simulated traffic through the real service, for the Monitoring panel's picture:
+// every second list sampled, clicks, watches, completions and ratings drawn with a seeded
+// generator (a CTR that sags in the last hour), a share of unknown users answered by cold start.
+// Only the screenshots use it.
+QJsonObject simulatedQuality(const service::RecommendService& service) {
+    const Interactions& interactions = service.dataset().interactions;
+    if (interactions.userCount() == 0) return {};
+    const qint64 end = QDateTime::currentMSecsSinceEpoch();
+    qint64 now = end - 3 * 3600 * 1000;
+    service::QualityMonitor monitor(
+        std::shared_ptr<const Dataset>(&service.dataset(), [](const Dataset*) {}),
+        [&now] { return now; });
+    std::mt19937_64 random(20240601);
+    qint64 exposure = 0;
+    for (int minute = 0; minute < 180; ++minute, now += 60 * 1000) {
+        const double clickRate = minute < 120 ? 0.14 : 0.09;
+        for (int n = 0; n < 12; ++n) {
+            const bool newUser = random() % 10 == 0;
+            const qint64 userId =
+                newUser ? 1'000'000 + qint64(random() % 1000)
+                        : interactions.userIdAt(int(random() % unsigned(interactions.userCount())));
+            const auto role =
+                n % 3 == 0 ? service::ModelRole::Session : service::ModelRole::Collaborative;
+            const auto answer = service.forUser(role, userId, 10);
+            const auto* list = std::get_if<service::Recommendation>(&answer);
+            if (!list) continue;
+            service::ServedList served;
+            served.route = role == service::ModelRole::Session
+                               ? QStringLiteral("/recommend_session_based")
+                               : QStringLiteral("/recommend_collaborative");
+            served.role = service::roleName(role);
+            served.model = list->model;
+            served.version = list->modelVersion;
+            served.strategy = list->strategy;
+            for (const auto& item : list->items) served.items.push_back(item.animeId);
+            served.cacheLookup = true;
+            served.cacheHit = random() % 3 == 0;
+            served.userId = userId;
+            served.sampledExposureId = n % 2 == 0 ? ++exposure : 0;
+            monitor.recordList(served);
+            std::uniform_real_distribution<double> chance(0, 1);
+            if (served.sampledExposureId == 0 || served.items.empty() ||
+                chance(random) >= clickRate)
+                continue;
+            const int position = 1 + int(random() % served.items.size());
+            const std::int64_t title = served.items[std::size_t(position - 1)];
+            const auto feedback = [&](ListFeedback event, std::optional<double> value = {}) {
+                monitor.recordFeedback({title, event, value, served.sampledExposureId, position});
+            };
+            feedback(ListFeedback::Click);
+            if (chance(random) < 0.5) feedback(ListFeedback::Watch);
+            if (chance(random) < 0.25) feedback(ListFeedback::Complete);
+            if (chance(random) < 0.3) feedback(ListFeedback::Rate, 6.0 + double(random() % 5));
+        }
+    }
+    now = end;
+    return monitor.toJson();
+}
 
 bool save(QWidget& window, const QString& path) {
     QApplication::processEvents();  // let layouts and charts settle before grabbing
@@ -77,6 +140,7 @@ void prepareScreenshotContent(MainWindow& window, std::function<void()> ready) {
             {QString::fromStdString(genres[0]), QString::fromStdString(genres[1])});
     if (service->dataset().catalog.size() > 0)
         window.newUserPanel()->addTitle(service->dataset().catalog.idAt(0), 9);
+    window.monitoringPanel()->showQuality(simulatedQuality(*service));
 
     MetricsPanel* metrics = window.metricsPanel();
     jobs::EvaluationSettings settings = metrics->settings();

@@ -125,7 +125,7 @@ private slots:
             animerec::ui::MainWindow window(path);
             QCOMPARE(window.panelNames(),
                      (QStringList{"Данные", "Сравнение", "Метрики", "Обучение", "Сервер",
-                                  "Новый пользователь", "Эксперименты", "Карта"}));
+                                  "Новый пользователь", "Эксперименты", "Карта", "Мониторинг"}));
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             // ANIMEREC_SCREENSHOT_DIR keeps the picture to look at.
