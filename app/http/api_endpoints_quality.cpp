@@ -1,7 +1,6 @@
 // ApiEndpoints: GET /quality and the quality part of GET /metrics. Kept apart from
 // api_endpoints.cpp to keep both short.
 #include <QHttpServerRequest>
-#include <QTextStream>
 #include <QUrlQuery>
 #include <cmath>
 
@@ -39,15 +38,18 @@ QByteArray ApiEndpoints::qualityMetrics() const {
     if (experiments_) {
         // What "degraded" in GET /ready says, for an alert.
         const experiments::DatabaseHealth health = experiments_->databaseHealth();
-        QTextStream out(&text);
-        out << "# HELP animerec_database_available 1 while feedback and exposures can be "
-               "written.\n"
-               "# TYPE animerec_database_available gauge\n"
-            << "animerec_database_available " << (health.available ? 1 : 0) << "\n"
-            << "# HELP animerec_database_pending_events Exposures and feedback waiting to be "
-               "written.\n"
-               "# TYPE animerec_database_pending_events gauge\n"
-            << "animerec_database_pending_events " << health.pending << "\n";
+        text +=
+            "# HELP animerec_database_available 1 while feedback and exposures can be "
+            "written.\n"
+            "# TYPE animerec_database_available gauge\n"
+            "animerec_database_available " +
+            QByteArray::number(health.available ? 1 : 0) +
+            "\n"
+            "# HELP animerec_database_pending_events Exposures and feedback waiting to be "
+            "written.\n"
+            "# TYPE animerec_database_pending_events gauge\n"
+            "animerec_database_pending_events " +
+            QByteArray::number(health.pending) + "\n";
     }
     return text;
 }

@@ -198,9 +198,10 @@ void TestQualityView::oneCtrThreeViews() {
     const double metricsCtr = sample(metricsReply.body, "animerec_quality_ctr", labels);
     const double metricsLow = sample(metricsReply.body, "animerec_quality_ctr_ci_low", labels);
     const double metricsHigh = sample(metricsReply.body, "animerec_quality_ctr_ci_high", labels);
-    QCOMPARE(sample(metricsReply.body, "animerec_quality_sampled_total",
-                    labels.left(labels.lastIndexOf(u','))),
-             5.0);
+    const QString counterLabels = labels.left(labels.lastIndexOf(u','));
+    QCOMPARE(sample(metricsReply.body, "animerec_quality_sampled_total", counterLabels), 5.0);
+    // The first series of the quality part too (the text after it must not overwrite it).
+    QCOMPARE(sample(metricsReply.body, "animerec_quality_lists_total", counterLabels), 10.0);
     QVERIFY(metricsReply.body.contains("animerec_database_available 1"));
 
     // View 3: the A/B report's statistics over the exposures and feedback in the database.
