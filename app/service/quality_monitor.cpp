@@ -185,6 +185,11 @@ void QualityMonitor::recordList(const ServedList& list) {
     std::lock_guard lock(mutex_);
     forgetOld(minute);
     add(key, minute, counts);
+    if (sharing_)
+        for (const std::int64_t id : list.items) {
+            qint64& last = pendingTitles_[{key, id}];
+            last = std::max(last, minute);
+        }
     if (!items.empty()) {
         auto recency = served_.find(key);
         if (recency == served_.end())
@@ -242,9 +247,11 @@ void QualityMonitor::shareThroughDatabase() {
 QSqlError QualityMonitor::flush(storage::Database& database, const QString& replica) {
     std::lock_guard flushLock(flushMutex_);
     std::vector<storage::QualityRow> rows;
+    std::map<std::pair<storage::QualityKey, qint64>, qint64> titles;
     {
         std::lock_guard lock(mutex_);
         writing_.swap(pending_);
+        titles.swap(pendingTitles_);
         for (const auto& [at, counts] : writing_) rows.push_back({at.first, at.second, counts});
     }
     const QSqlError written =
@@ -255,7 +262,19 @@ QSqlError QualityMonitor::flush(storage::Database& database, const QString& repl
         for (const auto& [at, counts] : writing_) into[at] += counts;
         writing_.clear();
     }
-    if (written.isValid()) return written;
+    std::vector<storage::QualityItemRow> titleRows;
+    for (const auto& [at, minute] : titles) titleRows.push_back({at.first, at.second, minute});
+    const QSqlError marked = written.isValid() || titleRows.empty()
+                                 ? QSqlError()
+                                 : storage::markQualityItems(database, replica, titleRows);
+    if (written.isValid() || marked.isValid()) {
+        std::lock_guard lock(mutex_);
+        for (const auto& [at, minute] : titles) {
+            qint64& last = pendingTitles_[at];
+            last = std::max(last, minute);
+        }
+        return written.isValid() ? written : marked;
+    }
     return readShared(database, startMinute_);
 }
 
@@ -278,10 +297,38 @@ QSqlError QualityMonitor::readShared(storage::Database& database, qint64 fromMin
     for (const storage::QualityRow& row : totals) shared[row.key].total += row.counts;
     for (const storage::QualityRow& row : minutes)
         shared[row.key].minutes.add(row.minute, row.counts);
+    std::vector<storage::DistinctTitles> titles(std::size(kWindows));
+    const qint64 minute = nowMs() / kMinuteMs;
+    for (std::size_t w = 0; w < std::size(kWindows); ++w) {
+        const qint64 from = kWindows[w].minutes > 0 ? minute - kWindows[w].minutes + 1 : fromMinute;
+        if (QSqlError error = storage::countQualityItems(database, from, titles[w]);
+            error.isValid())
+            return error;
+    }
     std::lock_guard lock(mutex_);
     shared_ = std::move(shared);
+    sharedTitles_ = std::move(titles);
     unread_.clear();
     return {};
+}
+
+std::optional<std::int64_t> QualityMonitor::distinctTitles(const storage::QualityKey* key,
+                                                           std::size_t w, qint64 fromMinute) const {
+    if (sharedTitles_) {
+        const storage::DistinctTitles& titles = (*sharedTitles_)[w];
+        if (!key) return titles.overall;
+        const auto found = titles.perKey.find(*key);
+        return found == titles.perKey.end() ? 0 : found->second;
+    }
+    if (!data_) return std::nullopt;
+    if (!key) {
+        // A title served by any group counts once.
+        ItemRecency anyGroup(static_cast<std::size_t>(data_->catalog.size()));
+        for (const auto& [group, recency] : served_) anyGroup.merge(recency);
+        return anyGroup.distinctSince(fromMinute);
+    }
+    const auto served = served_.find(*key);
+    return served == served_.end() ? 0 : served->second.distinctSince(fromMinute);
 }
 
 std::map<storage::QualityKey, QualityMonitor::Group> QualityMonitor::view() const {
@@ -312,19 +359,14 @@ QJsonObject QualityMonitor::toJson(double confidence) const {
     QJsonArray groupList, series;
     std::vector<QualityCounts> overall(std::size(kWindows));
     for (const auto& [key, group] : groups) {
-        const auto served = served_.find(key);
         QJsonObject perWindow;
         for (std::size_t w = 0; w < std::size(kWindows); ++w) {
             const Window& window = kWindows[w];
             const QualityCounts counts =
                 window.minutes > 0 ? group.minutes.sumSince(fromMinute(window)) : group.total;
             overall[w] += counts;
-            std::optional<std::int64_t> distinct;
-            // Coverage is this replica's: a group only other replicas served has none here.
-            if (served != served_.end())
-                distinct = served->second.distinctSince(fromMinute(window));
-            else if (data_ && local_.count(key))
-                distinct = 0;
+            const std::optional<std::int64_t> distinct =
+                distinctTitles(&key, w, fromMinute(window));
             perWindow.insert(QString::fromLatin1(window.name),
                              figuresOf(counts, distinct, catalogueSize, confidence));
         }
@@ -353,13 +395,10 @@ QJsonObject QualityMonitor::toJson(double confidence) const {
             series.append(line);
         }
     }
-    // A title served by any group counts once.
-    ItemRecency anyGroup(catalogueSize);
-    for (const auto& [key, recency] : served_) anyGroup.merge(recency);
     QJsonObject overallWindows;
     for (std::size_t w = 0; w < std::size(kWindows); ++w) {
-        std::optional<std::int64_t> distinct;
-        if (data_) distinct = anyGroup.distinctSince(fromMinute(kWindows[w]));
+        const std::optional<std::int64_t> distinct =
+            distinctTitles(nullptr, w, fromMinute(kWindows[w]));
         overallWindows.insert(QString::fromLatin1(kWindows[w].name),
                               figuresOf(overall[w], distinct, catalogueSize, confidence));
     }
@@ -367,7 +406,8 @@ QJsonObject QualityMonitor::toJson(double confidence) const {
         {QStringLiteral("k"), kK},
         {QStringLiteral("confidence"), confidence},
         {QStringLiteral("scope"), shared_ ? QStringLiteral("replicas") : QStringLiteral("replica")},
-        {QStringLiteral("coverage_scope"), QStringLiteral("replica")},
+        {QStringLiteral("coverage_scope"),
+         sharedTitles_ ? QStringLiteral("replicas") : QStringLiteral("replica")},
         {QStringLiteral("generated_at_ms"), now},
         {QStringLiteral("since_ms"), startMinute_ * kMinuteMs},
         {QStringLiteral("windows"), windows},

@@ -61,9 +61,10 @@ struct FeedbackSeen {
 // training data does not have.
 //
 // On one process the view is this process's counts. With shareThroughDatabase() (replicas on one
-// PostgreSQL), flush() adds the counts since the last flush to table QualityCounts and reads back
-// every replica's sums: the view is then theirs plus what this replica counted since (coverage
-// stays this replica's: distinct titles do not add up). Thread-safe.
+// PostgreSQL), flush() adds the counts since the last flush to table QualityCounts (and the titles
+// served to QualityItems) and reads back every replica's sums: the view is then theirs plus what
+// this replica counted since. Distinct titles (coverage) do not add up, so they are counted in
+// the database at each flush and lag by up to one flush interval. Thread-safe.
 class QualityMonitor {
 public:
     static constexpr int kK = 10;  // CTR@K, as the A/B report's default
@@ -110,6 +111,9 @@ private:
         ListOutcome outcome;
     };
     using PendingKey = std::pair<storage::QualityKey, qint64>;
+    // Distinct titles of `key` (nullptr: every key) served in window `w`; nullopt when unknown.
+    std::optional<std::int64_t> distinctTitles(const storage::QualityKey* key, std::size_t w,
+                                               qint64 fromMinute) const;
 
     qint64 nowMs() const;
     void add(const storage::QualityKey& key, qint64 minute, const QualityCounts& counts);
@@ -134,6 +138,10 @@ private:
     std::map<PendingKey, QualityCounts> writing_;
     std::map<PendingKey, QualityCounts> unread_;
     std::optional<std::map<storage::QualityKey, Group>> shared_;  // every replica, last read
+    // Titles served since the last flush: (key, anime id) -> latest minute.
+    std::map<std::pair<storage::QualityKey, qint64>, qint64> pendingTitles_;
+    // Distinct titles of every replica per window (kWindows order), as of the last read.
+    std::optional<std::vector<storage::DistinctTitles>> sharedTitles_;
     std::mutex flushMutex_;
 };
 

@@ -46,6 +46,18 @@ QString selectSql(bool perMinute) {
         .arg(minute, sums.join(u','), groups);
 }
 
+constexpr const char* kMarkItem = R"(
+    INSERT INTO QualityItems (replica, route, role, model, version, anime_id, last_minute)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (replica, route, role, model, version, anime_id) DO UPDATE SET
+        last_minute = CASE WHEN excluded.last_minute > QualityItems.last_minute
+                           THEN excluded.last_minute ELSE QualityItems.last_minute END)";
+constexpr const char* kDistinctPerKey = R"(
+    SELECT route, role, model, version, count(DISTINCT anime_id) FROM QualityItems
+    WHERE last_minute >= ? GROUP BY route, role, model, version)";
+constexpr const char* kDistinctOverall = R"(
+    SELECT count(DISTINCT anime_id) FROM QualityItems WHERE last_minute >= ?)";
+
 // A null QString would bind as NULL: an empty part is stored as ''.
 QString text(const QString& value) { return value.isNull() ? QStringLiteral("") : value; }
 
@@ -98,6 +110,50 @@ QSqlError readQualityCounts(Database& database, qint64 fromMinute, bool perMinut
         row.counts.ratingSum = query.value(column).toDouble();
         rows.push_back(std::move(row));
     }
+    return {};
+}
+
+QSqlError markQualityItems(Database& database, const QString& replica,
+                           const std::vector<QualityItemRow>& rows) {
+    QSqlDatabase db = database.connection();
+    if (!db.transaction()) return db.lastError();
+    QSqlQuery query(db);
+    const auto fail = [&] {
+        const QSqlError error = query.lastError().isValid() ? query.lastError() : db.lastError();
+        db.rollback();
+        return error;
+    };
+    if (!query.prepare(QString::fromLatin1(kMarkItem))) return fail();
+    for (const QualityItemRow& row : rows) {
+        const QVariant values[] = {replica,
+                                   text(row.key.route),
+                                   text(row.key.role),
+                                   text(row.key.model),
+                                   text(row.key.version),
+                                   row.animeId,
+                                   row.minute};
+        for (int i = 0; i < int(std::size(values)); ++i) query.bindValue(i, values[i]);
+        if (!query.exec()) return fail();
+    }
+    if (!db.commit()) return fail();
+    return {};
+}
+
+QSqlError countQualityItems(Database& database, qint64 fromMinute, DistinctTitles& titles) {
+    titles = {};
+    QSqlQuery query(database.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(QString::fromLatin1(kDistinctPerKey))) return query.lastError();
+    query.bindValue(0, fromMinute);
+    if (!query.exec()) return query.lastError();
+    while (query.next())
+        titles.perKey[{query.value(0).toString(), query.value(1).toString(),
+                       query.value(2).toString(), query.value(3).toString()}] =
+            query.value(4).toLongLong();
+    if (!query.prepare(QString::fromLatin1(kDistinctOverall))) return query.lastError();
+    query.bindValue(0, fromMinute);
+    if (!query.exec() || !query.next()) return query.lastError();
+    titles.overall = query.value(0).toLongLong();
     return {};
 }
 

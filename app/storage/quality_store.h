@@ -2,6 +2,7 @@
 
 #include <QSqlError>
 #include <QString>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -41,5 +42,23 @@ QSqlError addQualityCounts(Database& database, const QString& replica,
 // minute when `perMinute`, else one row per key (its minute is fromMinute).
 QSqlError readQualityCounts(Database& database, qint64 fromMinute, bool perMinute,
                             std::vector<QualityRow>& rows);
+
+// A title a replica served for a key, and the latest minute it did.
+struct QualityItemRow {
+    QualityKey key;
+    qint64 animeId = 0;
+    qint64 minute = 0;
+};
+
+// Records the titles in table QualityItems (a later minute replaces an earlier one).
+QSqlError markQualityItems(Database& database, const QString& replica,
+                           const std::vector<QualityItemRow>& rows);
+
+// Distinct titles any replica served at minute >= fromMinute: per key, and over every key.
+struct DistinctTitles {
+    std::map<QualityKey, qint64> perKey;
+    qint64 overall = 0;
+};
+QSqlError countQualityItems(Database& database, qint64 fromMinute, DistinctTitles& titles);
 
 }  // namespace animerec::storage

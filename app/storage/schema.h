@@ -172,6 +172,21 @@ inline constexpr const char* kCreateQualityCounts = R"(
         PRIMARY KEY (replica, minute, route, role, model, version)
     ))";
 
+// The titles each replica served per (route, role, model, version) and the minute it last served
+// each (app/storage/quality_store.h): distinct titles over a window, i.e. catalogue coverage,
+// do not add up from counts.
+inline constexpr const char* kCreateQualityItems = R"(
+    CREATE TABLE IF NOT EXISTS QualityItems (
+        replica TEXT NOT NULL,
+        route TEXT NOT NULL,
+        role TEXT NOT NULL,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        anime_id {BIGINT} NOT NULL,
+        last_minute {BIGINT} NOT NULL,
+        PRIMARY KEY (replica, route, role, model, version, anime_id)
+    ))";
+
 // Columns added after a table's first release: open() adds each one an older database lacks.
 struct AddedColumn {
     const char* table;
@@ -182,9 +197,9 @@ struct AddedColumn {
 inline constexpr AddedColumn kAddedColumns[] = {{"Feedback", "session_id", "TEXT"}};
 
 inline constexpr const char* kCreateTables[] = {
-    kCreateAnime,           kCreateUsers,          kCreateInteractions, kCreateImportRuns,
-    kCreateExperiments,     kCreateExposures,      kCreateFeedback,     kCreateModelFiles,
-    kCreateModelFileChunks, kCreateRequestMetrics, kCreateQualityCounts};
+    kCreateAnime,           kCreateUsers,          kCreateInteractions,  kCreateImportRuns,
+    kCreateExperiments,     kCreateExposures,      kCreateFeedback,      kCreateModelFiles,
+    kCreateModelFileChunks, kCreateRequestMetrics, kCreateQualityCounts, kCreateQualityItems};
 
 // A user's history in file order (recommend, training); SQLite only (SqlDialect::eventKey: on
 // PostgreSQL the primary key is this index). No index on anime_id: no query looks

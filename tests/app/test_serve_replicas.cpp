@@ -121,6 +121,20 @@ private slots:
         QCOMPARE(call(0, "GET", "/quality").body.value("scope").toString(), QString("replicas"));
         QCOMPARE(sessionCounts(0, "user_requests"), qint64(total));
         QCOMPARE(sessionCounts(0, "new_users"), qint64(1));
+        // Distinct titles do not add up: both replicas count them in the database, alike.
+        const auto titles = [&](int replica) {
+            const QJsonObject quality = call(replica, "GET", "/quality").body;
+            return quality.value("coverage_scope").toString() +
+                   QStringLiteral(" %1").arg(quality.value("overall")
+                                                 .toObject()
+                                                 .value("total")
+                                                 .toObject()
+                                                 .value("distinct_items")
+                                                 .toInteger());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(titles(0), titles(1), 15000);
+        QVERIFY2(titles(0).startsWith("replicas ") && !titles(0).endsWith(" 0"),
+                 qPrintable(titles(0)));
         // Each replica's /metrics counts its own lists; together they are the shared figure.
         const QRegularExpression counter(
             QStringLiteral("^animerec_quality_lists_total\\{route=\"%1\"[^}]*\\} (\\d+)$")
