@@ -156,14 +156,14 @@ Task p2Task() {
 }
 
 void printCurve(const Recommender& model) {
-    std::vector<float> curve, validation;
-    if (const auto* sasrec = dynamic_cast<const SasrecModel*>(&model)) {
-        curve = sasrec->trainingCurve();
+    std::vector<float> validation;
+    if (const auto* sasrec = dynamic_cast<const SasrecModel*>(&model))
         validation = sasrec->validationCurve();
-    } else if (const auto* gru = dynamic_cast<const Gru4RecModel*>(&model)) {
-        curve = gru->trainingCurve();
+    else if (const auto* gru = dynamic_cast<const Gru4RecModel*>(&model))
         validation = gru->validationCurve();
-    }
+    else
+        return;
+    const std::vector<double> curve = model.trainingCurve();
     if (curve.empty()) return;
     const auto best = std::max_element(validation.begin(), validation.end());
     std::printf("    %zu epochs, best validation NDCG@10 %.4f (check %td)\n", curve.size(),

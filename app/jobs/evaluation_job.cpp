@@ -13,10 +13,6 @@
 #include "eval/split.h"
 #include "jobs/job_database.h"
 #include "jobs/phase_progress.h"
-#include "models/als.h"
-#include "models/explicit_mf.h"
-#include "models/gru4rec.h"
-#include "models/sasrec.h"
 #include "storage/evaluation_store.h"
 
 namespace animerec::jobs {
@@ -140,16 +136,6 @@ void checkSettings(const EvaluationSettings& settings) {
 
 }  // namespace
 
-std::vector<double> trainingCurveOf(const Recommender& model) {
-    if (const auto* als = dynamic_cast<const Als*>(&model)) return als->trainingCurve();
-    if (const auto* mf = dynamic_cast<const ExplicitMf*>(&model)) return mf->trainingCurve();
-    if (const auto* sasrec = dynamic_cast<const SasrecModel*>(&model))
-        return {sasrec->trainingCurve().begin(), sasrec->trainingCurve().end()};
-    if (const auto* gru = dynamic_cast<const Gru4RecModel*>(&model))
-        return {gru->trainingCurve().begin(), gru->trainingCurve().end()};
-    return {};
-}
-
 EvaluationResult runEvaluation(const EvaluationSettings& settings,
                                const ProgressCallback& progress) {
     checkSettings(settings);
@@ -267,7 +253,7 @@ EvaluationResult runEvaluation(const EvaluationSettings& settings,
                 phaseProgress(progress, name, phase + 2, phases));
             report.models.push_back(std::move(modelReport));
             result.longTail.recommendedShare.push_back(cumulativeShare(order, counts, ranks));
-            result.trainingCurves.push_back(trainingCurveOf(*model));
+            result.trainingCurves.push_back(model->trainingCurve());
         } catch (const OperationCancelled&) {
             throw;
         } catch (const std::exception& error) {

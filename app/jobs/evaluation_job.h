@@ -79,7 +79,4 @@ struct EvaluationResult {
 EvaluationResult runEvaluation(const EvaluationSettings& settings,
                                const ProgressCallback& progress = {});
 
-// Loss per iteration/epoch of the last fit for models that record one (als, mf, sasrec, gru).
-std::vector<double> trainingCurveOf(const Recommender& model);
-
 }  // namespace animerec::jobs

@@ -233,7 +233,7 @@ TrainingResult runTraining(const TrainingSettings& settings, const ProgressCallb
                 training.fitSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
                 saveModelFile(path.toStdString(), *model);
                 training.fileBytes = QFileInfo(path).size();
-                training.trainingCurve = trainingCurveOf(*model);
+                training.trainingCurve = model->trainingCurve();
                 if (auto* p = dynamic_cast<const PopularityModel*>(model.get())) popularity = p;
                 models.push_back(std::move(model));
                 trainedByRole[roleOf(family)].push_back(family);

@@ -13,6 +13,7 @@
 
 #include "models/als_column_solver.h"
 #include "models/als_solver.h"
+#include "models/unknown_items.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -242,10 +243,7 @@ void Als::score(const UserQuery& query, std::span<float> scores) const {
         // Nothing known about this user: a popularity order, scaled below any real preference.
         for (std::size_t i = 0; i < known; ++i) scores[i] = 1e-3f * popularity_[i];
     }
-    if (known < scores.size()) {
-        const float lowest = known > 0 ? out.minCoeff() - 1.0f : 0.0f;
-        std::fill(scores.begin() + static_cast<std::ptrdiff_t>(known), scores.end(), lowest);
-    }
+    scoreUnknownItemsLast(scores, known);
 }
 
 std::vector<Contribution> Als::explain(const UserQuery& query, int item, int count) const {

@@ -61,7 +61,7 @@ public:
 
     // Mean weighted squared error + regularisation after each iteration (empty when
     // computeLoss is off or before fit). Normalised as in the `implicit` library.
-    const std::vector<double>& trainingCurve() const { return trainingCurve_; }
+    std::vector<double> trainingCurve() const override { return trainingCurve_; }
 
     // Factors of a user from a history alone (the fold-in used by score()); size factors().
     std::vector<float> userFactorsFor(std::span<const Event> history) const;

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/unknown_items.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -183,12 +184,13 @@ void Ease::score(const UserQuery& query, std::span<float> scores) const {
         sum += (rowOf(positions[r]) + rowOf(positions[r + 1])) +
                (rowOf(positions[r + 2]) + rowOf(positions[r + 3]));
     for (; r < positions.size(); ++r) sum += rowOf(positions[r]);
-    const float lowest = n > 0 ? sum.minCoeff() - 1.0f : 0.0f;
-    std::fill(scores.begin(), scores.end(), lowest);
     for (std::size_t p = 0; p < n; ++p) {
         const auto item = static_cast<std::size_t>(items_[p]);
         if (item < scores.size()) scores[item] = accumulated[p];
     }
+    scoreUnknownItemsLast(scores, [this](std::size_t item) {
+        return item < positionOf_.size() && positionOf_[item] >= 0;
+    });
 }
 
 std::vector<Contribution> Ease::explain(const UserQuery& query, int item, int count) const {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <istream>
-#include <limits>
 #include <numeric>
 #include <ostream>
 #include <random>
@@ -13,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/unknown_items.h"
 #include "util/binary_io.h"
 
 namespace animerec {
@@ -187,16 +187,11 @@ void ExplicitMf::score(const UserQuery& query, std::span<float> scores) const {
             userFactor = foldedFactor.data();
         }
     }
-    float lowest = std::numeric_limits<float>::max();
     const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount_));
-    for (std::size_t i = 0; i < known; ++i) {
-        if (!itemRated_[i]) continue;
-        scores[i] = predictRaw(userFactor, userBias, static_cast<int>(i));
-        lowest = std::min(lowest, scores[i]);
-    }
-    lowest = lowest == std::numeric_limits<float>::max() ? 0.0f : lowest - 1.0f;
-    for (std::size_t i = 0; i < scores.size(); ++i)
-        if (i >= known || !itemRated_[i]) scores[i] = lowest;
+    const auto rated = [&](std::size_t i) { return i < known && itemRated_[i] != 0; };
+    for (std::size_t i = 0; i < known; ++i)
+        if (rated(i)) scores[i] = predictRaw(userFactor, userBias, static_cast<int>(i));
+    scoreUnknownItemsLast(scores, rated);
 }
 
 void ExplicitMf::save(std::ostream& out) const {

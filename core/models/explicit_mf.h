@@ -49,7 +49,7 @@ public:
     void load(std::istream& in) override;
 
     // Training RMSE after each epoch.
-    const std::vector<double>& trainingCurve() const { return trainingCurve_; }
+    std::vector<double> trainingCurve() const override { return trainingCurve_; }
     float globalMean() const { return globalMean_; }
     int itemCount() const override { return itemCount_; }
 

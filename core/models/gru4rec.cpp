@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "models/sequence_data.h"
+#include "models/unknown_items.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
 #include "nn/gru.h"
@@ -139,16 +140,12 @@ void Gru4RecModel::score(const UserQuery& query, std::span<float> scores) const 
     nn::scoreNextItem(state_->network, state_->store.values(), items, config_.training.maxLength,
                       all);
     std::copy_n(all.begin(), known, scores.begin());
-    // Items added to the catalogue after training rank below every known item.
-    if (scores.size() > known) {
-        const float lowest = *std::min_element(all.begin(), all.end());
-        std::fill(scores.begin() + static_cast<std::ptrdiff_t>(known), scores.end(), lowest - 1.0f);
-    }
+    scoreUnknownItemsLast(scores, known);
 }
 
-const std::vector<float>& Gru4RecModel::trainingCurve() const {
-    static const std::vector<float> empty;
-    return state_ ? state_->history.loss : empty;
+std::vector<double> Gru4RecModel::trainingCurve() const {
+    if (!state_) return {};
+    return {state_->history.loss.begin(), state_->history.loss.end()};
 }
 
 const std::vector<float>& Gru4RecModel::validationCurve() const {

@@ -39,7 +39,8 @@ public:
 
     const Gru4RecConfig& config() const { return config_; }
     int itemCount() const override;  // -1 before fit()/load()
-    const std::vector<float>& trainingCurve() const;
+    // Mean training loss per epoch of the last fit (or as loaded).
+    std::vector<double> trainingCurve() const override;
     const std::vector<float>& validationCurve() const;
 
 private:

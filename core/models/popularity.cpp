@@ -6,6 +6,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "models/unknown_items.h"
 #include "util/binary_io.h"
 
 namespace animerec {
@@ -19,13 +20,11 @@ std::string lowered(std::string text) {
     return text;
 }
 
-// Fills `scores` from `known`; items beyond it (added to the catalogue after training) get the
-// lowest known score so they never outrank anything the model has seen.
+// Fills `scores` from `known`; items beyond it were added to the catalogue after training.
 void fillScores(const std::vector<float>& known, std::span<float> scores) {
-    const float lowest = known.empty() ? 0.0f : *std::min_element(known.begin(), known.end());
     const std::size_t shared = std::min(known.size(), scores.size());
     std::copy_n(known.begin(), shared, scores.begin());
-    std::fill(scores.begin() + static_cast<std::ptrdiff_t>(shared), scores.end(), lowest);
+    scoreUnknownItemsLast(scores, shared);
 }
 
 }  // namespace

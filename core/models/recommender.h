@@ -51,6 +51,10 @@ public:
     // the family does not report it. Serving refuses a model whose count differs from its
     // catalogue.
     virtual int itemCount() const { return -1; }
+
+    // The loss (or error) after each iteration or epoch of the last fit, as saved with the model,
+    // for charts and reports; empty for families that train in one step.
+    virtual std::vector<double> trainingCurve() const { return {}; }
 };
 
 // The k best items of `scores`, best first, skipping every index in `exclude` (any order).

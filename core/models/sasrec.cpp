@@ -8,6 +8,7 @@
 
 #include "models/sasrec_network.h"
 #include "models/sequence_data.h"
+#include "models/unknown_items.h"
 #include "nn/sequence_trainer.h"
 #include "nn/tensor_io.h"
 #include "util/binary_io.h"
@@ -78,17 +79,12 @@ void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
                           config_.training.maxLength, all);
         std::copy_n(all.begin(), known, scores.begin());
     }
-    // Items added to the catalogue after training rank below every known item.
-    if (scores.size() > known) {
-        const float lowest =
-            *std::min_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(known));
-        std::fill(scores.begin() + static_cast<std::ptrdiff_t>(known), scores.end(), lowest - 1.0f);
-    }
+    scoreUnknownItemsLast(scores, known);
 }
 
-const std::vector<float>& SasrecModel::trainingCurve() const {
-    static const std::vector<float> empty;
-    return state_ ? state_->history.loss : empty;
+std::vector<double> SasrecModel::trainingCurve() const {
+    if (!state_) return {};
+    return {state_->history.loss.begin(), state_->history.loss.end()};
 }
 
 const std::vector<float>& SasrecModel::validationCurve() const {

@@ -44,7 +44,7 @@ public:
     const SasrecConfig& config() const { return config_; }
     int itemCount() const override;  // -1 before fit()/load()
     // Mean training loss per epoch of the last fit (or as loaded).
-    const std::vector<float>& trainingCurve() const;
+    std::vector<double> trainingCurve() const override;
     // Validation NDCG@10 per validation of the last fit (or as loaded).
     const std::vector<float>& validationCurve() const;
 

@@ -1,5 +1,6 @@
 list(APPEND ANIMEREC_CORE_SOURCES
   models/top_k.cpp
+  models/unknown_items.cpp
   models/popularity.cpp
   models/content_based.cpp
   models/cold_start.cpp

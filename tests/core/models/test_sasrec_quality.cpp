@@ -50,7 +50,7 @@ struct Outcome {
     double sasrecNdcg = 0.0;
     double popularityNdcg = 0.0;
     int users = 0;
-    std::vector<float> loss;
+    std::vector<double> loss;
 };
 
 const Outcome& outcome() {
