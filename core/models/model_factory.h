@@ -1,24 +1,21 @@
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "models/model_families.h"
 #include "models/recommender.h"
 
 namespace animerec {
 
-// Named hyper-parameters ("factors" -> 128, "alpha" -> 20); unknown names are rejected.
-using ModelParameters = std::map<std::string, double>;
-
-// What a family is for: the four families of the product, each served by one HTTP route.
-enum class ModelKind { Popularity, Content, Collaborative, Session };
+// Readers of the family table (models/model_families.h) by name.
 
 // Stable model names, in presentation order: popularity, content, content_pop, als, mf, ease,
-// rp3beta, ease_rp3, sasrec, gru (only those built into this binary).
+// edlae, rp3beta, ease_rp3, sasrec, gru (only those built into this binary).
 std::vector<std::string> knownModelNames();
-// The names of one kind, in presentation order (collaborative: als, mf, ease, rp3beta, ease_rp3).
+// The names of one kind, in presentation order (collaborative: als, mf, ease, edlae, rp3beta,
+// ease_rp3).
 std::vector<std::string> modelNamesOfKind(ModelKind kind);
 // The kind of a known model name; throws std::invalid_argument for an unknown one.
 ModelKind kindOfModel(const std::string& name);

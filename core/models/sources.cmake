@@ -5,6 +5,8 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/content_based.cpp
   models/cold_start.cpp
   models/model_io.cpp
+  models/parameter_binder.cpp
+  models/model_families.cpp
   models/model_factory.cpp
   models/confidence.cpp
   models/als_solver.cpp

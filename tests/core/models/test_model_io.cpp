@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <string>
 
 #include "models/model_factory.h"
 #include "models/model_io.h"
@@ -177,6 +179,15 @@ void TestModelIo::factoryKnowsSimpleFamilies() {
     QCOMPARE(names[0], std::string("popularity"));
     QCOMPARE(names[1], std::string("content"));
     for (const auto& name : names) QCOMPARE(createRecommender(name)->name(), name);
+    QCOMPARE(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+    // Help texts list each family on one line of an 80-column terminal: two spaces, the longest
+    // name (10) and two more before the description.
+    for (const ModelFamily& family : modelFamilies()) {
+        QVERIFY2(!family.description.empty(), family.name.c_str());
+        QVERIFY2(
+            family.description.size() <= 64 && family.description.find('\n') == std::string::npos,
+            family.description.c_str());
+    }
 }
 
 void TestModelIo::factoryRejectsBadParameters_data() {
