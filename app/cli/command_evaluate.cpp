@@ -152,7 +152,8 @@ int runEvaluate(const QStringList& args) {
     if (const auto exit =
             parseOrExit(parser, args,
                         "Trains each model on a train split and measures top-K accuracy, "
-                        "coverage, novelty and diversity on the held-out part."))
+                        "coverage, novelty and diversity on the held-out part.\n\n" +
+                            modelFamiliesHelp()))
         return *exit;
 
     QTextStream err(stderr);

@@ -1,7 +1,9 @@
 #include "cli/command_line.h"
 
 #include <QTextStream>
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace animerec::cli {
 
@@ -51,6 +53,22 @@ std::optional<double> realOption(const QCommandLineParser& parser, const QString
         return std::nullopt;
     }
     return value;
+}
+
+QString modelFamiliesHelp(std::optional<ModelKind> kind) {
+    std::vector<const ModelFamily*> shown;
+    qsizetype width = 0;
+    for (const ModelFamily& family : modelFamilies()) {
+        if (kind && family.kind != *kind) continue;
+        shown.push_back(&family);
+        width = std::max(width, static_cast<qsizetype>(family.name.size()));
+    }
+    QString help = QStringLiteral("Model families:");
+    for (const ModelFamily* family : shown)
+        help += QStringLiteral("\n  ") +
+                QString::fromStdString(family->name).leftJustified(width + 2) +
+                QString::fromStdString(family->description);
+    return help;
 }
 
 QString defaultDatabasePath() {

@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <optional>
 
+#include "models/model_families.h"
+
 namespace animerec::cli {
 
 // Parses `args` with `parser` (adding --help), printing problems to stderr.
@@ -18,6 +20,10 @@ std::optional<long long> integerOption(const QCommandLineParser& parser, const Q
                                        long long min, long long max);
 std::optional<double> realOption(const QCommandLineParser& parser, const QString& name, double min,
                                  double max);
+
+// "Model families:" and one line per family of the table (name and description), only those of
+// `kind` when given; appended to the help of commands that take family names.
+QString modelFamiliesHelp(std::optional<ModelKind> kind = std::nullopt);
 
 // Default database: $ANIMEREC_DB (a SQLite path or a postgresql://user:password@host:port/dbname
 // URL; storage::Database accepts both), else ./var/animerec.sqlite.

@@ -111,7 +111,8 @@ int runTrain(const QStringList& args) {
     parser.addOption({"force", "Publish models the quality gate refuses (recorded as forced)."});
     if (const auto exit = parseOrExit(parser, args,
                                       "Trains models on the imported dataset and saves versioned "
-                                      "model files."))
+                                      "model files.\n\n" +
+                                          modelFamiliesHelp()))
         return *exit;
 
     QTextStream err(stderr);

@@ -48,8 +48,9 @@ int runTrainCollaborative(const QStringList& commandArgs) {
     parser.addOption({"no-publish", "Do not store the trained files in the database."});
     if (const auto exit = parseOrExit(
             parser, args,
-            "Chooses the collaborative model (ALS, MF, EASE, RP3beta, EASE + RP3beta) by NDCG@10 "
-            "on a validation split, trains it on all data and saves it."))
+            "Chooses the collaborative model by NDCG@10 on a validation split, trains it on all "
+            "data and saves it.\n\n" +
+                modelFamiliesHelp(ModelKind::Collaborative)))
         return *exit;
 
     QTextStream err(stderr);
