@@ -235,6 +235,45 @@ every command takes --json; Tab completes commands, options, genres and titles
     </message>
 </context>
 <context>
+    <name>ModelFamily</name>
+    <message>
+        <source>the most popular titles, the same list for everyone</source>
+        <translation>самые популярные тайтлы, один список для всех</translation>
+    </message>
+    <message>
+        <source>titles like those the user rated well (genres, type, episodes)</source>
+        <translation>тайтлы, похожие на высоко оценённые пользователем (жанры, тип, эпизоды)</translation>
+    </message>
+    <message>
+        <source>implicit ALS matrix factorisation of watch statuses and ratings</source>
+        <translation>неявная матричная факторизация ALS по статусам просмотра и оценкам</translation>
+    </message>
+    <message>
+        <source>matrix factorisation of explicit ratings (SGD), chosen by RMSE</source>
+        <translation>матричная факторизация явных оценок (SGD), выбор по RMSE</translation>
+    </message>
+    <message>
+        <source>EASE linear item-to-item model, solved in closed form</source>
+        <translation>линейная модель EASE «тайтл к тайтлу», решение в замкнутой форме</translation>
+    </message>
+    <message>
+        <source>RP3beta random walk over the user-item graph</source>
+        <translation>RP3beta: случайное блуждание по графу пользователей и тайтлов</translation>
+    </message>
+    <message>
+        <source>blend of EASE and RP3beta scores</source>
+        <translation>смесь оценок EASE и RP3beta</translation>
+    </message>
+    <message>
+        <source>SASRec self-attention over the recent watching order</source>
+        <translation>SASRec: самовнимание по порядку недавних просмотров</translation>
+    </message>
+    <message>
+        <source>GRU4Rec recurrent network over the recent watching order</source>
+        <translation>GRU4Rec: рекуррентная сеть по порядку недавних просмотров</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>(any)</source>

@@ -14,6 +14,11 @@
 #include "models/rp3beta.h"
 #include "models/sasrec.h"
 
+// A description Studio shows translated: scripts/update-translations.sh has lupdate read this
+// as QT_TRANSLATE_NOOP, so the Russian text lives in translations/animerec_ru.ts under the
+// context "ModelFamily"; core itself has no Qt and keeps the English text.
+#define TRANSLATABLE_TEXT(context, text) text
+
 namespace animerec {
 
 namespace {
@@ -187,12 +192,14 @@ const std::vector<ModelFamily>& modelFamilies() {
     static const std::vector<ModelFamily> table{
         {.name = "popularity",
          .kind = ModelKind::Popularity,
-         .description = "the most popular titles, the same list for everyone",
+         .description = TRANSLATABLE_TEXT("ModelFamily",
+                                          "the most popular titles, the same list for everyone"),
          .make = makePopularity,
          .search = {.grid = {{"mode", {0, 1, 2}}}}},
         {.name = "content",
          .kind = ModelKind::Content,
-         .description = "titles like those the user rated well (genres, type, episodes)",
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "titles like those the user rated well (genres, type, episodes)"),
          .make = makeContent,
          // Content features only: a members or rating direction makes it content_pop.
          .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"episodes_weight", {0.25, 0.5, 1}}}}},
@@ -205,7 +212,8 @@ const std::vector<ModelFamily>& modelFamilies() {
         // ridge and a low alpha matter more than the factor count.
         {.name = "als",
          .kind = ModelKind::Collaborative,
-         .description = "implicit ALS matrix factorisation of watch statuses and ratings",
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "implicit ALS matrix factorisation of watch statuses and ratings"),
          .make = makeAls,
          .search = {.fixed = {{"iterations", 15}},
                     .grid = {{"factors", {64, 128}},
@@ -214,7 +222,8 @@ const std::vector<ModelFamily>& modelFamilies() {
         // A rating model: chosen by held-out RMSE, not by ranking accuracy.
         {.name = "mf",
          .kind = ModelKind::Collaborative,
-         .description = "matrix factorisation of explicit ratings (SGD), chosen by RMSE",
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "matrix factorisation of explicit ratings (SGD), chosen by RMSE"),
          .make = makeMf,
          .search = {.fixed = {{"epochs", 30}},
                     .grid = {{"factors", {50, 100}},
@@ -226,7 +235,8 @@ const std::vector<ModelFamily>& modelFamilies() {
         // lighter ridge (100) came first of a 4 x 5 grid (bench_collaborative tuned).
         {.name = "ease",
          .kind = ModelKind::Collaborative,
-         .description = "EASE linear item-to-item model, solved in closed form",
+         .description = TRANSLATABLE_TEXT("ModelFamily",
+                                          "EASE linear item-to-item model, solved in closed form"),
          .make = makeEase,
          .search = {.grid = {{"lambda", {100, 200, 400}}, {"dropout", {0, 0.1, 0.25}}}}},
         {.name = "edlae",
@@ -237,24 +247,27 @@ const std::vector<ModelFamily>& modelFamilies() {
         // About a second per trial.
         {.name = "rp3beta",
          .kind = ModelKind::Collaborative,
-         .description = "RP3beta random walk over the user-item graph",
+         .description =
+             TRANSLATABLE_TEXT("ModelFamily", "RP3beta random walk over the user-item graph"),
          .make = makeRp3Beta,
          .search = {.grid = {{"alpha", {0.5, 0.8, 1.0}}, {"beta", {0.5, 0.7, 0.9}}}}},
         // The parts keep their defaults (chosen on a validation split of P1's train part); the
         // share of EASE decides most of the blend's gain, the ridge the rest. One EASE fit a trial.
         {.name = "ease_rp3",
          .kind = ModelKind::Collaborative,
-         .description = "blend of EASE and RP3beta scores",
+         .description = TRANSLATABLE_TEXT("ModelFamily", "blend of EASE and RP3beta scores"),
          .make = makeEaseRp3,
          .search = {.grid = {{"lambda", {100, 200}}, {"ease_weight", {0.7, 0.8, 0.9}}}}},
         {.name = "sasrec",
          .kind = ModelKind::Session,
-         .description = "SASRec self-attention over the recent watching order",
+         .description = TRANSLATABLE_TEXT("ModelFamily",
+                                          "SASRec self-attention over the recent watching order"),
          .make = makeSasrec,
          .search = {.untuned = kSlowTrials}},
         {.name = "gru",
          .kind = ModelKind::Session,
-         .description = "GRU4Rec recurrent network over the recent watching order",
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "GRU4Rec recurrent network over the recent watching order"),
          .make = makeGru,
          .search = {.untuned = kSlowTrials}},
     };

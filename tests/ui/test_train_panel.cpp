@@ -1,3 +1,4 @@
+#include <QComboBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -5,7 +6,9 @@
 #include <QtTest>
 
 #include "background_task.h"
+#include "i18n/language.h"
 #include "model_files.h"
+#include "models/model_families.h"
 #include "models/model_io.h"
 #include "panels/train_panel.h"
 #include "studio_context.h"
@@ -38,6 +41,34 @@ private slots:
         TrainPanel panel(&context);
         QCOMPARE(QDir(panel.modelsDirectory()).absolutePath(),
                  QDir(dir_.path()).absoluteFilePath(QStringLiteral("models")));
+    }
+
+    // The family list is the family table's, each entry explained in the interface language.
+    void listsEveryFamilyWithItsDescription() {
+        StudioContext context(database_);
+        const auto familyBox = [](const TrainPanel& panel) {
+            for (auto* box : panel.findChildren<QComboBox*>())
+                if (box->findText(QStringLiteral("ease")) >= 0) return box;
+            return static_cast<QComboBox*>(nullptr);
+        };
+        TrainPanel panel(&context);
+        const QComboBox* box = familyBox(panel);
+        QVERIFY(box);
+        QCOMPARE(static_cast<std::size_t>(box->count()), animerec::modelFamilies().size());
+        for (int i = 0; i < box->count(); ++i) {
+            const auto& family = animerec::modelFamilies()[static_cast<std::size_t>(i)];
+            QCOMPARE(box->itemText(i).toStdString(), family.name);
+            QCOMPARE(box->itemData(i, Qt::ToolTipRole).toString().toStdString(),
+                     family.description);
+        }
+        QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("ru")));
+        const TrainPanel russian(&context);
+        const QString ease =
+            familyBox(russian)->itemData(box->findText("ease"), Qt::ToolTipRole).toString();
+        QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("en")));
+        QVERIFY2(ease.contains(QStringLiteral("EASE")) &&
+                     ease.toStdString() != animerec::modelFamily("ease").description,
+                 qPrintable(ease));
     }
 
     void trainsAndWritesAModelFile_data() {

@@ -20,6 +20,7 @@
 #include "background_task.h"
 #include "experiments/ab_report.h"
 #include "experiments/experiment_service.h"
+#include "family_descriptions.h"
 #include "jobs/replay_job.h"
 #include "jobs/variant_syntax.h"
 #include "models/model_factory.h"
@@ -77,13 +78,11 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
     auto* buttons = new QHBoxLayout;
     for (auto* button : {create, start, pause, stop, refresh}) buttons->addWidget(button);
 
-    const QStringList families = [] {
-        QStringList names;
-        for (const std::string& name : knownModelNames()) names << QString::fromStdString(name);
-        return names;
-    }();
-    control_->addItems(families);
-    treatment_->addItems(families);
+    for (const std::string& name : knownModelNames())
+        for (QComboBox* box : {control_, treatment_}) {
+            box->addItem(QString::fromStdString(name));
+            box->setItemData(box->count() - 1, familyDescription(name), Qt::ToolTipRole);
+        }
     control_->setCurrentText(QStringLiteral("popularity"));
     treatment_->setCurrentText(QStringLiteral("ease"));
     progress_->setRange(0, 1000);

@@ -29,6 +29,7 @@
 
 #include "background_task.h"
 #include "evaluation_history.h"
+#include "family_descriptions.h"
 #include "jobs/parameter_syntax.h"
 #include "panels/metric_charts.h"
 #include "panels/results_model.h"
@@ -97,6 +98,7 @@ QWidget* MetricsPanel::buildControls() {
     auto* modelsLayout = new QVBoxLayout(modelsBox);
     for (const std::string& name : knownModelNames()) {
         auto* check = new QCheckBox(QString::fromStdString(name), modelsBox);
+        check->setToolTip(familyDescription(name));
         check->setChecked(name == "popularity");
         modelsLayout->addWidget(check);
         modelBoxes_ << check;

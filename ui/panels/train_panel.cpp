@@ -22,6 +22,7 @@
 
 #include "background_task.h"
 #include "evaluation_history.h"
+#include "family_descriptions.h"
 #include "jobs/training_job.h"
 #include "model_files.h"
 #include "models/model_factory.h"
@@ -79,8 +80,10 @@ TrainPanel::~TrainPanel() = default;
 QWidget* TrainPanel::buildControls() {
     auto* box = new QGroupBox(tr("Train a model"), this);
     family_ = new QComboBox(box);
-    for (const std::string& name : knownModelNames())
+    for (const std::string& name : knownModelNames()) {
         family_->addItem(QString::fromStdString(name));
+        family_->setItemData(family_->count() - 1, familyDescription(name), Qt::ToolTipRole);
+    }
     parameters_ = new QLineEdit(box);
     parameters_->setPlaceholderText(QStringLiteral("als.factors=64, als.iterations=10"));
     parameters_->setToolTip(
