@@ -269,8 +269,16 @@ every command takes --json; Tab completes commands, options, genres and titles
         <translation>SASRec: самовнимание по порядку недавних просмотров</translation>
     </message>
     <message>
-        <source>GRU4Rec recurrent network over the recent watching order</source>
-        <translation>GRU4Rec: рекуррентная сеть по порядку недавних просмотров</translation>
+        <source>content features plus a members and score prior</source>
+        <translation>признаки содержания плюс априорная популярность (участники и оценка)</translation>
+    </message>
+    <message>
+        <source>EDLAE: EASE without the zero diagonal, kept off it by dropout</source>
+        <translation>EDLAE: EASE без нулевой диагонали, от неё удерживает прореживание</translation>
+    </message>
+    <message>
+        <source>GRU next-item model over the watching order, trained like SASRec</source>
+        <translation>GRU-модель следующего тайтла по порядку просмотров, обучается как SASRec</translation>
     </message>
 </context>
 <context>

@@ -205,7 +205,8 @@ const std::vector<ModelFamily>& modelFamilies() {
          .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"episodes_weight", {0.25, 0.5, 1}}}}},
         {.name = "content_pop",
          .kind = ModelKind::Content,
-         .description = "content features plus a members and score prior",
+         .description =
+             TRANSLATABLE_TEXT("ModelFamily", "content features plus a members and score prior"),
          .make = makeContentPop,
          .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"members_weight", {0.75, 1.5, 3}}}}},
         // Around the P1 optimum (128 factors, ridge 30, alpha 2): on this kind of data a strong
@@ -241,7 +242,8 @@ const std::vector<ModelFamily>& modelFamilies() {
          .search = {.grid = {{"lambda", {100, 200, 400}}, {"dropout", {0, 0.1, 0.25}}}}},
         {.name = "edlae",
          .kind = ModelKind::Collaborative,
-         .description = "EDLAE: EASE without the zero diagonal, kept off it by dropout",
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "EDLAE: EASE without the zero diagonal, kept off it by dropout"),
          .make = makeEdlae,
          .search = {.grid = {{"lambda", {100, 200, 400, 800}}, {"dropout", {0.25, 0.4, 0.55}}}}},
         // About a second per trial.
@@ -267,7 +269,7 @@ const std::vector<ModelFamily>& modelFamilies() {
         {.name = "gru",
          .kind = ModelKind::Session,
          .description = TRANSLATABLE_TEXT(
-             "ModelFamily", "GRU4Rec recurrent network over the recent watching order"),
+             "ModelFamily", "GRU next-item model over the watching order, trained like SASRec"),
          .make = makeGru,
          .search = {.untuned = kSlowTrials}},
     };
