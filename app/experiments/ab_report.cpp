@@ -27,15 +27,15 @@ constexpr int kMinResamples = 200;
 
 using ExposureOutcome = ListOutcome;
 
-ListFeedback listFeedback(FeedbackEvent event) {
+ListFeedback listFeedback(storage::FeedbackEvent event) {
     switch (event) {
-        case FeedbackEvent::Click:
+        case storage::FeedbackEvent::Click:
             return ListFeedback::Click;
-        case FeedbackEvent::Watch:
+        case storage::FeedbackEvent::Watch:
             return ListFeedback::Watch;
-        case FeedbackEvent::Complete:
+        case storage::FeedbackEvent::Complete:
             return ListFeedback::Complete;
-        case FeedbackEvent::Rate:
+        case storage::FeedbackEvent::Rate:
             return ListFeedback::Rate;
     }
     return ListFeedback::Click;
@@ -85,8 +85,9 @@ BootstrapOptions bootstrapFor(const ReportOptions& options, std::size_t observat
 }  // namespace
 
 AbReport buildReport(const ExperimentDefinition& experiment,
-                     std::span<const ExposureRecord> exposures,
-                     std::span<const FeedbackRecord> feedback, const ReportOptions& options) {
+                     std::span<const storage::ExposureRecord> exposures,
+                     std::span<const storage::FeedbackRecord> feedback,
+                     const ReportOptions& options) {
     AbReport report;
     report.experiment = experiment;
     report.options = options;
@@ -94,7 +95,7 @@ AbReport buildReport(const ExperimentDefinition& experiment,
     std::vector<VariantLog> logs(variantCount);
 
     qint64 first = 0, last = 0;
-    for (const ExposureRecord& exposure : exposures) {
+    for (const storage::ExposureRecord& exposure : exposures) {
         if (first == 0 || exposure.servedAtMs < first) first = exposure.servedAtMs;
         last = std::max(last, exposure.servedAtMs);
     }
@@ -107,7 +108,7 @@ AbReport buildReport(const ExperimentDefinition& experiment,
     // Exposure id -> (variant, index of its outcome), for attributing feedback.
     std::unordered_map<qint64, std::pair<int, std::size_t>> byId;
     byId.reserve(exposures.size());
-    for (const ExposureRecord& exposure : exposures) {
+    for (const storage::ExposureRecord& exposure : exposures) {
         const int v = experiment.variantIndex(exposure.variant);
         if (v < 0 || (experiment.id != 0 && exposure.experimentId != experiment.id)) continue;
         VariantLog& log = logs[static_cast<std::size_t>(v)];
@@ -125,10 +126,10 @@ AbReport buildReport(const ExperimentDefinition& experiment,
     // Clicks per bucket need the exposure's time: keep it beside the outcome.
     std::unordered_map<qint64, qint64> servedAt;
     servedAt.reserve(exposures.size());
-    for (const ExposureRecord& exposure : exposures)
+    for (const storage::ExposureRecord& exposure : exposures)
         servedAt[exposure.exposureId] = exposure.servedAtMs;
 
-    for (const FeedbackRecord& event : feedback) {
+    for (const storage::FeedbackRecord& event : feedback) {
         const auto found = event.exposureId > 0 ? byId.find(event.exposureId) : byId.end();
         if (found == byId.end() || (experiment.id != 0 && event.experimentId != experiment.id)) {
             ++report.unattributedFeedback;
@@ -141,7 +142,8 @@ AbReport buildReport(const ExperimentDefinition& experiment,
             const qint64 time = servedAt[event.exposureId];
             log.buckets[time / bucketMs * bucketMs].second += 1;
         }
-        if (event.event == FeedbackEvent::Rate && event.value) log.ratings.push_back(*event.value);
+        if (event.event == storage::FeedbackEvent::Rate && event.value)
+            log.ratings.push_back(*event.value);
     }
 
     for (std::size_t v = 0; v < variantCount; ++v) {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "eval/bootstrap.h"
-#include "experiments/event_records.h"
 #include "experiments/experiment.h"
+#include "storage/event_records.h"
 
 namespace animerec::experiments {
 
@@ -88,8 +88,9 @@ struct AbReport {
 // Builds the report from an experiment's log. Feedback is matched to exposures by exposureId
 // (records with another experiment id are ignored). Pure computation, thread-safe.
 AbReport buildReport(const ExperimentDefinition& experiment,
-                     std::span<const ExposureRecord> exposures,
-                     std::span<const FeedbackRecord> feedback, const ReportOptions& options = {});
+                     std::span<const storage::ExposureRecord> exposures,
+                     std::span<const storage::FeedbackRecord> feedback,
+                     const ReportOptions& options = {});
 
 QJsonObject toJson(const AbReport& report);
 // A few lines per variant and comparison, for the terminal.

@@ -2,16 +2,15 @@
 
 #include <QDateTime>
 #include <QSqlError>
-#include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
 #include <cmath>
 
 #include "data/dataset.h"
 #include "experiments/experiment_store.h"
-#include "experiments/reconnect.h"
 #include "service/recommend_service.h"
 #include "storage/database.h"
+#include "storage/reconnect.h"
 
 namespace animerec::experiments {
 
@@ -19,13 +18,9 @@ namespace {
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
-// Changes any process makes to the definitions move one of these.
-constexpr const char* kDefinitionsSignature =
-    "SELECT count(*), coalesce(max(updated_at), 0) FROM Experiments";
-
 ExperimentError databaseAway(const QString& reason) {
     return {503, QStringLiteral("database"), QStringLiteral("database unavailable: ") + reason,
-            kDatabaseRetryAfterSeconds};
+            storage::kDatabaseRetryAfterSeconds};
 }
 
 }  // namespace
@@ -34,14 +29,15 @@ ExperimentError databaseAway(const QString& reason) {
 // be reopened already; 500 when the database answered with an error of its own.
 ExperimentError ExperimentService::databaseFailure(const QSqlError& error) {
     QString reason;
-    const ConnectionState state = reconnectIfLost(*database_, &reason);
-    adminConnected_ = state != ConnectionState::Lost;
-    if (state == ConnectionState::Alive) return {500, QStringLiteral("database"), error.text()};
-    return databaseAway(state == ConnectionState::Lost ? reason : error.text());
+    const storage::ConnectionState state = storage::reconnectIfLost(*database_, &reason);
+    adminConnected_ = state != storage::ConnectionState::Lost;
+    if (state == storage::ConnectionState::Alive)
+        return {500, QStringLiteral("database"), error.text()};
+    return databaseAway(state == storage::ConnectionState::Lost ? reason : error.text());
 }
 
 ExperimentService::ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
-                                     EventWriterOptions writerOptions)
+                                     storage::EventWriterOptions writerOptions)
     : data_(std::move(data)),
       database_(std::make_unique<storage::Database>(
           databasePath, QStringLiteral("ab_admin_%1").arg(reinterpret_cast<quintptr>(this)))),
@@ -64,7 +60,7 @@ bool ExperimentService::sampleDefaultExposure() {
 
 Assignment ExperimentService::defaultAssignment() {
     Assignment assignment;
-    assignment.variant = QString::fromLatin1(kDefaultVariant);
+    assignment.variant = QString::fromLatin1(storage::kDefaultVariant);
     return assignment;
 }
 
@@ -97,8 +93,8 @@ QString ExperimentService::open() {
     if (const QSqlError error = database_->open(); error.isValid())
         return database_->path() + QStringLiteral(": ") + error.text();
     if (const QSqlError error =
-            prepareIdSequence(*database_, QStringLiteral("exposure"), QStringLiteral("Exposures"),
-                              QStringLiteral("exposure_id"));
+            storage::prepareIdSequence(*database_, QStringLiteral("exposure"),
+                                       QStringLiteral("Exposures"), QStringLiteral("exposure_id"));
         error.isValid())
         return database_->path() + QStringLiteral(": IdBlocks: ") + error.text();
     if (const QString error = writer_.start(); !error.isEmpty()) return error;
@@ -115,29 +111,26 @@ void ExperimentService::topUpExposureIds() {
     refillPending_ = false;
     if (!database_->isOpen()) return;  // maintain() reopens it
     while (exposureIds_.needsRefill())
-        if (exposureIds_.refill(database_->connection(), QStringLiteral("exposure")).isValid())
+        if (exposureIds_.refill(*database_, QStringLiteral("exposure")).isValid())
             return;  // maintain() notices a lost connection and tries again
 }
 
 void ExperimentService::maintain() {
     if (QThread::currentThread() != owner_) return;
-    QSqlQuery query(database_->connection());
-    if (!database_->isOpen() || !query.exec(QString::fromLatin1(kDefinitionsSignature)) ||
-        !query.next()) {
+    const auto seen = ExperimentStore(*database_).signature();
+    if (!seen) {
         QString reason;
-        const ConnectionState state = reconnectIfLost(*database_, &reason);
-        adminConnected_ = state != ConnectionState::Lost;
+        const storage::ConnectionState state = storage::reconnectIfLost(*database_, &reason);
+        adminConnected_ = state != storage::ConnectionState::Lost;
         std::lock_guard lock(mutex_);
-        adminError_ = state == ConnectionState::Lost ? reason : QString();
+        adminError_ = state == storage::ConnectionState::Lost ? reason : QString();
         return;  // next tick, on the reopened connection
     }
     adminConnected_ = true;
-    const std::pair<qint64, qint64> seen{query.value(0).toLongLong(), query.value(1).toLongLong()};
-    query.finish();
     bool changed = false;
     {
         std::lock_guard lock(mutex_);
-        changed = seen != definitionsSeen_;
+        changed = *seen != definitionsSeen_;
     }
     if (changed) refresh();
     topUpExposureIds();
@@ -202,7 +195,7 @@ std::optional<Assignment> ExperimentService::assign(const QString& route,
 qint64 ExperimentService::recordExposure(const Assignment& assignment, const QString& route,
                                          std::optional<qint64> userId, const QString& sessionId,
                                          const service::Recommendation& served) {
-    ExposureRecord record;
+    storage::ExposureRecord record;
     // 0 when the database has been away long enough to use up the reserved ids: the writer
     // numbers the row when it writes it (feedback then cannot name this exposure).
     bool low = false;
@@ -238,7 +231,7 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
                 404, QStringLiteral("anime_id"),
                 QStringLiteral("anime_id %1 is not in the catalogue").arg(input.animeId)};
     }
-    if (input.event == FeedbackEvent::Rate) {
+    if (input.event == storage::FeedbackEvent::Rate) {
         if (!input.value)
             return ExperimentError{422, QStringLiteral("value"),
                                    QStringLiteral("event rate needs a value in [1, 10]")};
@@ -249,7 +242,7 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
     } else if (input.value) {
         return ExperimentError{422, QStringLiteral("value"),
                                QStringLiteral("value is only accepted with event rate, not %1")
-                                   .arg(feedbackEventName(input.event))};
+                                   .arg(storage::feedbackEventName(input.event))};
     }
 
     if (input.userId.has_value() == !input.sessionId.isEmpty())
@@ -260,7 +253,7 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
         std::lock_guard lock(mutex_);
         return databaseAway(adminError_);
     }
-    FeedbackRecord record;
+    storage::FeedbackRecord record;
     record.userId = input.userId;
     record.sessionId = input.sessionId;
     record.animeId = input.animeId;
@@ -290,12 +283,13 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
         writer_.accepting(&reason);
         return databaseAway(reason);
     }
-    if (input.event != FeedbackEvent::Click && item && input.userId) {
+    if (input.event != storage::FeedbackEvent::Click && item && input.userId) {
         Event event;
         event.item = *item;
-        if (input.event == FeedbackEvent::Rate) event.rating = static_cast<float>(*input.value);
-        if (input.event == FeedbackEvent::Watch) event.status = WatchStatus::Watching;
-        if (input.event == FeedbackEvent::Complete) event.status = WatchStatus::Completed;
+        if (input.event == storage::FeedbackEvent::Rate)
+            event.rating = static_cast<float>(*input.value);
+        if (input.event == storage::FeedbackEvent::Watch) event.status = WatchStatus::Watching;
+        if (input.event == storage::FeedbackEvent::Complete) event.status = WatchStatus::Completed;
         history_->append(*input.userId, event);
         receipt.addedToHistory = true;
     }
@@ -417,8 +411,8 @@ Result<AbReport> ExperimentService::report(const QString& name, ReportOptions op
         return ExperimentError{
             503, QStringLiteral("database"),
             QStringLiteral("pending exposures could not be written: ") + writer_.stats().lastError};
-    std::vector<ExposureRecord> exposures;
-    std::vector<FeedbackRecord> feedback;
+    std::vector<storage::ExposureRecord> exposures;
+    std::vector<storage::FeedbackRecord> feedback;
     if (const QSqlError e = store.exposuresOf(experiment->id, exposures); e.isValid())
         return databaseFailure(e);
     if (const QSqlError e = store.feedbackOf(experiment->id, feedback); e.isValid())

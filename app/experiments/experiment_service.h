@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "experiments/ab_report.h"
-#include "experiments/event_records.h"
-#include "experiments/event_writer.h"
 #include "experiments/experiment.h"
-#include "experiments/id_blocks.h"
 #include "experiments/recent_exposures.h"
-#include "experiments/recent_history.h"
+#include "service/recent_history.h"
+#include "storage/event_records.h"
+#include "storage/event_writer.h"
+#include "storage/id_blocks.h"
 
 class QThread;
 class QTimer;
@@ -68,7 +68,7 @@ struct FeedbackInput {
     std::optional<qint64> userId;
     QString sessionId;
     qint64 animeId = 0;
-    FeedbackEvent event = FeedbackEvent::Click;
+    storage::FeedbackEvent event = storage::FeedbackEvent::Click;
     std::optional<double> value;
 };
 
@@ -84,9 +84,9 @@ struct FeedbackReceipt {
 
 // The online side of A/B testing: experiment definitions (kept in memory, stored in the
 // database), sticky assignment of users and sessions to variants, exposure and feedback logging
-// through a batched EventWriter, the recent-history overlay RecommendService merges, and reports.
-// Database reads and definition changes use a connection owned by the thread that called open()
-// (the HTTP thread); assign(), recordExposure() and recordFeedback() are thread-safe.
+// through a batched storage::EventWriter, the recent-history overlay RecommendService merges, and
+// reports. Database reads and definition changes use a connection owned by the thread that called
+// open() (the HTTP thread); assign(), recordExposure() and recordFeedback() are thread-safe.
 class ExperimentService {
 public:
     static constexpr int kRecentExposuresPerUser = 16;
@@ -104,7 +104,7 @@ public:
 
     // `data` validates anime ids and maps them to catalogue items (may be null for the CLI).
     ExperimentService(QString databasePath, std::shared_ptr<const Dataset> data,
-                      EventWriterOptions writerOptions = {});
+                      storage::EventWriterOptions writerOptions = {});
     ~ExperimentService();
 
     // Opens the database, loads the definitions, reserves exposure ids and starts the writer;
@@ -147,9 +147,9 @@ public:
     // Flushes pending writes, then reads the experiment's log from the database.
     Result<AbReport> report(const QString& name, ReportOptions options);
 
-    std::shared_ptr<const RecentHistory> recentHistory() const { return history_; }
+    std::shared_ptr<const service::RecentHistory> recentHistory() const { return history_; }
     bool flush(int timeoutMs = 30000) { return writer_.flush(timeoutMs); }
-    EventWriterStats writerStats() const { return writer_.stats(); }
+    storage::EventWriterStats writerStats() const { return writer_.stats(); }
     storage::Database& database() { return *database_; }
     // Re-reads the definitions now (normally every kRefreshIntervalMs, from assign()).
     void refresh();
@@ -163,15 +163,15 @@ private:
     std::shared_ptr<const Dataset> data_;
     std::unique_ptr<storage::Database> database_;
     QThread* owner_ = nullptr;  // thread that opened database_
-    EventWriter writer_;
-    std::shared_ptr<RecentHistory> history_ = std::make_shared<RecentHistory>();
+    storage::EventWriter writer_;
+    std::shared_ptr<service::RecentHistory> history_ = std::make_shared<service::RecentHistory>();
 
     mutable std::mutex mutex_;  // guards the fields below
     std::vector<ExperimentDefinition> experiments_;
     QElapsedTimer sinceRefresh_;
     // By unit (userUnit, sessionUnit); has its own lock, so serving does not contend with assign().
     RecentExposures recent_{kMaxRecentUnits, kRecentExposuresPerUser};
-    IdBlockPool exposureIds_{kExposureIdBlock};
+    storage::IdBlockPool exposureIds_{kExposureIdBlock};
     std::unique_ptr<QTimer> maintenance_;  // in the open() thread; also the context of refills
     std::atomic<bool> refillPending_{false};
     std::atomic<bool> adminConnected_{true};

@@ -3,10 +3,11 @@
 #include <QSqlError>
 #include <QString>
 #include <optional>
+#include <utility>
 #include <vector>
 
-#include "experiments/event_records.h"
 #include "experiments/experiment.h"
+#include "storage/event_records.h"
 
 namespace animerec::storage {
 class Database;
@@ -14,9 +15,9 @@ class Database;
 
 namespace animerec::experiments {
 
-// Experiment definitions, exposures and feedback in the database (tables of schema.h), read and
-// written on the connection's own thread. Writes of definitions are rare (admin route, CLI) and
-// synchronous; exposures and feedback arrive through EventWriter instead.
+// Experiment definitions, exposures and feedback in the database (storage::ExperimentTables),
+// read and written on the connection's own thread. Writes of definitions are rare (admin route,
+// CLI) and synchronous; exposures and feedback arrive through storage::EventWriter instead.
 class ExperimentStore {
 public:
     explicit ExperimentStore(storage::Database& database) : database_(database) {}
@@ -29,13 +30,14 @@ public:
     // experiment.id on insert. A duplicate name fails with the database's UNIQUE error.
     QSqlError save(ExperimentDefinition& experiment) const;
 
-    // Experiment 0 reads what happened outside experiments: the lists sampled there (variant
-    // "default", what the quality view's CTR is over) and the feedback outside experiments.
-    QSqlError exposuresOf(qint64 experimentId, std::vector<ExposureRecord>& exposures) const;
-    QSqlError feedbackOf(qint64 experimentId, std::vector<FeedbackRecord>& feedback) const;
+    QSqlError exposuresOf(qint64 experimentId,
+                          std::vector<storage::ExposureRecord>& exposures) const;
+    QSqlError feedbackOf(qint64 experimentId, std::vector<storage::FeedbackRecord>& feedback) const;
     // Row counts (tests, `ab list`).
     qint64 exposureCount(qint64 experimentId = 0) const;  // 0 = all experiments
     qint64 feedbackCount() const;
+    // Moves whenever any process changes a definition; nullopt when the database did not answer.
+    std::optional<std::pair<qint64, qint64>> signature() const;
 
 private:
     storage::Database& database_;

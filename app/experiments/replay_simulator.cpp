@@ -63,7 +63,7 @@ Simulation simulateReplay(const Catalog& catalog, const Split& split,
             std::fill(scores.begin(), scores.end(), 0.0f);
             arm.model->score(UserQuery{user, history}, scores);
             const std::vector<ScoredItem> top = topK(scores, options.k, exclude);
-            ExposureRecord exposure;
+            storage::ExposureRecord exposure;
             exposure.exposureId = nextExposure++;
             exposure.variant = arm.name;
             exposure.userId = userId;
@@ -78,23 +78,24 @@ Simulation simulateReplay(const Catalog& catalog, const Split& split,
                 if (hit == heldOut.items.end() || *hit != item) continue;
                 const float rating =
                     heldOut.ratings[static_cast<std::size_t>(hit - heldOut.items.begin())];
-                FeedbackRecord event;
+                storage::FeedbackRecord event;
                 event.userId = userId;
                 event.animeId = catalog.idAt(item);
                 event.createdAtMs = clock + 1;
                 event.exposureId = exposure.exposureId;
                 event.variant = arm.name;
                 event.position = static_cast<int>(position) + 1;
-                for (const FeedbackEvent kind : {FeedbackEvent::Click, FeedbackEvent::Watch}) {
+                for (const storage::FeedbackEvent kind :
+                     {storage::FeedbackEvent::Click, storage::FeedbackEvent::Watch}) {
                     event.event = kind;
                     simulation.feedback.push_back(event);
                 }
                 if (rating >= options.completeRating) {
-                    event.event = FeedbackEvent::Complete;
+                    event.event = storage::FeedbackEvent::Complete;
                     simulation.feedback.push_back(event);
                 }
                 if (rating > 0.0f) {
-                    event.event = FeedbackEvent::Rate;
+                    event.event = storage::FeedbackEvent::Rate;
                     event.value = rating;
                     simulation.feedback.push_back(event);
                 }

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "eval/split.h"
-#include "experiments/event_records.h"
 #include "experiments/experiment.h"
+#include "storage/event_records.h"
 #include "util/progress.h"
 
 namespace animerec {
@@ -38,8 +38,8 @@ struct SimulationOptions {
 // through the same buildReport().
 struct Simulation {
     ExperimentDefinition experiment;  // id 0, status stopped, variants = arms with equal shares
-    std::vector<ExposureRecord> exposures;
-    std::vector<FeedbackRecord> feedback;
+    std::vector<storage::ExposureRecord> exposures;
+    std::vector<storage::FeedbackRecord> feedback;
 };
 
 // Replays held-out interactions as behaviour: each test user of `split` is served a top-k list

@@ -1,10 +1,6 @@
 list(APPEND ANIMEREC_APP_SOURCES
   experiments/experiment.cpp
-  experiments/recent_history.cpp
   experiments/recent_exposures.cpp
-  experiments/event_writer.cpp
-  experiments/id_blocks.cpp
-  experiments/reconnect.cpp
   experiments/experiment_store.cpp
   experiments/ab_report.cpp
   experiments/experiment_service.cpp

@@ -6,10 +6,10 @@
 
 #include "data/dataset.h"
 #include "experiments/experiment_service.h"
-#include "experiments/recent_history.h"
 #include "http/cache_warmer.h"
 #include "http/openapi_document.h"
 #include "service/metrics_registry.h"
+#include "service/recent_history.h"
 #include "service/recommend_service.h"
 
 namespace animerec::http {

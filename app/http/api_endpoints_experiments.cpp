@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "experiments/experiment_service.h"
-#include "experiments/recent_history.h"
 #include "http/api_endpoints.h"
 #include "service/metrics_registry.h"
+#include "service/recent_history.h"
 
 namespace animerec::http {
 
@@ -182,7 +182,7 @@ ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
     const auto animeId = integerField(*body, QStringLiteral("anime_id"), 0, kMaxId);
     if (!animeId) return refused(animeId.error, *body);
     const QJsonValue eventValue = body->value(QStringLiteral("event"));
-    const auto event = experiments::parseFeedbackEvent(eventValue.toString());
+    const auto event = storage::parseFeedbackEvent(eventValue.toString());
     if (!eventValue.isString() || !event)
         return refused(
             {422, QStringLiteral("event"),

@@ -4,12 +4,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "experiments/event_records.h"
 #include "http/api_reply.h"
 #include "http/recommendation_json.h"
 #include "service/model_registry.h"
 #include "service/quality_monitor.h"
 #include "service/recommend_service.h"
+#include "storage/event_records.h"
 
 namespace animerec::http {
 
@@ -35,15 +35,15 @@ QString strategyOfBody(const QByteArray& body) {
                    : QString::fromUtf8(body.mid(at + key.size(), end - at - key.size()));
 }
 
-ListFeedback listFeedback(experiments::FeedbackEvent event) {
+ListFeedback listFeedback(storage::FeedbackEvent event) {
     switch (event) {
-        case experiments::FeedbackEvent::Click:
+        case storage::FeedbackEvent::Click:
             return ListFeedback::Click;
-        case experiments::FeedbackEvent::Watch:
+        case storage::FeedbackEvent::Watch:
             return ListFeedback::Watch;
-        case experiments::FeedbackEvent::Complete:
+        case storage::FeedbackEvent::Complete:
             return ListFeedback::Complete;
-        case experiments::FeedbackEvent::Rate:
+        case storage::FeedbackEvent::Rate:
             return ListFeedback::Rate;
     }
     return ListFeedback::Click;
@@ -51,7 +51,7 @@ ListFeedback listFeedback(experiments::FeedbackEvent event) {
 
 void observeFeedback(service::QualityMonitor& monitor, const ApiReply& reply) {
     const auto event =
-        experiments::parseFeedbackEvent(reply.params.value(QStringLiteral("event")).toString());
+        storage::parseFeedbackEvent(reply.params.value(QStringLiteral("event")).toString());
     const QJsonValue anime = reply.params.value(QStringLiteral("anime_id"));
     if (!event || !anime.isDouble()) return;
     service::FeedbackSeen seen;

@@ -4,12 +4,12 @@
 #include <utility>
 
 #include "data/dataset.h"
-#include "experiments/recent_history.h"
 #include "models/cold_start.h"
 #include "models/content_based.h"
 #include "models/explanations.h"
 #include "models/popularity.h"
 #include "models/recommender.h"
+#include "service/recent_history.h"
 
 namespace animerec::service {
 
@@ -195,7 +195,7 @@ Outcome<Recommendation> RecommendService::itemToItem(ModelRole role, std::int64_
                 QStringLiteral("item_to_item"));
 }
 
-void RecommendService::setRecentHistory(std::shared_ptr<const experiments::RecentHistory> recent) {
+void RecommendService::setRecentHistory(std::shared_ptr<const RecentHistory> recent) {
     recent_ = std::move(recent);
 }
 

@@ -19,11 +19,9 @@ struct Event;
 struct ScoredItem;
 }  // namespace animerec
 
-namespace animerec::experiments {
-class RecentHistory;
-}
-
 namespace animerec::service {
+
+class RecentHistory;
 
 struct RecommendedItem {
     std::int64_t animeId = 0;
@@ -108,8 +106,8 @@ public:
 
     // Events users added since the snapshot (POST /feedback), merged into their histories by
     // every per-user method. Set before serving starts; null = the snapshot only.
-    void setRecentHistory(std::shared_ptr<const experiments::RecentHistory> recent);
-    const experiments::RecentHistory* recentHistory() const { return recent_.get(); }
+    void setRecentHistory(std::shared_ptr<const RecentHistory> recent);
+    const RecentHistory* recentHistory() const { return recent_.get(); }
 
     const AnimeRecord* anime(std::int64_t animeId) const;
     const AnimeRecord& animeAt(int item) const;
@@ -150,7 +148,7 @@ private:
     const ModelRegistry& models_;
     std::vector<int> top100_;         // catalogue indices
     std::vector<float> countScores_;  // interactions per item: the model-free popularity
-    std::shared_ptr<const experiments::RecentHistory> recent_;
+    std::shared_ptr<const RecentHistory> recent_;
     ColdStartConfig coldStart_;
 };
 

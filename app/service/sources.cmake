@@ -7,4 +7,5 @@ list(APPEND ANIMEREC_APP_SOURCES
   service/request_log.cpp
   service/replica_sync.cpp
   service/quality_monitor.cpp
+  service/recent_history.cpp
 )

@@ -11,4 +11,10 @@ list(APPEND ANIMEREC_APP_SOURCES
   storage/model_store.cpp
   storage/request_metrics_store.cpp
   storage/quality_store.cpp
+  storage/row_values.cpp
+  storage/reconnect.cpp
+  storage/id_blocks.cpp
+  storage/event_writer.cpp
+  storage/experiment_tables.cpp
+  storage/user_history.cpp
 )

@@ -376,6 +376,8 @@ void TestAbExperiments::feedbackChangesRecommendationsAtOnce() {
     for (const QJsonValue& item : after)
         QVERIFY(item.toObject().value("anime_id").toInt() != 107);  // now seen
     // A brand-new user's completed title is a history the models use at once.
+    QVERIFY(QSqlQuery(experiments_->database().connection())
+                .exec(QStringLiteral("UPDATE Anime SET episodes = 14 WHERE anime_id = 102")));
     QCOMPARE(
         call("POST", "/feedback", R"({"user_id":4242,"anime_id":102,"event":"complete"})").status,
         202);
@@ -386,7 +388,12 @@ void TestAbExperiments::feedbackChangesRecommendationsAtOnce() {
     QVERIFY2(experiments_->flush(), qPrintable(experiments_->writerStats().lastError));
     QCOMPARE(countRows(experiments_->database(),
                        "SELECT count(*) FROM UserAnimeInteractions WHERE user_id = 4242 AND "
-                       "anime_id = 102 AND status = 2"),
+                       "anime_id = 102 AND status = 2 AND watched_episodes = 14"),
+             1);
+    // Watching says nothing of how far: no episode count (storage/user_history.h).
+    QCOMPARE(countRows(experiments_->database(),
+                       "SELECT count(*) FROM UserAnimeInteractions WHERE user_id = 1 AND "
+                       "anime_id = 107 AND status = 1 AND watched_episodes IS NULL"),
              1);
     QCOMPARE(countRows(experiments_->database(), "SELECT count(*) FROM Users WHERE user_id = 4242"),
              1);

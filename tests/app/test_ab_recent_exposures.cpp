@@ -5,10 +5,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "experiments/event_writer.h"
 #include "experiments/experiment_store.h"
 #include "experiments/recent_exposures.h"
 #include "storage/database.h"
+#include "storage/event_writer.h"
 
 using namespace animerec;
 using experiments::RecentExposures;
@@ -34,12 +34,12 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("refused.sqlite"));
-        experiments::EventWriterOptions options;
+        storage::EventWriterOptions options;
         options.retryDelayMs = 10;
         options.maxRetryDelayMs = 20;
-        experiments::EventWriter writer(path, options);
+        storage::EventWriter writer(path, options);
         QCOMPARE(writer.start(), QString());
-        experiments::ExposureRecord exposure;
+        storage::ExposureRecord exposure;
         exposure.experimentId = 4;
         exposure.variant = QStringLiteral("a");
         exposure.userId = 1;
@@ -49,21 +49,21 @@ private slots:
         exposure.exposureId = 21;
         writer.enqueue(exposure);
         QVERIFY(writer.flush(10'000));
-        experiments::ExposureRecord duplicate = exposure;  // same primary key: refused
-        experiments::ExposureRecord next = exposure;
+        storage::ExposureRecord duplicate = exposure;  // same primary key: refused
+        storage::ExposureRecord next = exposure;
         next.exposureId = 22;
         writer.enqueue(duplicate);
         writer.enqueue(next);
         QTest::ignoreMessage(QtWarningMsg,
                              QRegularExpression(QStringLiteral("refused exposure 21 .*dropped")));
         QVERIFY(writer.flush(10'000));
-        const experiments::EventWriterStats stats = writer.stats();
+        const storage::EventWriterStats stats = writer.stats();
         QCOMPARE(stats.rejected, 1);
         QCOMPARE(stats.exposuresWritten, 2);
         QCOMPARE(stats.pending, 0);
         storage::Database database(path, QStringLiteral("refused_check"));
         QVERIFY(!database.open().isValid());
-        std::vector<experiments::ExposureRecord> stored;
+        std::vector<storage::ExposureRecord> stored;
         QVERIFY(!experiments::ExperimentStore(database).exposuresOf(4, stored).isValid());
         QCOMPARE(stored.size(), std::size_t{2});
     }
@@ -148,7 +148,7 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("events.sqlite"));
-        std::vector<experiments::ExposureRecord> exposures(2);
+        std::vector<storage::ExposureRecord> exposures(2);
         exposures[0].exposureId = 11;
         exposures[0].experimentId = 3;
         exposures[0].variant = QStringLiteral("ease");
@@ -163,23 +163,23 @@ private slots:
         exposures[1].userId.reset();
         exposures[1].sessionId = QStringLiteral("s-é1");  // non-ASCII survives
         exposures[1].items = {};
-        experiments::FeedbackRecord rate;
+        storage::FeedbackRecord rate;
         rate.userId = 42;
         rate.animeId = 9253;
-        rate.event = experiments::FeedbackEvent::Rate;
+        rate.event = storage::FeedbackEvent::Rate;
         rate.value = 8.0;
         rate.createdAtMs = 1'700'000'001'000;
         rate.exposureId = 11;
         rate.experimentId = 3;
         rate.variant = QStringLiteral("ease");
         rate.position = 2;
-        experiments::FeedbackRecord click;
+        storage::FeedbackRecord click;
         click.sessionId = QStringLiteral("s-é1");
         click.animeId = 77;
         click.experimentId = 3;
         click.createdAtMs = 1'700'000'002'000;
         {
-            experiments::EventWriter writer(path);
+            storage::EventWriter writer(path);
             QCOMPARE(writer.start(), QString());
             for (const auto& exposure : exposures) writer.enqueue(exposure);
             writer.enqueue(rate);
@@ -191,7 +191,7 @@ private slots:
         storage::Database database(path, QStringLiteral("recent_exposures_check"));
         QVERIFY(!database.open().isValid());
         experiments::ExperimentStore store(database);
-        std::vector<experiments::ExposureRecord> stored;
+        std::vector<storage::ExposureRecord> stored;
         QVERIFY(!store.exposuresOf(3, stored).isValid());
         QCOMPARE(stored.size(), std::size_t{2});
         std::sort(stored.begin(), stored.end(),
@@ -207,7 +207,7 @@ private slots:
             QCOMPARE(stored[i].items, exposures[i].items);
             QCOMPARE(stored[i].servedAtMs, exposures[i].servedAtMs);
         }
-        std::vector<experiments::FeedbackRecord> feedback;
+        std::vector<storage::FeedbackRecord> feedback;
         QVERIFY(!store.feedbackOf(3, feedback).isValid());
         QCOMPARE(feedback.size(), std::size_t{2});
         std::sort(feedback.begin(), feedback.end(),

@@ -44,10 +44,10 @@ void TestAbReport::reportOnCraftedLog() {
     experiments::ExperimentDefinition experiment = parsed(twoArms("crafted"));
     experiment.id = 7;
     const qint64 t0 = 1'700'000'000'000 / 3'600'000 * 3'600'000;  // on an hour boundary
-    std::vector<experiments::ExposureRecord> exposures;
+    std::vector<storage::ExposureRecord> exposures;
     // control: 4 exposures at hour 0, session: 4 exposures, two at hour 0 and two at hour 1.
     for (int i = 0; i < 8; ++i) {
-        experiments::ExposureRecord e;
+        storage::ExposureRecord e;
         e.exposureId = i + 1;
         e.experimentId = 7;
         e.variant = i < 4 ? "control" : "session";
@@ -57,9 +57,9 @@ void TestAbReport::reportOnCraftedLog() {
         e.servedAtMs = t0 + (i >= 6 ? 3'600'000 : 0) + i;
         exposures.push_back(e);
     }
-    const auto event = [](qint64 exposure, int position, experiments::FeedbackEvent kind,
+    const auto event = [](qint64 exposure, int position, storage::FeedbackEvent kind,
                           std::optional<double> value = {}) {
-        experiments::FeedbackRecord f;
+        storage::FeedbackRecord f;
         f.exposureId = exposure;
         f.experimentId = 7;
         f.position = position;
@@ -67,8 +67,8 @@ void TestAbReport::reportOnCraftedLog() {
         f.value = value;
         return f;
     };
-    using E = experiments::FeedbackEvent;
-    const std::vector<experiments::FeedbackRecord> feedback{
+    using E = storage::FeedbackEvent;
+    const std::vector<storage::FeedbackRecord> feedback{
         event(1, 1, E::Click),     event(1, 1, E::Watch),
         event(1, 1, E::Rate, 6.0),  // control: 1 click
         event(5, 1, E::Click),     event(5, 1, E::Complete),

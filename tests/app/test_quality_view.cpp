@@ -207,8 +207,8 @@ void TestQualityView::oneCtrThreeViews() {
     // View 3: the A/B report's statistics over the exposures and feedback in the database.
     QVERIFY(experiments_->flush());
     experiments::ExperimentStore store(experiments_->database());
-    std::vector<experiments::ExposureRecord> exposures, fixedExposures;
-    std::vector<experiments::FeedbackRecord> events;
+    std::vector<storage::ExposureRecord> exposures, fixedExposures;
+    std::vector<storage::FeedbackRecord> events;
     QVERIFY(!store.exposuresOf(0, exposures).isValid());
     QVERIFY(!store.feedbackOf(0, events).isValid());
     QCOMPARE(exposures.size(), std::size_t(7));
@@ -216,7 +216,7 @@ void TestQualityView::oneCtrThreeViews() {
         if (exposure.model == QLatin1String("fixed")) fixedExposures.push_back(exposure);
     experiments::ExperimentDefinition sampled;
     sampled.variants.push_back(
-        {QString::fromLatin1(experiments::kDefaultVariant), ModelRole::Collaborative, {}, {}, 1.0});
+        {QString::fromLatin1(storage::kDefaultVariant), ModelRole::Collaborative, {}, {}, 1.0});
     const auto all = experiments::buildReport(sampled, exposures, events);
     const auto onlyFixed = experiments::buildReport(sampled, fixedExposures, events);
     QCOMPARE(all.variants[0].clicked, qint64(4));

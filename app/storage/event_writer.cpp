@@ -1,23 +1,26 @@
-#include "experiments/event_writer.h"
+#include "storage/event_writer.h"
 
 #include <sqlite3.h>
 
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStringList>
-#include <QVariant>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "experiments/id_blocks.h"
-#include "experiments/reconnect.h"
 #include "storage/database.h"
+#include "storage/id_blocks.h"
+#include "storage/reconnect.h"
+#include "storage/row_values.h"
+#include "storage/user_history.h"
 
-namespace animerec::experiments {
+namespace animerec::storage {
 
 namespace {
 
@@ -29,28 +32,90 @@ constexpr const char* kInsertFeedback = R"(
     INSERT INTO Feedback (user_id, anime_id, event, value, created_at, exposure_id, experiment_id,
                           variant, position, session_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))";
-// Plain SQL that SQLite (>= 3.24) and PostgreSQL both accept.
-constexpr const char* kInsertUser =
-    R"(INSERT INTO Users (user_id) VALUES (?) ON CONFLICT DO NOTHING)";
-constexpr const char* kInsertInteraction = R"(
-    INSERT INTO UserAnimeInteractions (user_id, anime_id, rating, status, watched_episodes, timestamp)
-    VALUES (?, ?, ?, ?, NULL, ?))";
 
-// MAL status codes as stored by the import (1 = watching, 2 = completed).
-constexpr int kStatusWatching = 1;
-constexpr int kStatusCompleted = 2;
+using Row = std::variant<ExposureRecord, FeedbackRecord>;
 
-QVariant nullInt() { return QVariant(QMetaType(QMetaType::LongLong)); }
-QVariant nullText() { return QVariant(QMetaType(QMetaType::QString)); }
+RowValue optionalId(const std::optional<qint64>& value) {
+    if (value) return *value;
+    return std::monostate{};
+}
+RowValue positiveOrNull(qint64 value) { return value > 0 ? RowValue(value) : std::monostate{}; }
 
-QString itemsText(const std::vector<qint64>& items) {
-    QStringList parts;
-    parts.reserve(static_cast<qsizetype>(items.size()));
-    for (const qint64 id : items) parts << QString::number(id);
-    return parts.join(u',');
+// "12,7,301": the exposure's items column, built in `text` (which the row's values view).
+std::string_view itemsText(const std::vector<qint64>& items, std::string& text) {
+    text.clear();
+    char digits[24];
+    for (const qint64 id : items) {
+        if (!text.empty()) text += ',';
+        text.append(digits, std::to_chars(digits, digits + sizeof digits, id).ptr);
+    }
+    return text;
 }
 
-bool addsToHistory(FeedbackEvent event) { return event != FeedbackEvent::Click; }
+// The columns of kInsertExposure and kInsertFeedback: one mapping for both backends.
+std::array<RowValue, 10> exposureValues(const ExposureRecord& e, qint64 id, std::string& items) {
+    return {id,
+            e.experimentId,
+            textValue(e.variant),
+            optionalId(e.userId),
+            textValue(e.sessionId, true),
+            textValue(e.route),
+            textValue(e.model),
+            textValue(e.modelVersion),
+            itemsText(e.items, items),
+            e.servedAtMs};
+}
+std::array<RowValue, 10> feedbackValues(const FeedbackRecord& f, const QString& eventName) {
+    return {optionalId(f.userId),
+            f.animeId,
+            textValue(eventName),
+            f.value ? RowValue(*f.value) : RowValue(std::monostate{}),
+            f.createdAtMs,
+            positiveOrNull(f.exposureId),
+            positiveOrNull(f.experimentId),
+            textValue(f.variant, true),
+            positiveOrNull(f.position),
+            textValue(f.sessionId, true)};
+}
+
+// What a feedback event adds to the user's history (user_history.h): watch, complete and rate
+// do, a click does not; an anonymous session has no stored history to add to.
+std::optional<HistoryEntry> historyEntryOf(const FeedbackRecord& f) {
+    if (f.event == FeedbackEvent::Click || !f.userId) return std::nullopt;
+    HistoryEntry entry;
+    entry.userId = *f.userId;
+    entry.animeId = f.animeId;
+    if (f.event == FeedbackEvent::Rate && f.value)
+        entry.rating = static_cast<int>(std::llround(*f.value));
+    if (f.event == FeedbackEvent::Watch) entry.status = WatchStatus::Watching;
+    if (f.event == FeedbackEvent::Complete) entry.status = WatchStatus::Completed;
+    entry.timestamp = f.createdAtMs / 1000;
+    return entry;
+}
+
+// The statements a batch runs, in order, and the rows' values through `bind`: the SQLite C API
+// or Qt's driver. Returns false at the first statement that fails (the writer rolls back).
+template <typename Bind>
+bool writeRows(const std::deque<Row>& batch, qint64 nextId, Bind&& bind) {
+    std::string items;
+    for (const Row& row : batch) {
+        if (const auto* e = std::get_if<ExposureRecord>(&row)) {
+            if (!bind(0, exposureValues(*e, e->exposureId > 0 ? e->exposureId : nextId++, items)))
+                return false;
+            continue;
+        }
+        const auto& f = std::get<FeedbackRecord>(row);
+        const QString event = feedbackEventName(f.event);
+        if (!bind(1, feedbackValues(f, event))) return false;
+        const auto entry = historyEntryOf(f);
+        if (!entry) continue;
+        if (!bind(2, std::array<RowValue, 1>{entry->userId})) return false;
+        if (!bind(3, historyEntryValues(*entry))) return false;
+    }
+    return true;
+}
+constexpr std::array kBatchStatements{kInsertExposure, kInsertFeedback, kEnsureUser,
+                                      kInsertHistoryEntry};
 
 // The batch's rows through SQLite's C API. Qt's QSqlResult::bindValue(int) formats and hashes a
 // placeholder name for every value; with ten values a row that cost more than SQLite's own insert
@@ -66,100 +131,25 @@ public:
 
     // Writes the rows in the open transaction; exposures without an id take `nextId` onwards.
     // Returns the error text, empty when every row went in.
-    QString write(const std::deque<std::variant<ExposureRecord, FeedbackRecord>>& batch,
-                  qint64 nextId) {
-        for (const auto* sql :
-             {kInsertExposure, kInsertFeedback, kInsertUser, kInsertInteraction}) {
+    QString write(const std::deque<Row>& batch, qint64 nextId) {
+        for (const char* sql : kBatchStatements) {
             sqlite3_stmt* statement = nullptr;
             if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) return error();
             statements_.push_back(statement);
         }
-        sqlite3_stmt* exposure = statements_[0];
-        sqlite3_stmt* feedback = statements_[1];
-        sqlite3_stmt* user = statements_[2];
-        sqlite3_stmt* interaction = statements_[3];
-        std::string items;
-        for (const auto& row : batch) {
-            if (const auto* e = std::get_if<ExposureRecord>(&row)) {
-                items.clear();
-                char digits[24];
-                for (const qint64 id : e->items) {
-                    if (!items.empty()) items += ',';
-                    const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
-                    items.append(digits, end);
+        const bool written =
+            writeRows(batch, nextId, [&](std::size_t index, std::span<const RowValue> values) {
+                sqlite3_stmt* statement = statements_[index];
+                if (bindRow(statement, values) != SQLITE_OK) {
+                    sqlite3_reset(statement);
+                    return false;
                 }
-                sqlite3_bind_int64(exposure, 1, e->exposureId > 0 ? e->exposureId : nextId++);
-                sqlite3_bind_int64(exposure, 2, e->experimentId);
-                text(exposure, 3, e->variant);
-                integer(exposure, 4, e->userId);
-                text(exposure, 5, e->sessionId, true);
-                text(exposure, 6, e->route);
-                text(exposure, 7, e->model);
-                text(exposure, 8, e->modelVersion);
-                sqlite3_bind_text(exposure, 9, items.data(), static_cast<int>(items.size()),
-                                  SQLITE_STATIC);
-                sqlite3_bind_int64(exposure, 10, e->servedAtMs);
-                if (!step(exposure)) return error();
-                continue;
-            }
-            const auto& f = std::get<FeedbackRecord>(row);
-            const QString event = feedbackEventName(f.event);
-            integer(feedback, 1, f.userId);
-            sqlite3_bind_int64(feedback, 2, f.animeId);
-            text(feedback, 3, event);
-            if (f.value)
-                sqlite3_bind_double(feedback, 4, *f.value);
-            else
-                sqlite3_bind_null(feedback, 4);
-            sqlite3_bind_int64(feedback, 5, f.createdAtMs);
-            positive(feedback, 6, f.exposureId);
-            positive(feedback, 7, f.experimentId);
-            text(feedback, 8, f.variant, true);
-            positive(feedback, 9, f.position);
-            text(feedback, 10, f.sessionId, true);
-            if (!step(feedback)) return error();
-            // An anonymous session has no stored history to add to.
-            if (!addsToHistory(f.event) || !f.userId) continue;
-            sqlite3_bind_int64(user, 1, *f.userId);
-            if (!step(user)) return error();
-            sqlite3_bind_int64(interaction, 1, *f.userId);
-            sqlite3_bind_int64(interaction, 2, f.animeId);
-            if (f.event == FeedbackEvent::Rate && f.value)
-                sqlite3_bind_int64(interaction, 3, std::llround(*f.value));
-            else
-                sqlite3_bind_null(interaction, 3);
-            if (f.event == FeedbackEvent::Watch || f.event == FeedbackEvent::Complete)
-                sqlite3_bind_int(
-                    interaction, 4,
-                    f.event == FeedbackEvent::Watch ? kStatusWatching : kStatusCompleted);
-            else
-                sqlite3_bind_null(interaction, 4);
-            sqlite3_bind_int64(interaction, 5, f.createdAtMs / 1000);
-            if (!step(interaction)) return error();
-        }
-        return {};
+                return step(statement);
+            });
+        return written ? QString() : error();
     }
 
 private:
-    // The QString outlives the step that reads it: SQLITE_STATIC, no copy. A null QString is
-    // NULL, as Qt binds it.
-    static void text(sqlite3_stmt* statement, int index, const QString& value,
-                     bool emptyIsNull = false) {
-        if (value.isNull() || (emptyIsNull && value.isEmpty()))
-            sqlite3_bind_null(statement, index);
-        else
-            sqlite3_bind_text16(statement, index, value.utf16(), static_cast<int>(value.size() * 2),
-                                SQLITE_STATIC);
-    }
-    static void integer(sqlite3_stmt* statement, int index, const std::optional<qint64>& value) {
-        if (value)
-            sqlite3_bind_int64(statement, index, *value);
-        else
-            sqlite3_bind_null(statement, index);
-    }
-    static void positive(sqlite3_stmt* statement, int index, qint64 value) {
-        integer(statement, index, value > 0 ? std::optional<qint64>(value) : std::nullopt);
-    }
     bool step(sqlite3_stmt* statement) {
         const bool done = sqlite3_step(statement) == SQLITE_DONE;
         if (!done) error_ = QString::fromUtf8(sqlite3_errmsg(db_));
@@ -294,8 +284,7 @@ QString describeRow(const std::variant<ExposureRecord, FeedbackRecord>& row) {
 }  // namespace
 
 void EventWriter::run() {
-    storage::Database database(
-        path_, QStringLiteral("ab_writer_%1").arg(reinterpret_cast<quintptr>(this)));
+    Database database(path_, QStringLiteral("ab_writer_%1").arg(reinterpret_cast<quintptr>(this)));
     const QSqlError error = database.open();
     {
         std::lock_guard lock(mutex_);
@@ -392,7 +381,7 @@ void EventWriter::run() {
     }
 }
 
-bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>& batch) {
+bool EventWriter::writeBatch(Database& database, const std::deque<Row>& batch) {
     if (!database.isOpen()) {  // a reconnect failed: run() tries again after its delay
         std::lock_guard lock(mutex_);
         stats_.lastError = QStringLiteral("database not open");
@@ -442,54 +431,22 @@ bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>&
         db.rollback();
         return false;
     }
-    QSqlQuery exposure(db), feedback(db), user(db), interaction(db);
-    if (!exposure.prepare(QString::fromUtf8(kInsertExposure))) return fail(exposure);
-    if (!feedback.prepare(QString::fromUtf8(kInsertFeedback))) return fail(feedback);
-    if (!user.prepare(QString::fromUtf8(kInsertUser))) return fail(user);
-    if (!interaction.prepare(QString::fromUtf8(kInsertInteraction))) return fail(interaction);
-    for (const Row& row : batch) {
-        if (const auto* e = std::get_if<ExposureRecord>(&row)) {
-            exposure.bindValue(0, e->exposureId > 0 ? e->exposureId : nextId++);
-            exposure.bindValue(1, e->experimentId);
-            exposure.bindValue(2, e->variant);
-            exposure.bindValue(3, e->userId ? QVariant(*e->userId) : nullInt());
-            exposure.bindValue(4, e->sessionId.isEmpty() ? nullText() : QVariant(e->sessionId));
-            exposure.bindValue(5, e->route);
-            exposure.bindValue(6, e->model);
-            exposure.bindValue(7, e->modelVersion);
-            exposure.bindValue(8, itemsText(e->items));
-            exposure.bindValue(9, e->servedAtMs);
-            if (!exposure.exec()) return fail(exposure);
-            continue;
-        }
-        const auto& f = std::get<FeedbackRecord>(row);
-        feedback.bindValue(0, f.userId ? QVariant(*f.userId) : nullInt());
-        feedback.bindValue(1, f.animeId);
-        feedback.bindValue(2, feedbackEventName(f.event));
-        feedback.bindValue(3,
-                           f.value ? QVariant(*f.value) : QVariant(QMetaType(QMetaType::Double)));
-        feedback.bindValue(4, f.createdAtMs);
-        feedback.bindValue(5, f.exposureId > 0 ? QVariant(f.exposureId) : nullInt());
-        feedback.bindValue(6, f.experimentId > 0 ? QVariant(f.experimentId) : nullInt());
-        feedback.bindValue(7, f.variant.isEmpty() ? nullText() : QVariant(f.variant));
-        feedback.bindValue(8, f.position > 0 ? QVariant(f.position) : nullInt());
-        feedback.bindValue(9, f.sessionId.isEmpty() ? nullText() : QVariant(f.sessionId));
-        if (!feedback.exec()) return fail(feedback);
-        // An anonymous session has no stored history to add to.
-        if (!addsToHistory(f.event) || !f.userId) continue;
-        user.bindValue(0, *f.userId);
-        if (!user.exec()) return fail(user);
-        interaction.bindValue(0, *f.userId);
-        interaction.bindValue(1, f.animeId);
-        interaction.bindValue(2, f.event == FeedbackEvent::Rate && f.value
-                                     ? QVariant(static_cast<qint64>(std::llround(*f.value)))
-                                     : nullInt());
-        interaction.bindValue(3, f.event == FeedbackEvent::Watch      ? QVariant(kStatusWatching)
-                                 : f.event == FeedbackEvent::Complete ? QVariant(kStatusCompleted)
-                                                                      : nullInt());
-        interaction.bindValue(4, static_cast<qint64>(f.createdAtMs / 1000));
-        if (!interaction.exec()) return fail(interaction);
+    std::vector<QSqlQuery> statements;
+    statements.reserve(kBatchStatements.size());
+    for (const char* sql : kBatchStatements) {
+        statements.emplace_back(db);
+        if (!statements.back().prepare(QString::fromUtf8(sql))) return fail(statements.back());
     }
+    QSqlQuery* failed = nullptr;
+    const bool written =
+        writeRows(batch, nextId, [&](std::size_t index, std::span<const RowValue> values) {
+            QSqlQuery& query = statements[index];
+            bindRow(query, values);
+            if (query.exec()) return true;
+            failed = &query;
+            return false;
+        });
+    if (!written) return fail(*failed);
     if (!db.commit()) {
         std::lock_guard lock(mutex_);
         stats_.lastError = db.lastError().text();
@@ -499,4 +456,4 @@ bool EventWriter::writeBatch(storage::Database& database, const std::deque<Row>&
     return true;
 }
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

@@ -1,8 +1,8 @@
-#include "experiments/recent_history.h"
+#include "service/recent_history.h"
 
 #include <algorithm>
 
-namespace animerec::experiments {
+namespace animerec::service {
 
 namespace {
 
@@ -67,4 +67,4 @@ std::size_t RecentHistory::userCount() const {
     return users_.size();
 }
 
-}  // namespace animerec::experiments
+}  // namespace animerec::service

@@ -8,7 +8,7 @@
 
 #include "data/interactions.h"
 
-namespace animerec::experiments {
+namespace animerec::service {
 
 // Events users added after the served Dataset snapshot was loaded (POST /feedback: watch,
 // complete, rate). The Dataset stays immutable and shared; RecommendService merges these into a
@@ -42,4 +42,4 @@ private:
     std::unordered_map<std::int64_t, UserEvents> users_;
 };
 
-}  // namespace animerec::experiments
+}  // namespace animerec::service

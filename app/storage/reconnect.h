@@ -3,10 +3,8 @@
 #include <QString>
 
 namespace animerec::storage {
-class Database;
-}
 
-namespace animerec::experiments {
+class Database;
 
 enum class ConnectionState {
     Alive,     // the connection answers: a failure was the statement's own
@@ -18,9 +16,9 @@ enum class ConnectionState {
 // answers, with the reason in `error` when that fails. A PostgreSQL restart breaks every open
 // connection and QPSQL never reconnects on its own, so each long-lived connection calls this
 // after an error. Call it on the connection's thread.
-ConnectionState reconnectIfLost(storage::Database& database, QString* error = nullptr);
+ConnectionState reconnectIfLost(Database& database, QString* error = nullptr);
 
 // A refused request asks the client to retry after this long while the database is away.
 inline constexpr int kDatabaseRetryAfterSeconds = 2;
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

@@ -9,10 +9,8 @@
 #include <utility>
 
 namespace animerec::storage {
-class Database;
-}
 
-namespace animerec::experiments {
+class Database;
 
 // Ids that stay unique across every process writing to one database (several `animerec serve`
 // replicas on one PostgreSQL). Each process reserves blocks of ids from the IdBlocks table (one
@@ -21,8 +19,8 @@ namespace animerec::experiments {
 
 // Creates IdBlocks when missing and seeds `sequence` above the largest id already stored in
 // `table`.`column` (so a database written before IdBlocks existed continues after its ids).
-QSqlError prepareIdSequence(storage::Database& database, const QString& sequence,
-                            const QString& table, const QString& column);
+QSqlError prepareIdSequence(Database& database, const QString& sequence, const QString& table,
+                            const QString& column);
 // Reserves `count` ids of `sequence`: the first of them (the rest follow it), or nullopt with
 // `error` set. Part of the caller's transaction when one is open.
 std::optional<qint64> reserveIds(const QSqlDatabase& db, const QString& sequence, qint64 count,
@@ -40,8 +38,8 @@ public:
     qint64 take(bool* lowOut = nullptr);
     // True when less than one block is left: refill before the pool runs dry.
     bool needsRefill() const;
-    // Reserves one more block on `db`; returns the error, invalid on success.
-    QSqlError refill(const QSqlDatabase& db, const QString& sequence);
+    // Reserves one more block on `database`; returns the error, invalid on success.
+    QSqlError refill(const Database& database, const QString& sequence);
     qint64 blockSize() const { return blockSize_; }
 
 private:
@@ -51,4 +49,4 @@ private:
     qint64 available_ = 0;
 };
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

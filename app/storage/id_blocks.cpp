@@ -1,11 +1,11 @@
-#include "experiments/id_blocks.h"
+#include "storage/id_blocks.h"
 
 #include <QSqlQuery>
 #include <QVariant>
 
 #include "storage/database.h"
 
-namespace animerec::experiments {
+namespace animerec::storage {
 
 namespace {
 
@@ -24,8 +24,8 @@ constexpr const char* kReserve = R"(
 
 }  // namespace
 
-QSqlError prepareIdSequence(storage::Database& database, const QString& sequence,
-                            const QString& table, const QString& column) {
+QSqlError prepareIdSequence(Database& database, const QString& sequence, const QString& table,
+                            const QString& column) {
     QSqlQuery query(database.connection());
     // Replicas starting together may race on CREATE TABLE (PostgreSQL then reports a duplicate
     // type); the loser finds the table on its next attempt.
@@ -77,9 +77,9 @@ bool IdBlockPool::needsRefill() const {
     return available_ < blockSize_;
 }
 
-QSqlError IdBlockPool::refill(const QSqlDatabase& db, const QString& sequence) {
+QSqlError IdBlockPool::refill(const Database& database, const QString& sequence) {
     QSqlError error;
-    const auto first = reserveIds(db, sequence, blockSize_, &error);
+    const auto first = reserveIds(database.connection(), sequence, blockSize_, &error);
     if (!first) return error;
     std::lock_guard lock(mutex_);
     ranges_.emplace_back(*first, *first + blockSize_);
@@ -87,4 +87,4 @@ QSqlError IdBlockPool::refill(const QSqlDatabase& db, const QString& sequence) {
     return {};
 }
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

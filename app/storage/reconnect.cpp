@@ -1,13 +1,13 @@
-#include "experiments/reconnect.h"
+#include "storage/reconnect.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include "storage/database.h"
 
-namespace animerec::experiments {
+namespace animerec::storage {
 
-ConnectionState reconnectIfLost(storage::Database& database, QString* error) {
+ConnectionState reconnectIfLost(Database& database, QString* error) {
     if (database.isOpen()) {
         QSqlQuery probe(database.connection());
         if (probe.exec(QStringLiteral("SELECT 1")) && probe.next()) return ConnectionState::Alive;
@@ -19,4 +19,4 @@ ConnectionState reconnectIfLost(storage::Database& database, QString* error) {
     return ConnectionState::Lost;
 }
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-namespace animerec::experiments {
+namespace animerec::storage {
 
 // What a user did with a recommended (or any) title, as POST /feedback reports it.
 enum class FeedbackEvent { Click, Watch, Complete, Rate };
@@ -45,4 +45,4 @@ struct FeedbackRecord {
     int position = 0;  // 1-based position in the exposure; 0 when not attributed
 };
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage

@@ -8,13 +8,11 @@
 #include <thread>
 #include <variant>
 
-#include "experiments/event_records.h"
+#include "storage/event_records.h"
 
 namespace animerec::storage {
-class Database;
-}
 
-namespace animerec::experiments {
+class Database;
 
 struct EventWriterOptions {
     int flushIntervalMs = 100;   // a batch is committed at least this often while rows wait
@@ -67,7 +65,7 @@ private:
     using Row = std::variant<ExposureRecord, FeedbackRecord>;
     bool push(Row row);
     void run();
-    bool writeBatch(storage::Database& database, const std::deque<Row>& batch);
+    bool writeBatch(Database& database, const std::deque<Row>& batch);
 
     QString path_;
     EventWriterOptions options_;
@@ -86,4 +84,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace animerec::experiments
+}  // namespace animerec::storage
