@@ -3,7 +3,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlQuery>
 #include <QUuid>
 #include <QVariant>
 #include <algorithm>
@@ -19,18 +18,6 @@
 namespace animerec::ui {
 
 namespace {
-
-// Models and evaluated users of every run, in one pass over the "users" rows.
-constexpr const char* kSelectRunModels = R"(
-    SELECT run_id, model, value FROM EvaluationMetrics WHERE metric = 'users' ORDER BY run_id, model)";
-
-// The newest run of each model family, restricted to that run's headline K (and K-less rows).
-constexpr const char* kSelectLatest = R"(
-    SELECT m.model, m.metric, m.k, m.value, r.k FROM EvaluationMetrics m
-    JOIN EvaluationRuns r ON r.run_id = m.run_id
-    JOIN (SELECT model, MAX(run_id) AS run_id FROM EvaluationMetrics GROUP BY model) latest
-      ON latest.model = m.model AND latest.run_id = m.run_id
-    WHERE m.k = r.k OR m.k = 0)";
 
 // Runs `work` with an open storage::Database on a fresh connection name; false when the file
 // does not exist or cannot be opened (the error goes to *error when given).
@@ -93,14 +80,14 @@ QVector<StoredRun> loadEvaluationRuns(const QString& databasePath) {
             indexById[run.runId] = static_cast<int>(runs.size());
             runs.push_back(one);
         }
-        QSqlQuery query(database.connection());
-        if (!query.exec(QString::fromUtf8(kSelectRunModels))) return;
-        while (query.next()) {
-            const auto it = indexById.find(query.value(0).toLongLong());
+        QVector<storage::EvaluatedModel> models;
+        if (store.modelsOfRuns(models).isValid()) return;
+        for (const storage::EvaluatedModel& evaluated : models) {
+            const auto it = indexById.find(evaluated.runId);
             if (it == indexById.end()) continue;
             StoredRun& run = runs[it->second];
-            run.models << query.value(1).toString();
-            run.users = std::max(run.users, query.value(2).toInt());
+            run.models << evaluated.model;
+            run.users = std::max(run.users, evaluated.users);
         }
     });
     return runs;
@@ -154,15 +141,13 @@ std::map<std::string, std::map<std::string, double>> latestMetricsByModel(
     std::map<std::string, std::map<std::string, double>> latest;
     withDatabase(databasePath, [&](storage::Database& database) {
         storage::EvaluationStore store(database);
-        if (store.ensureSchema().isValid()) return;
-        QSqlQuery query(database.connection());
-        if (!query.exec(QString::fromUtf8(kSelectLatest))) return;
-        while (query.next()) {
-            auto& metrics = latest[query.value(0).toString().toStdString()];
-            const int k = query.value(2).toInt();
-            const std::string metric = query.value(1).toString().toStdString();
-            metrics[k > 0 ? metricKey(metric, k) : metric] = query.value(3).toDouble();
-            metrics["k"] = query.value(4).toDouble();
+        QVector<storage::LatestMetric> rows;
+        if (store.latestMetrics(rows).isValid()) return;
+        for (const storage::LatestMetric& row : rows) {
+            auto& metrics = latest[row.model.toStdString()];
+            const std::string metric = row.metric.toStdString();
+            metrics[row.k > 0 ? metricKey(metric, row.k) : metric] = row.value;
+            metrics["k"] = row.runK;
         }
     });
     return latest;

@@ -4,7 +4,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QPointer>
-#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>

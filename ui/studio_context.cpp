@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSqlQuery>
 #include <QUuid>
 
 #include "background_task.h"
@@ -11,6 +10,7 @@
 #include "model_files.h"
 #include "service/model_registry.h"
 #include "service/recommend_service.h"
+#include "storage/browsing_connections.h"
 #include "storage/database.h"
 #include "storage/dataset_loader.h"
 #include "storage/model_store.h"
@@ -21,47 +21,18 @@ namespace animerec::ui {
 StudioContext::StudioContext(const QString& databasePath, QObject* parent)
     : QObject(parent),
       databasePath_(databasePath),
-      connectionName_(QStringLiteral("studio-") +
-                      QUuid::createUuid().toString(QUuid::WithoutBraces)),
+      connections_(std::make_unique<storage::BrowsingConnections>(
+          databasePath,
+          QStringLiteral("studio-") + QUuid::createUuid().toString(QUuid::WithoutBraces))),
       models_(std::make_unique<service::ModelRegistry>()) {}
 
 StudioContext::~StudioContext() {
     service_.reset();  // the service refers to the registry
-    for (const QString& name : {connectionName_, connectionName_ + QStringLiteral("-write")}) {
-        if (!QSqlDatabase::contains(name)) continue;
-        QSqlDatabase::database(name, false).close();
-        QSqlDatabase::removeDatabase(name);
-    }
 }
 
 QString StudioContext::modelsDirectory() const { return defaultModelsDirectory(databasePath_); }
 
-QSqlDatabase StudioContext::connection(const QString& name) {
-    if (!QSqlDatabase::contains(name)) {
-        QSqlDatabase db =
-            storage::addQtConnection(storage::DatabaseLocation::parse(databasePath_), name);
-        // The experiment writer and imports write from other connections: wait for their
-        // short transactions instead of failing with "database is locked".
-        if (!isPostgresLocation(databasePath_))
-            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    }
-    QSqlDatabase db = QSqlDatabase::database(name, false);
-    if (!db.isOpen() && databaseExists(databasePath_)) db.open();
-    return db;
-}
-
-QSqlDatabase StudioContext::database() { return connection(connectionName_); }
-
-QSqlDatabase StudioContext::writeDatabase() {
-    return connection(connectionName_ + QStringLiteral("-write"));
-}
-
-bool StudioContext::hasData() {
-    QSqlDatabase db = database();
-    if (!db.isOpen()) return false;
-    QSqlQuery query(db);
-    return query.exec(QStringLiteral("SELECT 1 FROM Anime LIMIT 1")) && query.next();
-}
+bool StudioContext::hasData() { return connections_->hasData(); }
 
 BackgroundTask* StudioContext::reloadService() {
     if (!hasData()) return nullptr;
@@ -104,8 +75,7 @@ BackgroundTask* StudioContext::reloadService() {
 }
 
 void StudioContext::notifyDataChanged() {
-    for (const QString& name : {connectionName_, connectionName_ + QStringLiteral("-write")})
-        if (QSqlDatabase::contains(name)) QSqlDatabase::database(name, false).close();
+    connections_->close();
     emit dataChanged();
     reloadService();
 }

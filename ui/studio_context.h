@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QObject>
-#include <QSqlDatabase>
 #include <QString>
 #include <memory>
 
@@ -16,13 +15,16 @@ class RecommendService;
 namespace animerec::explore {
 class Explorer;
 }
+namespace animerec::storage {
+class BrowsingConnections;
+}
 
 namespace animerec::ui {
 
 class BackgroundTask;
 
 // What every Studio panel shares: the database being browsed and the recommendation service
-// built from it. Panels read through `database()` on the GUI thread (short queries only); long
+// built from it. Panels read through `connections()` on the GUI thread (short queries only); long
 // work goes to BackgroundTask with its own connection.
 class StudioContext : public QObject {
     Q_OBJECT
@@ -33,12 +35,9 @@ public:
     QString databasePath() const { return databasePath_; }
     // Model files live next to the database: <dir>/models.
     QString modelsDirectory() const;
-    // The GUI thread's connection (opened on first use; invalid when the file does not exist).
-    QSqlDatabase database();
-    // The GUI thread's connection for writes. Separate from database() because the browsing
-    // models keep read statements open (lazy fetching), and an open read snapshot cannot become
-    // a write once another connection (the experiment writer, the embedded server) committed.
-    QSqlDatabase writeDatabase();
+    // The GUI thread's connections (short queries only; opened on first use, never creating a
+    // database): the browsing tables read through them, the new user writes through them.
+    storage::BrowsingConnections& connections() { return *connections_; }
     // True when the database holds at least one anime.
     bool hasData();
 
@@ -73,10 +72,8 @@ signals:
     void titleRequested(qint64 animeId);
 
 private:
-    QSqlDatabase connection(const QString& name);
-
     QString databasePath_;
-    QString connectionName_;
+    std::unique_ptr<storage::BrowsingConnections> connections_;
     std::unique_ptr<service::ModelRegistry> models_;
     std::shared_ptr<const service::RecommendService> service_;
     std::shared_ptr<const Dataset> dataset_;

@@ -12,7 +12,7 @@ bool isPostgresLocation(const QString& location) {
 }
 
 bool databaseExists(const QString& location) {
-    return isPostgresLocation(location) || QFileInfo::exists(location);
+    return storage::DatabaseLocation::parse(location).exists();
 }
 
 QString databaseDisplayName(const QString& location) {

@@ -1,5 +1,6 @@
 #include "storage/database_location.h"
 
+#include <QFileInfo>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -8,6 +9,10 @@ namespace animerec::storage {
 bool DatabaseLocation::isPostgresUrl(const QString& text) {
     return text.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) ||
            text.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
+bool DatabaseLocation::exists() const {
+    return backend == Backend::Postgres || QFileInfo::exists(text);
 }
 
 DatabaseLocation DatabaseLocation::parse(const QString& text, QString* error) {

@@ -24,6 +24,9 @@ struct DatabaseLocation {
     // An empty error means `text` was understood. A URL without a database name is an error.
     static DatabaseLocation parse(const QString& text, QString* error = nullptr);
     static bool isPostgresUrl(const QString& text);
+    // A PostgreSQL URL always "exists" (connecting says whether it does); a SQLite file must be
+    // there (opening it through Database would create it).
+    bool exists() const;
 };
 
 }  // namespace animerec::storage

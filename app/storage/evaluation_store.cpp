@@ -43,6 +43,16 @@ constexpr const char* kInsertMetric = R"(
     INSERT INTO EvaluationMetrics (run_id, model, metric, k, value, ci_low, ci_high)
     VALUES (?, ?, ?, ?, ?, ?, ?))";
 
+// Models and evaluated users of every run, in one pass over the "users" rows.
+constexpr const char* kSelectRunModels = R"(
+    SELECT run_id, model, value FROM EvaluationMetrics WHERE metric = 'users' ORDER BY run_id, model)";
+// The newest run of each model family, restricted to that run's headline K (and K-less rows).
+constexpr const char* kSelectLatest = R"(
+    SELECT m.model, m.metric, m.k, m.value, r.k FROM EvaluationMetrics m
+    JOIN EvaluationRuns r ON r.run_id = m.run_id
+    JOIN (SELECT model, MAX(run_id) AS run_id FROM EvaluationMetrics GROUP BY model) latest
+      ON latest.model = m.model AND latest.run_id = m.run_id
+    WHERE m.k = r.k OR m.k = 0)";
 constexpr const char* kSelectRuns = R"(
     SELECT run_id, started_at, protocol, seed, k FROM EvaluationRuns ORDER BY run_id DESC)";
 
@@ -173,6 +183,29 @@ QSqlError EvaluationStore::metricsOf(qint64 runId, QVector<EvaluationMetric>& me
         metrics.push_back({query.value(0).toString(), query.value(1).toString(),
                            query.value(2).toInt(), query.value(3).toDouble(),
                            optionalDouble(query.value(4)), optionalDouble(query.value(5))});
+    return {};
+}
+
+QSqlError EvaluationStore::modelsOfRuns(QVector<EvaluatedModel>& models) {
+    models.clear();
+    if (const QSqlError error = ensureSchema(); error.isValid()) return error;
+    QSqlQuery query(database_.connection());
+    if (!query.exec(QString::fromUtf8(kSelectRunModels))) return query.lastError();
+    while (query.next())
+        models.push_back(
+            {query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt()});
+    return {};
+}
+
+QSqlError EvaluationStore::latestMetrics(QVector<LatestMetric>& metrics) {
+    metrics.clear();
+    if (const QSqlError error = ensureSchema(); error.isValid()) return error;
+    QSqlQuery query(database_.connection());
+    if (!query.exec(QString::fromUtf8(kSelectLatest))) return query.lastError();
+    while (query.next())
+        metrics.push_back({query.value(0).toString(), query.value(1).toString(),
+                           query.value(2).toInt(), query.value(3).toDouble(),
+                           query.value(4).toInt()});
     return {};
 }
 

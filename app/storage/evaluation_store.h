@@ -31,6 +31,22 @@ struct EvaluationMetric {
     std::optional<double> ciHigh;
 };
 
+// One model of a stored run and how many users it was evaluated on (its "users" metric).
+struct EvaluatedModel {
+    qint64 runId = 0;
+    QString model;
+    int users = 0;
+};
+
+// A metric of a model's newest run, with that run's headline cut-off.
+struct LatestMetric {
+    QString model;
+    QString metric;
+    int k = 0;  // 0 for metrics without a cut-off
+    double value = 0.0;
+    int runK = 0;
+};
+
 // Evaluation history in the database (tables EvaluationRuns and EvaluationMetrics, created on
 // first use), so Studio can list and compare past runs.
 class EvaluationStore {
@@ -46,6 +62,10 @@ public:
     QSqlError listRuns(QVector<EvaluationRun>& runs);
     // The metrics of one run, ordered by model, metric and k.
     QSqlError metricsOf(qint64 runId, QVector<EvaluationMetric>& metrics);
+    // The models of every run, ordered by run and model.
+    QSqlError modelsOfRuns(QVector<EvaluatedModel>& models);
+    // For each model, its newest run's metrics at that run's headline k (and those without k).
+    QSqlError latestMetrics(QVector<LatestMetric>& metrics);
 
 private:
     Database& database_;

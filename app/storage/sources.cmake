@@ -17,4 +17,6 @@ list(APPEND ANIMEREC_APP_SOURCES
   storage/event_writer.cpp
   storage/experiment_tables.cpp
   storage/user_history.cpp
+  storage/browsing_connections.cpp
+  storage/browsing_tables.cpp
 )

@@ -22,6 +22,7 @@
 #include "panels/server_panel.h"
 #include "panels/user_browser.h"
 #include "service/recommend_service.h"
+#include "storage/browsing_connections.h"
 #include "storage/dataset_loader.h"
 #include "studio_context.h"
 #include "studio_test_data.h"
@@ -206,12 +207,17 @@ private slots:
         QCOMPARE(panel->historySize(), 6);
         // The user and the ratings are in the database (read on the write connection: the
         // browsing connection may still hold the snapshot its lazily fetched tables began).
-        QSqlQuery query(window.context()->writeDatabase());
+        // Each as storage/user_history.h says: completed, so every episode watched.
+        QSqlQuery query(window.context()->connections().writer());
         QVERIFY(query.exec(
-            QStringLiteral("SELECT COUNT(*) FROM UserAnimeInteractions WHERE user_id = %1")
+            QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN i.status = 2 AND i.rating = 8 AND "
+                           "i.watched_episodes IS a.episodes THEN 1 ELSE 0 END) "
+                           "FROM UserAnimeInteractions i JOIN Anime a ON a.anime_id = i.anime_id "
+                           "WHERE i.user_id = %1")
                 .arg(id)));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 6);
+        QCOMPARE(query.value(1).toInt(), 6);
     }
 
     void experimentsPanelRunsTheLifecycleAndAReplay() {

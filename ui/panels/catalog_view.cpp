@@ -5,27 +5,16 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QSet>
-#include <QSqlQuery>
-#include <QSqlQueryModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "storage/browsing_connections.h"
+#include "storage/browsing_tables.h"
 #include "studio_context.h"
 
 namespace animerec::ui {
 
 namespace {
-
-constexpr auto kCatalogQuery = R"(
-    SELECT anime_id AS "ID", title AS "Title", genre AS "Genres", type AS "Type",
-           episodes AS "Episodes", rating AS "Rating", members AS "Members"
-    FROM Anime
-    WHERE (? = '' OR lower(title) LIKE '%' || lower(?) || '%')
-      AND (? = '' OR (', ' || genre || ',') LIKE '%, ' || ? || ',%')
-      AND (? = '' OR type = ?)
-    ORDER BY members DESC
-    LIMIT 5000)";
 
 const QString kAny = QObject::tr("(any)");
 
@@ -39,7 +28,7 @@ CatalogView::CatalogView(StudioContext* context, QWidget* parent)
       type_(new QComboBox(this)),
       count_(new QLabel(this)),
       table_(new QTableView(this)),
-      model_(new QSqlQueryModel(this)) {
+      model_(new storage::CatalogTable(this)) {
     search_->setPlaceholderText(tr("Search titles…"));
     search_->setClearButtonEnabled(true);
     auto* filters = new QHBoxLayout;
@@ -80,48 +69,20 @@ void CatalogView::reload() {
     type_->clear();
     genre_->addItem(kAny);
     type_->addItem(kAny);
-    QSqlDatabase db = context_->database();
-    if (db.isOpen()) {
-        QSqlQuery query(db);
-        QSet<QString> genres;
-        if (query.exec(
-                QStringLiteral("SELECT DISTINCT genre FROM Anime WHERE genre IS NOT NULL"))) {
-            while (query.next())
-                for (const QString& genre :
-                     query.value(0).toString().split(',', Qt::SkipEmptyParts))
-                    genres.insert(genre.trimmed());
-        }
-        QStringList sorted(genres.begin(), genres.end());
-        sorted.sort();
-        genre_->addItems(sorted);
-        if (query.exec(
-                QStringLiteral("SELECT DISTINCT type FROM Anime WHERE type <> '' ORDER BY type"))) {
-            while (query.next()) type_->addItem(query.value(0).toString());
-        }
-    }
+    genre_->addItems(storage::catalogGenres(context_->connections()));
+    type_->addItems(storage::catalogTypes(context_->connections()));
     applyFilter();
 }
 
 void CatalogView::applyFilter() {
-    QSqlDatabase db = context_->database();
-    if (!db.isOpen()) {
+    if (!context_->connections().isOpen()) {
         model_->clear();
         count_->setText(tr("no data"));
         return;
     }
-    QSqlQuery query(db);
-    query.prepare(QString::fromLatin1(kCatalogQuery));
-    // Each filter is bound twice: once for "is it set", once for the comparison.
-    const QString filters[] = {search_->text().trimmed(),
-                               genre_->currentIndex() > 0 ? genre_->currentText() : QString(),
-                               type_->currentIndex() > 0 ? type_->currentText() : QString()};
-    for (const QString& filter : filters) {
-        query.addBindValue(filter.isNull() ? QStringLiteral("") : filter);
-        query.addBindValue(filter.isNull() ? QStringLiteral("") : filter);
-    }
-    query.exec();
-    model_->setQuery(std::move(query));
-    while (model_->canFetchMore()) model_->fetchMore();
+    model_->search(context_->connections(), search_->text().trimmed(),
+                   genre_->currentIndex() > 0 ? genre_->currentText() : QString(),
+                   type_->currentIndex() > 0 ? type_->currentText() : QString());
     count_->setText(tr("%n title(s)", nullptr, model_->rowCount()));
     table_->resizeColumnsToContents();
     table_->setColumnWidth(1, std::min(table_->columnWidth(1), 360));

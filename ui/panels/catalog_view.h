@@ -5,8 +5,11 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QSqlQueryModel;
 class QTableView;
+
+namespace animerec::storage {
+class CatalogTable;
+}
 
 namespace animerec::ui {
 
@@ -35,7 +38,7 @@ private:
     QComboBox* type_;
     QLabel* count_;
     QTableView* table_;
-    QSqlQueryModel* model_;
+    storage::CatalogTable* model_;
 };
 
 }  // namespace animerec::ui

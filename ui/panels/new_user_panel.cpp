@@ -15,7 +15,6 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QSqlError>
-#include <QSqlQuery>
 #include <QStringListModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -23,6 +22,8 @@
 #include "data/dataset.h"
 #include "panels/recommendation_list.h"
 #include "service/recommend_service.h"
+#include "storage/browsing_connections.h"
+#include "storage/user_history.h"
 #include "studio_context.h"
 
 namespace animerec::ui {
@@ -35,12 +36,6 @@ constexpr std::array kRoles{ModelRole::Popularity, ModelRole::Content, ModelRole
                             ModelRole::Session};
 const char* const kFamilyTitles[] = {"Popularity", "Content-based", "Collaborative",
                                      "Session-based"};
-
-constexpr auto kInsertUser = R"(INSERT INTO Users(user_id, name, join_date) VALUES (?, ?, ?))";
-constexpr auto kNextUserId = R"(SELECT COALESCE(MAX(user_id), 0) + 1 FROM Users)";
-constexpr auto kInsertRating = R"(
-    INSERT INTO UserAnimeInteractions(user_id, anime_id, rating, status, watched_episodes, timestamp)
-    VALUES (?, ?, ?, 2, (SELECT episodes FROM Anime WHERE anime_id = ?), ?))";
 
 }  // namespace
 
@@ -175,23 +170,19 @@ void NewUserPanel::setFavouriteGenres(const QStringList& genres) {
 }
 
 qint64 NewUserPanel::createUser(const QString& name) {
-    QSqlDatabase db = context_->writeDatabase();
-    QSqlQuery next(db);
-    if (!db.isOpen() || !next.exec(QString::fromLatin1(kNextUserId)) || !next.next()) {
+    const storage::UserHistoryStore users = context_->connections().userHistory();
+    QSqlError error;
+    const auto next = users.nextUserId(&error);
+    if (!next) {
         userLabel_->setText(tr("Cannot create a user: no database (import data first)."));
-        qWarning("new user: %s", qPrintable(next.lastError().text()));
+        qWarning("new user: %s", qPrintable(error.text()));
         return 0;
     }
-    const qint64 id = next.value(0).toLongLong();
-    next.finish();  // no read left open on the write connection
-    QSqlQuery insert(db);
-    insert.prepare(QString::fromLatin1(kInsertUser));
-    insert.addBindValue(id);
-    insert.addBindValue(name.trimmed().isEmpty() ? QVariant() : QVariant(name.trimmed()));
-    insert.addBindValue(joinDate_->date().toString(Qt::ISODate));
-    if (!insert.exec()) {
-        userLabel_->setText(tr("Cannot create the user: %1").arg(insert.lastError().text()));
-        qWarning("new user: %s", qPrintable(insert.lastError().text()));
+    const qint64 id = *next;
+    if (const QSqlError created = users.createUser(id, name, joinDate_->date());
+        created.isValid()) {
+        userLabel_->setText(tr("Cannot create the user: %1").arg(created.text()));
+        qWarning("new user: %s", qPrintable(created.text()));
         return 0;
     }
     userId_ = id;
@@ -209,16 +200,16 @@ bool NewUserPanel::addTitle(qint64 animeId, int rating) {
     const AnimeRecord* anime = service ? service->anime(animeId) : nullptr;
     if (!anime) return false;
     if (userId_ != 0) {
-        QSqlQuery insert(context_->writeDatabase());
-        insert.prepare(QString::fromLatin1(kInsertRating));
-        insert.addBindValue(userId_);
-        insert.addBindValue(animeId);
-        insert.addBindValue(rating);
-        insert.addBindValue(animeId);
-        insert.addBindValue(QDateTime::currentSecsSinceEpoch());
-        if (!insert.exec()) {
-            userLabel_->setText(
-                tr("Could not store the rating: %1").arg(insert.lastError().text()));
+        // Rated in the panel: a title the user has seen to its end.
+        storage::HistoryEntry entry;
+        entry.userId = userId_;
+        entry.animeId = animeId;
+        entry.rating = rating;
+        entry.status = WatchStatus::Completed;
+        entry.timestamp = QDateTime::currentSecsSinceEpoch();
+        if (const QSqlError error = context_->connections().userHistory().add(entry);
+            error.isValid()) {
+            userLabel_->setText(tr("Could not store the rating: %1").arg(error.text()));
             return false;
         }
     }

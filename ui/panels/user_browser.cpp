@@ -4,41 +4,18 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QSqlQueryModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "storage/browsing_connections.h"
+#include "storage/browsing_tables.h"
 #include "studio_context.h"
 
 namespace animerec::ui {
 
 namespace {
 
-// Counting per user over the whole table is too slow at the 100M-row scale, so the list shows
-// the first users by id (or the matches of a search); the count comes from the per-user index.
-constexpr auto kUsersQuery = R"(
-    SELECT u.user_id AS "User", COALESCE(u.name, '') AS "Name",
-           (SELECT COUNT(*) FROM UserAnimeInteractions i WHERE i.user_id = u.user_id) AS "Titles"
-    FROM Users u
-    WHERE (? = '' OR CAST(u.user_id AS TEXT) = ? OR lower(u.name) LIKE '%' || lower(?) || '%')
-    ORDER BY u.user_id
-    LIMIT 2000)";
-
-constexpr auto kHistoryQuery = R"(
-    SELECT i.interaction_id AS "#", a.title AS "Title", a.genre AS "Genres",
-           i.rating AS "Rating",
-           CASE i.status WHEN 1 THEN 'Watching' WHEN 2 THEN 'Completed' WHEN 3 THEN 'On-Hold'
-                         WHEN 4 THEN 'Dropped' WHEN 6 THEN 'Plan to Watch' ELSE '' END AS "Status",
-           CASE WHEN i.watched_episodes IS NULL THEN '' ELSE
-                CAST(i.watched_episodes AS TEXT) || ' / ' ||
-                COALESCE(CAST(a.episodes AS TEXT), '?') END AS "Episodes"
-    FROM UserAnimeInteractions i JOIN Anime a ON a.anime_id = i.anime_id
-    WHERE i.user_id = ?
-    ORDER BY COALESCE(i.timestamp, i.interaction_id), i.interaction_id)";
-
-QTableView* makeTable(QWidget* parent, QSqlQueryModel* model) {
+QTableView* makeTable(QWidget* parent, QAbstractItemModel* model) {
     auto* table = new QTableView(parent);
     table->setModel(model);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -56,9 +33,9 @@ UserBrowser::UserBrowser(StudioContext* context, QWidget* parent)
     : QWidget(parent),
       context_(context),
       search_(new QLineEdit(this)),
-      usersModel_(new QSqlQueryModel(this)),
+      usersModel_(new storage::UserTable(this)),
       historyTitle_(new QLabel(tr("Select a user to see their history."), this)),
-      historyModel_(new QSqlQueryModel(this)) {
+      historyModel_(new storage::UserHistoryTable(this)) {
     users_ = makeTable(this, usersModel_);
     history_ = makeTable(this, historyModel_);
     search_->setPlaceholderText(tr("User id or name…"));
@@ -95,34 +72,21 @@ UserBrowser::UserBrowser(StudioContext* context, QWidget* parent)
 void UserBrowser::reload() { applyFilter(); }
 
 void UserBrowser::applyFilter() {
-    QSqlDatabase db = context_->database();
-    if (!db.isOpen()) {
+    if (!context_->connections().isOpen()) {
         usersModel_->clear();
         historyModel_->clear();
         return;
     }
-    QSqlQuery query(db);
-    query.prepare(QString::fromLatin1(kUsersQuery));
-    const QString search =
-        search_->text().trimmed().isEmpty() ? QStringLiteral("") : search_->text().trimmed();
-    for (int i = 0; i < 3; ++i) query.addBindValue(search);
-    query.exec();
-    usersModel_->setQuery(std::move(query));
+    usersModel_->search(context_->connections(), search_->text());
     users_->resizeColumnsToContents();
     if (usersModel_->rowCount() > 0) users_->selectRow(0);  // never an empty history pane
 }
 
 void UserBrowser::loadHistory(qint64 userId) {
-    QSqlQuery query(context_->database());
-    query.prepare(QString::fromLatin1(kHistoryQuery));
-    query.addBindValue(userId);
-    const bool ok = query.exec();
-    const QString error = ok ? QString() : query.lastError().text();
-    historyModel_->setQuery(std::move(query));
-    while (historyModel_->canFetchMore()) historyModel_->fetchMore();
-    if (!ok) {
+    if (const QSqlError error = historyModel_->show(context_->connections(), userId);
+        error.isValid()) {
         historyTitle_->setText(
-            tr("User %1: the history could not be read: %2").arg(userId).arg(error));
+            tr("User %1: the history could not be read: %2").arg(userId).arg(error.text()));
         return;
     }
     historyTitle_->setText(

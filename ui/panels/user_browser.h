@@ -4,8 +4,12 @@
 
 class QLabel;
 class QLineEdit;
-class QSqlQueryModel;
 class QTableView;
+
+namespace animerec::storage {
+class UserTable;
+class UserHistoryTable;
+}  // namespace animerec::storage
 
 namespace animerec::ui {
 
@@ -34,10 +38,10 @@ private:
     StudioContext* context_;
     QLineEdit* search_;
     QTableView* users_;
-    QSqlQueryModel* usersModel_;
+    storage::UserTable* usersModel_;
     QLabel* historyTitle_;
     QTableView* history_;
-    QSqlQueryModel* historyModel_;
+    storage::UserHistoryTable* historyModel_;
 };
 
 }  // namespace animerec::ui
