@@ -36,9 +36,9 @@ struct EventWriterStats {
 
 // Writes exposures and feedback from a background thread in batched transactions, so a request
 // only appends to a queue (no disk I/O on the serving thread). Feedback that adds to a history
-// (watch, complete, rate) also becomes a UserAnimeInteractions row (and a Users row for a new
-// user) in the same transaction. A failed transaction is retried with the same rows, with a
-// growing delay and a reconnect when the connection was lost (PostgreSQL restarted); the
+// (watch, complete, rate) also becomes a history entry as user_history.h stores one (and a Users
+// row for a new user) in the same transaction. A failed transaction is retried with the same rows,
+// with a growing delay and a reconnect when the connection was lost (PostgreSQL restarted); the
 // destructor drains the queue, so a clean shutdown loses nothing. An exposure without an id
 // gets one from the IdBlocks "exposure" sequence in its own transaction.
 class EventWriter {
