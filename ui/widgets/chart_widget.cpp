@@ -16,11 +16,10 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(
         0, 0, new QCPTextElement(plot_, title_, QFont(font().family(), 11, QFont::Bold)));
-    // The legend sits under the plot (placeLegend), in rows of up to four entries, so it never
-    // hides data.
+    // The legend sits under the plot (placeLegend), in rows of as many entries as fit (fitLegend),
+    // so it never hides data.
     plot_->axisRect()->insetLayout()->take(plot_->legend);
     plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    plot_->legend->setWrap(4);
     plot_->legend->setBorderPen(Qt::NoPen);
     plot_->legend->setMargins(QMargins(4, 0, 4, 2));
     plot_->setMinimumSize(320, 220);
@@ -89,9 +88,32 @@ void ChartWidget::placeLegend(bool visible) {
     plot_->legend->setVisible(visible);
 }
 
+void ChartWidget::fitLegend() {
+    // Columns share the width equally, so a row holds as many entries as the widest one allows
+    // (at most four): fewer columns rather than names cut short.
+    QCPLegend* legend = plot_->legend;
+    int widest = 1;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
+    const int room = width() - legend->margins().left() - legend->margins().right();
+    const int columns =
+        std::clamp((room + legend->columnSpacing()) / (widest + legend->columnSpacing()), 1, 4);
+    if (columns == legend->wrap() && legend->columnCount() <= columns) return;
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // rearranges the entries
+}
+
+void ChartWidget::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (!plot_->legend->visible()) return;
+    fitLegend();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void ChartWidget::finish() {
     placeLegend(plot_->plottableCount() > 0);
     plot_->legend->setFont(QFont(font().family(), 8));
+    fitLegend();
     plot_->replot();
 }
 

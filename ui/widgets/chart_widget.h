@@ -47,9 +47,13 @@ public:
 
     static QColor seriesColor(int index);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void prepare(bool logX, bool logY);
     void placeLegend(bool visible);
+    void fitLegend();
     void finish();
 
     QString title_;
