@@ -661,10 +661,6 @@ every command takes --json; Tab completes commands, options, genres and titles
         <translation>Воспроизведение %1 против %2</translation>
     </message>
     <message>
-        <source>Replay failed: %1</source>
-        <translation>Воспроизведение не удалось: %1</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2</translation>
     </message>
@@ -729,10 +725,6 @@ every command takes --json; Tab completes commands, options, genres and titles
     <message>
         <source>Import</source>
         <translation>Импорт</translation>
-    </message>
-    <message>
-        <source>Cancel import</source>
-        <translation>Отменить импорт</translation>
     </message>
     <message>
         <source>Import CSV files</source>
@@ -810,10 +802,6 @@ Rejects (%3):
 <context>
     <name>animerec::ui::MainWindow</name>
     <message>
-        <source>Cancel</source>
-        <translation>Отмена</translation>
-    </message>
-    <message>
         <source>AnimeRec Studio — %1</source>
         <translation>AnimeRec Studio — %1</translation>
     </message>
@@ -854,10 +842,6 @@ Rejects (%3):
         <translation>Модели: %1</translation>
     </message>
     <message>
-        <source>Could not load data and models: %1</source>
-        <translation>Не удалось загрузить данные и модели: %1</translation>
-    </message>
-    <message>
         <source>Database: %1</source>
         <translation>База данных: %1</translation>
     </message>
@@ -892,18 +876,6 @@ Rejects (%3):
     <message>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Ctrl+%2)</translation>
-    </message>
-    <message>
-        <source>: done</source>
-        <translation>: готово</translation>
-    </message>
-    <message>
-        <source>: cancelled</source>
-        <translation>: отменено</translation>
-    </message>
-    <message>
-        <source> failed: </source>
-        <translation> не удалось: </translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -1086,10 +1058,6 @@ Rejects (%3):
         <translation>Запустить оценку</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Отмена</translation>
-    </message>
-    <message>
         <source>Parameters</source>
         <translation>Параметры</translation>
     </message>
@@ -1174,16 +1142,8 @@ Rejects (%3):
         <translation> Не сохранено: %1</translation>
     </message>
     <message>
-        <source>Evaluation failed: %1</source>
-        <translation>Оценка не удалась: %1</translation>
-    </message>
-    <message>
         <source>Evaluation cancelled.</source>
         <translation>Оценка отменена.</translation>
-    </message>
-    <message>
-        <source>Cancelling…</source>
-        <translation>Отмена…</translation>
     </message>
     <message>
         <source>Export charts to</source>
@@ -1606,6 +1566,45 @@ Rejects (%3):
     </message>
 </context>
 <context>
+    <name>animerec::ui::TaskStatus</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 с</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 мин %2 с</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 ч %2 мин</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>%1: done</source>
+        <translation>%1: готово</translation>
+    </message>
+    <message>
+        <source>%1: cancelled</source>
+        <translation>%1: отменено</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 не удалось: %2</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Отмена…</translation>
+    </message>
+    <message>
+        <source>%p% · %1 left</source>
+        <translation>%p% · осталось %1</translation>
+    </message>
+</context>
+<context>
     <name>animerec::ui::TitlePage</name>
     <message>
         <source>Ratings given in this data</source>
@@ -1683,10 +1682,6 @@ Rejects (%3):
         <translation>Обучить каждое семейство с параметрами по умолчанию (параметры выше относятся к выбранному семейству)</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Отмена</translation>
-    </message>
-    <message>
         <source>Models directory</source>
         <translation>Каталог моделей</translation>
     </message>
@@ -1751,24 +1746,12 @@ Rejects (%3):
         <translation>Обучение всех моделей</translation>
     </message>
     <message>
-        <source>Training %1…</source>
-        <translation>Обучение %1…</translation>
-    </message>
-    <message>
         <source>Training finished.</source>
         <translation>Обучение завершено.</translation>
     </message>
     <message>
-        <source>Training failed: %1</source>
-        <translation>Обучение не удалось: %1</translation>
-    </message>
-    <message>
         <source>Training cancelled.</source>
         <translation>Обучение отменено.</translation>
-    </message>
-    <message>
-        <source>Cancelling…</source>
-        <translation>Отмена…</translation>
     </message>
     <message>
         <source>not evaluated</source>

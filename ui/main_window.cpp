@@ -8,8 +8,6 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
 #include <QStackedWidget>
@@ -34,6 +32,7 @@
 #include "sample_data.h"
 #include "studio_context.h"
 #include "studio_database.h"
+#include "widgets/task_status.h"
 
 namespace animerec::ui {
 
@@ -42,8 +41,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
       context_(new StudioContext(databasePath, this)),
       sidebar_(new QListWidget(this)),
       panels_(new QStackedWidget(this)),
-      progress_(new QProgressBar(this)),
-      cancel_(new QPushButton(tr("Cancel"), this)) {
+      taskStatus_(new TaskStatus(TaskStatus::Shape::Row, this)) {
     setWindowTitle(tr("AnimeRec Studio — %1").arg(databaseDisplayName(databasePath)));
     sidebar_->setFixedWidth(150);
     sidebar_->setIconSize(QSize(20, 20));
@@ -83,9 +81,6 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     connect(trainPanel_, &TrainPanel::modelsChanged, context_, &StudioContext::notifyModelsChanged);
     connect(context_, &StudioContext::serviceChanged, this,
             [this] { statusBar()->showMessage(tr("Models: %1").arg(context_->modelSummary())); });
-    connect(context_, &StudioContext::serviceFailed, this, [this](const QString& error) {
-        statusBar()->showMessage(tr("Could not load data and models: %1").arg(error));
-    });
     connect(dataPanel_, &DataPanel::importRequested, this, &MainWindow::openImportDialog);
     connect(dataPanel_, &DataPanel::generateRequested, this, &MainWindow::generateDemoData);
     // Double-clicking a title in the catalogue opens its page.
@@ -95,11 +90,10 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     connect(dataPanel_->users(), &UserBrowser::userSelected, this,
             [this](qint64 userId) { comparePanel_->compareUser(userId); });
 
-    progress_->setMaximumWidth(260);
-    progress_->hide();
-    cancel_->hide();
-    statusBar()->addPermanentWidget(progress_);
-    statusBar()->addPermanentWidget(cancel_);
+    taskStatus_->setObjectName(QStringLiteral("taskStatus"));
+    statusBar()->addPermanentWidget(taskStatus_);
+    connect(taskStatus_, &TaskStatus::ended, this,
+            [this](const QString& summary) { statusBar()->showMessage(summary, 10000); });
     statusBar()->showMessage(tr("Database: %1").arg(databaseDisplayName(databasePath)));
 
     connect(sidebar_, &QListWidget::currentRowChanged, panels_, &QStackedWidget::setCurrentIndex);
@@ -197,36 +191,7 @@ QStringList MainWindow::panelNames() const {
 
 void MainWindow::showPanel(int index) { sidebar_->setCurrentRow(index); }
 
-void MainWindow::trackTask(BackgroundTask* task) {
-    progress_->setRange(0, 0);
-    progress_->show();
-    cancel_->show();
-    cancel_->setEnabled(true);
-    statusBar()->showMessage(task->name());
-    connect(cancel_, &QPushButton::clicked, task, &BackgroundTask::cancel);
-    connect(task, &BackgroundTask::progressed, this,
-            [this, task](double share, const QString& message) {
-                if (share < 0) {
-                    progress_->setRange(0, 0);
-                } else {
-                    progress_->setRange(0, 1000);
-                    progress_->setValue(static_cast<int>(share * 1000));
-                }
-                statusBar()->showMessage(task->name() + QStringLiteral(": ") + message);
-            });
-    const auto done = [this](const QString& message) {
-        progress_->hide();
-        cancel_->hide();
-        cancel_->disconnect();
-        statusBar()->showMessage(message, 10000);
-    };
-    const QString name = task->name();
-    connect(task, &BackgroundTask::finished, this, [done, name] { done(name + tr(": done")); });
-    connect(task, &BackgroundTask::cancelled, this,
-            [done, name] { done(name + tr(": cancelled")); });
-    connect(task, &BackgroundTask::failed, this,
-            [done, name](const QString& error) { done(name + tr(" failed: ") + error); });
-}
+void MainWindow::trackTask(BackgroundTask* task) { taskStatus_->track(task); }
 
 void MainWindow::restoreLayout() {
     QSettings settings;

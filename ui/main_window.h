@@ -3,8 +3,6 @@
 #include <QMainWindow>
 
 class QListWidget;
-class QProgressBar;
-class QPushButton;
 class QStackedWidget;
 
 namespace animerec::ui {
@@ -21,9 +19,10 @@ class TrainPanel;
 class NewUserPanel;
 class ServerPanel;
 class StudioContext;
+class TaskStatus;
 
 // Studio's main window: a sidebar of panels, a status bar with the progress of the running
-// background task and its Cancel button. Assembles panels; owns no domain logic.
+// background task (TaskStatus). Assembles panels; owns no domain logic.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -74,8 +73,7 @@ private:
     ExperimentsPanel* experimentsPanel_;
     MapPanel* mapPanel_;
     MonitoringPanel* monitoringPanel_;
-    QProgressBar* progress_;
-    QPushButton* cancel_;
+    TaskStatus* taskStatus_;
 };
 
 }  // namespace animerec::ui

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QAbstractItemView>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
 #include <QString>
 #include <QWidget>
 #include <stdexcept>
@@ -42,6 +44,31 @@ inline QImage screenshot(QWidget& widget, const QString& name, const QString& fa
     const QImage image = widget.grab().toImage();
     image.save(QDir(directory).filePath(name + QStringLiteral(".png")));
     return image;
+}
+
+// The child `name` of `parent`: panels name the widgets tests look at (setObjectName) instead of
+// exposing them. A missing one stops the test with its name rather than a null dereference.
+template <typename T>
+T* child(const QObject& parent, const char* name) {
+    T* found = parent.findChild<T*>(QString::fromLatin1(name));
+    if (!found)
+        qFatal("%s has no %s named '%s'", parent.metaObject()->className(),
+               T::staticMetaObject.className(), name);
+    return found;
+}
+
+// The text of the label `name` (a panel's "status", a task status's "taskText").
+inline QString text(const QObject& parent, const char* name) {
+    return child<QLabel>(parent, name)->text();
+}
+
+// Rows of the item view `name`, and the text of one of its cells.
+inline int rows(const QObject& parent, const char* name) {
+    return child<QAbstractItemView>(parent, name)->model()->rowCount();
+}
+inline QString cell(const QObject& parent, const char* name, int row, int column) {
+    const QAbstractItemModel* model = child<QAbstractItemView>(parent, name)->model();
+    return model->data(model->index(row, column)).toString();
 }
 
 }  // namespace studio_test

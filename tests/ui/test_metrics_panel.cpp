@@ -1,5 +1,4 @@
 #include <QFile>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -13,12 +12,17 @@
 #include "studio_context.h"
 #include "studio_test_data.h"
 #include "widgets/chart_widget.h"
+#include "widgets/task_status.h"
 
 using animerec::jobs::EvaluationSettings;
 using animerec::jobs::SplitProtocol;
 using animerec::ui::BackgroundTask;
+using animerec::ui::ChartWidget;
+using animerec::ui::EvaluationResultsModel;
 using animerec::ui::MetricsPanel;
 using animerec::ui::StudioContext;
+using animerec::ui::TaskStatus;
+using studio_test::child;
 
 class TestMetricsPanel : public QObject {
     Q_OBJECT
@@ -29,6 +33,13 @@ private:
     // Waits for the running evaluation to end; the result is the panel's status text.
     static void waitUntilIdle(MetricsPanel& panel, int timeoutMs = 60000) {
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), timeoutMs);
+    }
+
+    static EvaluationResultsModel* results(const MetricsPanel& panel) {
+        return child<EvaluationResultsModel>(panel, "results");
+    }
+    static ChartWidget* chart(const MetricsPanel& panel, const char* name) {
+        return child<ChartWidget>(panel, name);
     }
 
 private slots:
@@ -60,7 +71,7 @@ private slots:
             catalogMode == 0 ? animerec::CatalogMode::All : animerec::CatalogMode::Interacted;
         settings.models = {"popularity", "content", "als"};
         panel.setSettings(settings, QStringLiteral("als.iterations=100; als.factors=64"));
-        const int runsBefore = panel.historyRowCount();
+        const int runsBefore = studio_test::rows(panel, "history");
 
         // The GUI thread must keep turning while the evaluation runs.
         int ticks = 0;
@@ -75,32 +86,34 @@ private slots:
         QVERIFY(task);
         QCOMPARE(started.count(), 1);
         QVERIFY(panel.isRunning());
-        QVERIFY(!panel.runButton()->isEnabled());
-        QVERIFY(panel.cancelButton()->isEnabled());
+        QVERIFY(!child<QPushButton>(panel, "run")->isEnabled());
+        QVERIFY(child<TaskStatus>(panel, "taskStatus")->isVisibleTo(&panel));
+        QVERIFY(child<QPushButton>(panel, "taskCancel")->isEnabled());
         QVERIFY(!panel.startEvaluation());  // one run at a time
         waitUntilIdle(panel);
         timer.stop();
-        QVERIFY2(finished.count() == 1, qPrintable(panel.statusText()));
+        QVERIFY2(finished.count() == 1, qPrintable(studio_test::text(panel, "status")));
         qInfo("evaluation took %lld ms; the GUI timer ticked %d times", clock.elapsed(), ticks);
         QVERIFY2(ticks >= 3, qPrintable(QStringLiteral("timer ticked %1 times").arg(ticks)));
-        QVERIFY(panel.runButton()->isEnabled());
+        QVERIFY(child<QPushButton>(panel, "run")->isEnabled());
 
-        QCOMPARE(panel.results()->rowCount(), 3);
-        QCOMPARE(panel.results()->data(panel.results()->index(0, 0)).toString(),
+        QCOMPARE(results(panel)->rowCount(), 3);
+        QCOMPARE(results(panel)->data(results(panel)->index(0, 0)).toString(),
                  QStringLiteral("popularity"));
         // recall@K of popularity on a popularity-skewed dataset: a real number in (0, 1].
         const double recall =
-            panel.results()->data(panel.results()->index(0, 3), Qt::UserRole).toDouble();
+            results(panel)->data(results(panel)->index(0, 3), Qt::UserRole).toDouble();
         QVERIFY2(recall > 0.0 && recall <= 1.0, qPrintable(QString::number(recall)));
-        QCOMPARE(panel.results()->headerData(3, Qt::Horizontal).toString(),
+        QCOMPARE(results(panel)->headerData(3, Qt::Horizontal).toString(),
                  QStringLiteral("recall@%1").arg(k));
 
         // Three bar plottables plus their error bars; one curve per model; train + 3 long-tail
         // lines.
-        QCOMPARE(panel.metricChart()->plottableCount(), 6);
-        QCOMPARE(panel.curveChart()->plottableCount(), 3);
-        QCOMPARE(panel.longTailChart()->plottableCount(), 4);
-        QCOMPARE(panel.trainingChart()->plottableCount(), 1);  // only ALS records a loss curve
+        QCOMPARE(chart(panel, "metricChart")->plottableCount(), 6);
+        QCOMPARE(chart(panel, "curveChart")->plottableCount(), 3);
+        QCOMPARE(chart(panel, "longTailChart")->plottableCount(), 4);
+        QCOMPARE(chart(panel, "trainingChart")->plottableCount(),
+                 1);  // only ALS records a loss curve
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         const QImage image =
@@ -110,14 +123,14 @@ private slots:
         for (const auto group :
              {animerec::ui::MetricGroup::BeyondAccuracy, animerec::ui::MetricGroup::Novelty}) {
             panel.setMetricGroup(group);
-            QCOMPARE(panel.metricChart()->plottableCount(), 6);
+            QCOMPARE(chart(panel, "metricChart")->plottableCount(), 6);
         }
         panel.setCurveKind(true);
-        QCOMPARE(panel.curveChart()->plottableCount(), 3);
+        QCOMPARE(chart(panel, "curveChart")->plottableCount(), 3);
 
         const int signalRunId = finished.front().front().toInt();
         QVERIFY(signalRunId > 0);
-        QCOMPARE(panel.historyRowCount(), runsBefore + 1);
+        QCOMPARE(studio_test::rows(panel, "history"), runsBefore + 1);
     }
 
     void exportsChartsAndTable() {
@@ -128,12 +141,12 @@ private slots:
         panel.setSettings(settings);
         QVERIFY(panel.startEvaluation());
         waitUntilIdle(panel);
-        QCOMPARE(panel.results()->rowCount(), 2);
+        QCOMPARE(results(panel)->rowCount(), 2);
 
         const QString out = dir_.filePath(QStringLiteral("export"));
         for (const QString& format : {QStringLiteral("png"), QStringLiteral("pdf")}) {
             const QStringList written = panel.exportCharts(out, format);
-            QCOMPARE(written.size(), panel.charts().size());
+            QCOMPARE(written.size(), panel.findChildren<ChartWidget*>().size());
             for (const QString& file : written)
                 QVERIFY2(QFileInfo(file).size() > 1000, qPrintable(file));
         }
@@ -172,22 +185,22 @@ private slots:
         QCOMPARE(finished.count(), 1);
         const qint64 runId = finished.front().front().toLongLong();
         const double recall =
-            first.results()->data(first.results()->index(0, 3), Qt::UserRole).toDouble();
+            results(first)->data(results(first)->index(0, 3), Qt::UserRole).toDouble();
 
         // A new panel (as after a restart) lists the run and shows its stored metrics.
         MetricsPanel second(&context);
-        QVERIFY(second.historyRowCount() >= 1);
+        QVERIFY(studio_test::rows(second, "history") >= 1);
         QVERIFY(second.showStoredRun(runId));
-        QCOMPARE(second.results()->rowCount(), 1);
-        QCOMPARE(second.results()->k(), 5);
-        QCOMPARE(second.results()->data(second.results()->index(0, 3), Qt::UserRole).toDouble(),
+        QCOMPARE(results(second)->rowCount(), 1);
+        QCOMPARE(results(second)->k(), 5);
+        QCOMPARE(results(second)->data(results(second)->index(0, 3), Qt::UserRole).toDouble(),
                  recall);
-        QVERIFY(second.metricChart()->plottableCount() > 0);
-        QCOMPARE(second.curveChart()->plottableCount(), 0);  // curves are not stored
+        QVERIFY(chart(second, "metricChart")->plottableCount() > 0);
+        QCOMPARE(chart(second, "curveChart")->plottableCount(), 0);  // curves are not stored
         QVERIFY(!second.showStoredRun(runId + 1000));
 
         second.resize(1100, 760);
-        second.tabs()->setCurrentIndex(1);
+        child<QTabWidget>(second, "tables")->setCurrentIndex(1);
         second.show();
         QVERIFY(QTest::qWaitForWindowExposed(&second));
         QVERIFY(!studio_test::screenshot(second, QStringLiteral("metrics-panel-history"),
@@ -209,13 +222,13 @@ private slots:
         QSignalSpy progressed(task, &BackgroundTask::progressed);
         QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 120000);
         QVERIFY(panel.isRunning());
-        panel.cancel();
+        child<QPushButton>(panel, "taskCancel")->click();
         QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);
         QCOMPARE(finished.count(), 0);
         QVERIFY(!panel.isRunning());
-        QVERIFY(panel.runButton()->isEnabled());
-        QVERIFY(!panel.cancelButton()->isEnabled());
-        QVERIFY(panel.statusText().contains(QStringLiteral("cancelled")));
+        QVERIFY(child<QPushButton>(panel, "run")->isEnabled());
+        QVERIFY(!child<TaskStatus>(panel, "taskStatus")->isVisibleTo(&panel));
+        QVERIFY(studio_test::text(panel, "status").contains(QStringLiteral("cancelled")));
 
         // Usable again: the next run completes.
         settings.models = {"popularity"};
@@ -223,7 +236,7 @@ private slots:
         QVERIFY(panel.startEvaluation());
         waitUntilIdle(panel);
         QCOMPARE(finished.count(), 1);
-        QCOMPARE(panel.results()->rowCount(), 1);
+        QCOMPARE(results(panel)->rowCount(), 1);
     }
 
     void rejectsBadInput_data() {
@@ -256,15 +269,17 @@ private slots:
         QCOMPARE(task != nullptr, starts);
         if (starts) {
             QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
-            QVERIFY(panel.runButton()->isEnabled());
+            QVERIFY(child<QPushButton>(panel, "run")->isEnabled());
         }
-        QVERIFY2(panel.statusText().contains(message), qPrintable(panel.statusText()));
+        // A task that starts and fails shows its error on the task status.
+        const QString shown = studio_test::text(panel, starts ? "taskText" : "status");
+        QVERIFY2(shown.contains(message), qPrintable(shown));
     }
 
     void missingDatabaseFailsCleanly() {
         StudioContext context(dir_.filePath(QStringLiteral("missing.sqlite")));
         MetricsPanel panel(&context);
-        QCOMPARE(panel.historyRowCount(), 0);
+        QCOMPARE(studio_test::rows(panel, "history"), 0);
         QSignalSpy failed(&panel, &MetricsPanel::evaluationFailed);
         QVERIFY(panel.startEvaluation());
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);

@@ -92,7 +92,7 @@ private slots:
         panel.refresh();
         QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 10000);
 
-        QTableWidget* table = panel.table();
+        auto* table = studio_test::child<QTableWidget>(panel, "monitoringTable");
         QCOMPARE(table->rowCount(), 3);  // ease, als, and the real request's "fixed"
         const int ease = rowOf(table, "ease ease-v1");
         const int als = rowOf(table, "als als-v1");
@@ -102,13 +102,14 @@ private slots:
         QCOMPARE(table->item(als, 3)->text(), QString("50.0%"));   // 8 of 16
         QVERIFY(table->item(als, 4)->text().contains(u'–'));       // the interval
         QVERIFY(rowOf(table, "fixed fixed-v1") >= 0);
-        QVERIFY(panel.statusText().startsWith("This server"));
+        QVERIFY(studio_test::text(panel, "monitoringStatus").startsWith("This server"));
         // The last 5 minutes: only the second half.
         panel.setWindow("5m");
         QCOMPARE(table->item(ease, 1)->text(), QString("8"));
         QCOMPARE(table->item(ease, 3)->text(), QString("12.5%"));
-        QCOMPARE(panel.ctrChart()->plottableCount(), 2);  // the real request was not sampled
-        QCOMPARE(panel.trafficChart()->plottableCount(), 3);
+        QCOMPARE(studio_test::child<ui::ChartWidget>(panel, "ctrChart")->plottableCount(),
+                 2);  // the real request was not sampled
+        QCOMPARE(studio_test::child<ui::ChartWidget>(panel, "trafficChart")->plottableCount(), 3);
         const QImage image = studio_test::screenshot(panel, "monitoring-panel", dir.path());
         QVERIFY(!image.isNull());
     }
@@ -135,10 +136,12 @@ private slots:
         QSignalSpy shown(&panel, &MonitoringPanel::qualityShown);
         panel.refresh();
         QCOMPARE(shown.count(), 1);
-        QCOMPARE(panel.table()->rowCount(), 1);
-        QCOMPARE(panel.table()->item(0, 1)->text(), QString("10"));     // 6 + 4 lists
-        QCOMPARE(panel.table()->item(0, 3)->text(), QString("40.0%"));  // 4 of 10
-        QVERIFY(panel.statusText().startsWith("All replicas"));
+        QCOMPARE(studio_test::child<QTableWidget>(panel, "monitoringTable")->rowCount(), 1);
+        QCOMPARE(studio_test::child<QTableWidget>(panel, "monitoringTable")->item(0, 1)->text(),
+                 QString("10"));  // 6 + 4 lists
+        QCOMPARE(studio_test::child<QTableWidget>(panel, "monitoringTable")->item(0, 3)->text(),
+                 QString("40.0%"));  // 4 of 10
+        QVERIFY(studio_test::text(panel, "monitoringStatus").startsWith("All replicas"));
     }
 };
 

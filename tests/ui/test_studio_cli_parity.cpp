@@ -118,7 +118,7 @@ private slots:
         QCOMPARE(fromStudio.value("models").toObject().keys(),
                  fromCli.value("models").toObject().keys());
         QCOMPARE(withoutTimes(fromStudio), withoutTimes(fromCli));
-        QCOMPARE(panel.results()->k(), k);
+        QCOMPARE(studio_test::child<ui::EvaluationResultsModel>(panel, "results")->k(), k);
     }
 
     void parameterTextsAgree_data() {
@@ -171,7 +171,7 @@ private slots:
             QCOMPARE(cli.exitCode, 2);
             QCOMPARE(lastErrorLine(cli), QStringLiteral("evaluate: ") + error);
             QVERIFY(!panel.startEvaluation());
-            QCOMPARE(panel.statusText(), error);
+            QCOMPARE(studio_test::text(panel, "status"), error);
         }
     }
 
@@ -211,7 +211,7 @@ private slots:
             QCOMPARE(cli.exitCode, 2);
             QCOMPARE(lastErrorLine(cli), QStringLiteral("train: ") + error);
             QVERIFY(!panel.startTraining());
-            QCOMPARE(panel.statusText(), error);
+            QCOMPARE(studio_test::text(panel, "status"), error);
         }
     }
 

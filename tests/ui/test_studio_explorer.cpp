@@ -36,6 +36,13 @@ QVector<qint64> idsOf(const service::Outcome<service::Recommendation>& outcome) 
     return ids;
 }
 
+// A title page's neighbours by content (0), the collaborative model (1) or the session model (2).
+ui::RecommendationList* neighbours(const ui::TitlePage& page, int family) {
+    const char* const names[] = {"neighbours-content", "neighbours-collaborative",
+                                 "neighbours-session"};
+    return studio_test::child<ui::RecommendationList>(page, names[family]);
+}
+
 }  // namespace
 
 class TestStudioExplorer : public QObject {
@@ -87,7 +94,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         ui::ComparePanel* compare = window.comparePanel();
         QVERIFY(compare->compare(ui::ComparePanel::QueryKind::User, QString::number(user_)));
-        ui::HistoryView* history = compare->history();
+        ui::HistoryView* history = studio_test::child<ui::HistoryView>(*compare, "history");
         QCOMPARE(history->rowCount(), historyLength_);
         QCOMPARE(history->animeIds().first(), firstWatched_);
         // The collaborative list (ALS) explains its titles: focusing one marks those history rows.
@@ -110,16 +117,16 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         const auto service = window.context()->service();
         ui::TitlePage* page = window.openTitle(firstWatched_);
-        QCOMPARE(page->neighbours(0)->animeIds(), idsOf(service->contentBased(firstWatched_, 10)));
-        QCOMPARE(page->neighbours(1)->animeIds(),
+        QCOMPARE(neighbours(*page, 0)->animeIds(), idsOf(service->contentBased(firstWatched_, 10)));
+        QCOMPARE(neighbours(*page, 1)->animeIds(),
                  idsOf(service->itemToItem(service::ModelRole::Collaborative, firstWatched_, 10)));
-        QCOMPARE(page->neighbours(2)->animeIds(),
+        QCOMPARE(neighbours(*page, 2)->animeIds(),
                  idsOf(service->itemToItem(service::ModelRole::Session, firstWatched_, 10)));
         for (int family = 0; family < ui::TitlePage::kNeighbourFamilies; ++family) {
-            QCOMPARE(page->neighbours(family)->rowCount(), 10);
-            QVERIFY(!page->neighbours(family)->animeIds().contains(firstWatched_));
+            QCOMPARE(neighbours(*page, family)->rowCount(), 10);
+            QVERIFY(!neighbours(*page, family)->animeIds().contains(firstWatched_));
         }
-        QVERIFY(page->ratingChart()->plottableCount() > 0);
+        QVERIFY(studio_test::child<ui::ChartWidget>(*page, "ratingChart")->plottableCount() > 0);
         QVERIFY(page->windowTitle().contains(
             QString::fromStdString(service->anime(firstWatched_)->title)));
         studio_test::screenshot(*page, QStringLiteral("title-page"),

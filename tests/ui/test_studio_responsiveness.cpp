@@ -11,6 +11,7 @@
 #include "storage/database.h"
 #include "storage/importer.h"
 #include "studio_context.h"
+#include "studio_test_data.h"
 
 using namespace animerec;
 
@@ -62,8 +63,8 @@ private slots:
         EventLoopProbe probe;
         QVERIFY(panel.startEvaluation());
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 240000);
-        QVERIFY2(panel.statusText().contains(QStringLiteral("Evaluated")),
-                 qPrintable(panel.statusText()));
+        QVERIFY2(studio_test::text(panel, "status").contains(QStringLiteral("Evaluated")),
+                 qPrintable(studio_test::text(panel, "status")));
         qInfo("evaluation: %d ticks, longest gap %lld ms", probe.ticks, probe.longestGapMs);
         QVERIFY(probe.ticks >= 20);
         // Generous for a loaded CI machine; a blocked GUI thread would stall for seconds.

@@ -224,22 +224,22 @@ private slots:
         ui::MainWindow window(databasePath_);
         QTRY_VERIFY_WITH_TIMEOUT(window.context()->service() != nullptr, 120000);
         auto* panel = window.experimentsPanel();
-        const int before = panel->experimentCount();
+        const int before = studio_test::rows(*panel, "experiments");
         QCOMPARE(panel->createExperiment(QStringLiteral("collab-vs-session"),
                                          {QStringLiteral("control=collaborative:0.5"),
                                           QStringLiteral("treatment=session:0.5")}),
                  QString());
-        QCOMPARE(panel->experimentCount(), before + 1);
+        QCOMPARE(studio_test::rows(*panel, "experiments"), before + 1);
         // A bad definition is refused with a reason, and nothing is added.
         QVERIFY(!panel
                      ->createExperiment(QStringLiteral("bad name!"),
                                         {QStringLiteral("a=collaborative")})
                      .isEmpty());
-        QCOMPARE(panel->experimentCount(), before + 1);
+        QCOMPARE(studio_test::rows(*panel, "experiments"), before + 1);
         QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("start")),
                  QString());
         QVERIFY(panel->showReport(QStringLiteral("collab-vs-session")));
-        QCOMPARE(panel->variantRows(), 2);
+        QCOMPARE(studio_test::rows(*panel, "variants"), 2);
         QCOMPARE(panel->transition(QStringLiteral("collab-vs-session"), QStringLiteral("stop")),
                  QString());
 
@@ -248,7 +248,8 @@ private slots:
         QVERIFY(panel->simulate(QStringLiteral("popularity"), QStringLiteral("ease")));
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
         QCOMPARE(panel->winner(), QStringLiteral("ease"));
-        QVERIFY(panel->timelineChart()->plottableCount() == 2);
+        QVERIFY(studio_test::child<ui::ChartWidget>(*panel, "timelineChart")->plottableCount() ==
+                2);
     }
 
 private:

@@ -1,5 +1,4 @@
 #include <QComboBox>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -14,10 +13,14 @@
 #include "studio_context.h"
 #include "studio_test_data.h"
 #include "widgets/chart_widget.h"
+#include "widgets/task_status.h"
 
 using animerec::ui::BackgroundTask;
+using animerec::ui::ChartWidget;
 using animerec::ui::StudioContext;
+using animerec::ui::TaskStatus;
 using animerec::ui::TrainPanel;
+using studio_test::child;
 
 class TestTrainPanel : public QObject {
     Q_OBJECT
@@ -89,7 +92,7 @@ private slots:
         panel.resize(1100, 700);
         const QString models = freshModelsDirectory();
         panel.setModelsDirectory(models);
-        QCOMPARE(panel.modelFileCount(), 0);
+        QCOMPARE(studio_test::rows(panel, "modelFiles"), 0);
         panel.setFamily(family);
         QCOMPARE(panel.family(), family);
         panel.setParametersText(parameters);
@@ -102,25 +105,25 @@ private slots:
         QSignalSpy started(&panel, &TrainPanel::taskStarted);
         QVERIFY(panel.startTraining());
         QCOMPARE(started.count(), 1);
-        QVERIFY(!panel.trainButton()->isEnabled());
-        QVERIFY(panel.progressBar()->isVisible() || !panel.isVisible());
+        QVERIFY(!child<QPushButton>(panel, "train")->isEnabled());
+        QVERIFY(child<TaskStatus>(panel, "taskStatus")->isVisibleTo(&panel));
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
         timer.stop();
         QVERIFY(ticks >= 1);
-        QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
+        QVERIFY2(changed.count() == 1, qPrintable(studio_test::text(panel, "status")));
 
         const QString file = animerec::ui::modelFilePath(models, family);
         QVERIFY(QFileInfo::exists(file));
         const auto model = animerec::loadModelFile(file.toStdString());
         QCOMPARE(QString::fromStdString(model->name()), family);
-        QCOMPARE(panel.modelFileCount(), 1);
-        QCOMPARE(panel.modelFileCell(0, 0), family);
+        QCOMPARE(studio_test::rows(panel, "modelFiles"), 1);
+        QCOMPARE(studio_test::cell(panel, "modelFiles", 0, 0), family);
         QVERIFY(QRegularExpression(QStringLiteral("^\\d{8}T\\d{6}Z$"))
-                    .match(panel.modelFileCell(0, 1))
+                    .match(studio_test::cell(panel, "modelFiles", 0, 1))
                     .hasMatch());
-        QVERIFY(!panel.modelFileCell(0, 2).isEmpty());
-        QCOMPARE(panel.curveChart()->plottableCount(), curves);
-        QVERIFY(panel.trainButton()->isEnabled());
+        QVERIFY(!studio_test::cell(panel, "modelFiles", 0, 2).isEmpty());
+        QCOMPARE(child<ChartWidget>(panel, "curveChart")->plottableCount(), curves);
+        QVERIFY(child<QPushButton>(panel, "train")->isEnabled());
 
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -140,13 +143,13 @@ private slots:
         QSignalSpy changed(&panel, &TrainPanel::modelsChanged);
         QVERIFY(panel.startTraining());
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), 300000);
-        QVERIFY2(changed.count() == 1, qPrintable(panel.statusText()));
-        QCOMPARE(panel.trialRowCount(), 3);
+        QVERIFY2(changed.count() == 1, qPrintable(studio_test::text(panel, "status")));
+        QCOMPARE(studio_test::rows(panel, "trials"), 3);
         QVERIFY(
             QFileInfo::exists(animerec::ui::modelFilePath(models, QStringLiteral("popularity"))));
         // The best trial is stored as an evaluation run, so the file list shows its metrics.
-        QVERIFY2(panel.modelFileCell(0, 4).contains(QStringLiteral("ndcg@10")),
-                 qPrintable(panel.modelFileCell(0, 4)));
+        QVERIFY2(studio_test::cell(panel, "modelFiles", 0, 4).contains(QStringLiteral("ndcg@10")),
+                 qPrintable(studio_test::cell(panel, "modelFiles", 0, 4)));
 
         panel.resize(1100, 700);
         panel.show();
@@ -177,8 +180,9 @@ private slots:
         panel.setTuning(tune);
         panel.setParametersText(parameters);
         QVERIFY(!panel.startTraining());
-        QVERIFY2(panel.statusText().contains(message), qPrintable(panel.statusText()));
-        QVERIFY(panel.trainButton()->isEnabled());
+        QVERIFY2(studio_test::text(panel, "status").contains(message),
+                 qPrintable(studio_test::text(panel, "status")));
+        QVERIFY(child<QPushButton>(panel, "train")->isEnabled());
     }
 
     // A grid without tuning, or parameters of a family not trained, fail the task at once.
@@ -193,8 +197,16 @@ private slots:
         QSignalSpy failed(&panel, &TrainPanel::trainingFailed);
         QVERIFY(panel.startTraining());
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
-        QVERIFY2(panel.statusText().contains(QStringLiteral("a grid (|) needs tuning")),
-                 qPrintable(panel.statusText()));
+        // The task started, so its error is on the task status.
+        const QString error = studio_test::text(panel, "taskText");
+        QVERIFY2(error.contains(QStringLiteral("a grid (|) needs tuning")), qPrintable(error));
+        QVERIFY(child<TaskStatus>(panel, "taskStatus")->isVisibleTo(&panel));
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(!studio_test::screenshot(panel, QStringLiteral("train-panel-failed"),
+                                         dir_.filePath(QStringLiteral("shots")))
+                     .isNull());
         QVERIFY(!QFileInfo::exists(models));
     }
 
@@ -211,12 +223,22 @@ private slots:
         QVERIFY(task);
         QSignalSpy progressed(task, &BackgroundTask::progressed);
         QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 120000);
-        panel.cancel();
+        // The task status names the running stage under the buttons.
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(child<TaskStatus>(panel, "taskStatus")->isVisible());
+        QVERIFY2(studio_test::text(panel, "taskText").startsWith(QStringLiteral("Training als")),
+                 qPrintable(studio_test::text(panel, "taskText")));
+        QVERIFY(!studio_test::screenshot(panel, QStringLiteral("train-panel-running"),
+                                         dir_.filePath(QStringLiteral("shots")))
+                     .isNull());
+        child<QPushButton>(panel, "taskCancel")->click();
         QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 30000);
         QCOMPARE(changed.count(), 0);
         QVERIFY(!QFileInfo::exists(animerec::ui::modelFilePath(models, QStringLiteral("als"))));
-        QVERIFY(panel.trainButton()->isEnabled());
-        QVERIFY(panel.statusText().contains(QStringLiteral("cancelled")));
+        QVERIFY(child<QPushButton>(panel, "train")->isEnabled());
+        QVERIFY(studio_test::text(panel, "status").contains(QStringLiteral("cancelled")));
 
         panel.setFamily(QStringLiteral("popularity"));
         panel.setParametersText({});

@@ -97,6 +97,7 @@ ComparePanel::ComparePanel(StudioContext* context, QWidget* parent)
       topN_(new QSpinBox(this)),
       status_(new QLabel(this)),
       history_(new HistoryView(this)) {
+    history_->setObjectName(QStringLiteral("history"));
     kind_->addItems({tr("User id"), tr("Anime id"), tr("Session (ids or titles)")});
     query_->setPlaceholderText(tr("e.g. 1   ·   or a session: Cowboy Bebop; Trigun"));
     topN_->setRange(1, service::RecommendService::kMaxTopN);

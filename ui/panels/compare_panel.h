@@ -33,7 +33,6 @@ public:
     void compareUser(qint64 userId) { compare(QueryKind::User, QString::number(userId)); }
 
     RecommendationList* list(int family) const { return lists_[static_cast<std::size_t>(family)]; }
-    HistoryView* history() const { return history_; }
     // Marks the history titles explaining `animeId` (as hovering it does); returns how many.
     int focusRecommendation(qint64 animeId);
     static constexpr int kFamilies = 4;

@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
@@ -27,6 +26,7 @@
 #include "service/recommend_service.h"
 #include "studio_context.h"
 #include "widgets/chart_widget.h"
+#include "widgets/task_status.h"
 
 namespace animerec::ui {
 
@@ -69,7 +69,11 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
       control_(new QComboBox(this)),
       treatment_(new QComboBox(this)),
       simulateButton_(new QPushButton(tr("Simulate replay"), this)),
-      progress_(new QProgressBar(this)) {
+      replayStatus_(new TaskStatus(TaskStatus::Shape::Stacked, this)) {
+    list_->setObjectName(QStringLiteral("experiments"));
+    variants_->setObjectName(QStringLiteral("variants"));
+    timeline_->setObjectName(QStringLiteral("timelineChart"));
+    replayStatus_->setObjectName(QStringLiteral("replayStatus"));
     auto* create = new QPushButton(tr("New…"), this);
     auto* start = new QPushButton(tr("Start"), this);
     auto* pause = new QPushButton(tr("Pause"), this);
@@ -85,15 +89,13 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
         }
     control_->setCurrentText(QStringLiteral("popularity"));
     treatment_->setCurrentText(QStringLiteral("ease"));
-    progress_->setRange(0, 1000);
-    progress_->hide();
     auto* replayBox =
         new QGroupBox(tr("Offline replay (held-out interactions as behaviour)"), this);
     auto* replayForm = new QFormLayout(replayBox);
     replayForm->addRow(tr("Control:"), control_);
     replayForm->addRow(tr("Treatment:"), treatment_);
     replayForm->addRow(simulateButton_);
-    replayForm->addRow(progress_);
+    replayForm->addRow(replayStatus_);
 
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
@@ -260,23 +262,15 @@ BackgroundTask* ExperimentsPanel::simulate(const QString& controlFamily,
         },
         this);
     simulateButton_->setEnabled(false);
-    progress_->show();
-    connect(task, &BackgroundTask::progressed, this, [this](double share, const QString&) {
-        progress_->setValue(share < 0 ? 0 : static_cast<int>(share * 1000));
-    });
-    const auto done = [this] {
-        simulateButton_->setEnabled(true);
-        progress_->hide();
-    };
+    replayStatus_->track(task);
+    // A failure's error stays on the replay status.
+    const auto done = [this] { simulateButton_->setEnabled(true); };
     connect(task, &BackgroundTask::finished, this, [this, done, report] {
         done();
         display(*report);
         emit simulationFinished();
     });
-    connect(task, &BackgroundTask::failed, this, [this, done](const QString& error) {
-        done();
-        summary_->setText(tr("Replay failed: %1").arg(error.toHtmlEscaped()));
-    });
+    connect(task, &BackgroundTask::failed, this, done);
     connect(task, &BackgroundTask::cancelled, this, done);
     emit taskStarted(task);
     return task;
@@ -338,8 +332,5 @@ void ExperimentsPanel::display(const AbReport& report) {
     timeline_->setAxisLabels(tr("hours since the first exposure"), tr("CTR@K"));
     timeline_->showLines(series);
 }
-
-int ExperimentsPanel::experimentCount() const { return list_->count(); }
-int ExperimentsPanel::variantRows() const { return variants_->rowCount(); }
 
 }  // namespace animerec::ui

@@ -7,7 +7,6 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
-class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
@@ -21,11 +20,13 @@ namespace animerec::ui {
 class BackgroundTask;
 class ChartWidget;
 class StudioContext;
+class TaskStatus;
 
 // Experiments: define A/B tests (variants, shares), start / pause / stop them, and read their
 // reports — per-variant CTR@K, watch and completion rates, ratings, coverage, differences with
 // confidence intervals and significance, the sample size needed, CTR over time. A replay
-// simulator answers "which would win" offline from held-out interactions.
+// simulator answers "which would win" offline from held-out interactions. Tests find the widgets
+// by object name: "experiments", "variants", "timelineChart", "replayStatus".
 class ExperimentsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -42,10 +43,7 @@ public:
     // background and shows the report.
     BackgroundTask* simulate(const QString& controlFamily, const QString& treatmentFamily);
 
-    int experimentCount() const;
-    int variantRows() const;
     QString winner() const { return winner_; }
-    ChartWidget* timelineChart() const { return timeline_; }
 
 signals:
     void taskStarted(animerec::ui::BackgroundTask* task);
@@ -66,7 +64,7 @@ private:
     QComboBox* control_;
     QComboBox* treatment_;
     QPushButton* simulateButton_;
-    QProgressBar* progress_;
+    TaskStatus* replayStatus_;
     QString winner_;
 };
 

@@ -9,7 +9,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSqlError>
 #include <QTextStream>
@@ -21,6 +20,7 @@
 #include "storage/database.h"
 #include "storage/importer.h"
 #include "studio_context.h"
+#include "widgets/task_status.h"
 
 namespace animerec::ui {
 
@@ -60,9 +60,8 @@ ImportDialog::ImportDialog(StudioContext* context, QWidget* parent)
       maxRejectShare_(new QDoubleSpinBox(this)),
       preview_(new QPlainTextEdit(this)),
       report_(new QPlainTextEdit(this)),
-      progress_(new QProgressBar(this)),
+      taskStatus_(new TaskStatus(TaskStatus::Shape::Row, this)),
       importButton_(new QPushButton(tr("Import"), this)),
-      cancelButton_(new QPushButton(tr("Cancel import"), this)),
       status_(new QLabel(this)) {
     setWindowTitle(tr("Import CSV files"));
     auto* browseAnime = new QPushButton(tr("Browse…"), this);
@@ -88,13 +87,10 @@ ImportDialog::ImportDialog(StudioContext* context, QWidget* parent)
     report_->setPlaceholderText(
         tr("Summary and rejected rows (file:line: reason) after the import."));
     report_->setLineWrapMode(QPlainTextEdit::NoWrap);
-    progress_->setRange(0, 1000);
-    progress_->setValue(0);
-    cancelButton_->setEnabled(false);
+    taskStatus_->setObjectName(QStringLiteral("taskStatus"));
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(progress_, 1);
-    buttons->addWidget(importButton_);
-    buttons->addWidget(cancelButton_);
+    buttons->addWidget(taskStatus_, 1);
+    buttons->addWidget(importButton_, 0, Qt::AlignRight);
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
 
     auto* layout = new QVBoxLayout(this);
@@ -168,21 +164,12 @@ BackgroundTask* ImportDialog::startImport() {
         },
         this);
     importButton_->setEnabled(false);
-    cancelButton_->setEnabled(true);
     report_->clear();
     status_->setText(tr("Importing…"));
-    connect(cancelButton_, &QPushButton::clicked, task, &BackgroundTask::cancel);
-    connect(task, &BackgroundTask::progressed, this, [this](double share, const QString&) {
-        progress_->setValue(share < 0 ? 0 : static_cast<int>(share * 1000));
-    });
-    const auto done = [this] {
-        importButton_->setEnabled(true);
-        cancelButton_->setEnabled(false);
-        cancelButton_->disconnect();
-    };
+    taskStatus_->track(task);
+    const auto done = [this] { importButton_->setEnabled(true); };
     connect(task, &BackgroundTask::finished, this, [this, done, summary] {
         done();
-        progress_->setValue(1000);
         status_->setText(
             tr("Imported %1 anime, %2 users, %3 interactions in %4 s; %5 rows rejected.")
                 .arg(summary->animeRows)

@@ -6,13 +6,13 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QProgressBar;
 class QPushButton;
 
 namespace animerec::ui {
 
 class BackgroundTask;
 class StudioContext;
+class TaskStatus;
 
 // Import wizard: pick the anime and interactions CSVs, preview their first lines, import in the
 // background with progress and Cancel, then show the summary and the reject report
@@ -41,9 +41,8 @@ private:
     QDoubleSpinBox* maxRejectShare_;
     QPlainTextEdit* preview_;
     QPlainTextEdit* report_;
-    QProgressBar* progress_;
+    TaskStatus* taskStatus_;
     QPushButton* importButton_;
-    QPushButton* cancelButton_;
     QLabel* status_;
 };
 

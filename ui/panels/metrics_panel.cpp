@@ -14,7 +14,6 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -35,6 +34,7 @@
 #include "panels/results_model.h"
 #include "studio_context.h"
 #include "widgets/chart_widget.h"
+#include "widgets/task_status.h"
 
 namespace animerec::ui {
 
@@ -110,24 +110,21 @@ QWidget* MetricsPanel::buildControls() {
 
     run_ = new QPushButton(tr("Run evaluation"), box);
     run_->setDefault(true);
-    cancel_ = new QPushButton(tr("Cancel"), box);
-    progress_ = new QProgressBar(box);
-    progress_->setRange(0, 1000);
-    progress_->setTextVisible(false);
+    run_->setObjectName(QStringLiteral("run"));
+    taskStatus_ = new TaskStatus(TaskStatus::Shape::Stacked, box);
+    taskStatus_->setObjectName(QStringLiteral("taskStatus"));
     status_ = new QLabel(box);
+    status_->setObjectName(QStringLiteral("status"));
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(run_);
-    buttons->addWidget(cancel_);
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(form);
     layout->addWidget(modelsBox);
     layout->addWidget(new QLabel(tr("Parameters"), box));
     layout->addWidget(parameters_);
-    layout->addLayout(buttons);
-    layout->addWidget(progress_);
+    layout->addWidget(run_);
+    layout->addWidget(taskStatus_);
     layout->addWidget(status_);
     layout->addStretch();
 
@@ -138,7 +135,6 @@ QWidget* MetricsPanel::buildControls() {
     connect(protocol_, &QComboBox::currentIndexChanged, this, protocolChanged);
     protocolChanged(0);
     connect(run_, &QPushButton::clicked, this, [this] { startEvaluation(); });
-    connect(cancel_, &QPushButton::clicked, this, &MetricsPanel::cancel);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(box);
@@ -182,6 +178,10 @@ QWidget* MetricsPanel::buildCharts() {
     longTailChart_ =
         new ChartWidget(tr("Long tail: recommendations vs catalogue popularity"), page);
     trainingChart_ = new ChartWidget(tr("Training curves"), page);
+    metricChart_->setObjectName(QStringLiteral("metricChart"));
+    curveChart_->setObjectName(QStringLiteral("curveChart"));
+    longTailChart_->setObjectName(QStringLiteral("longTailChart"));
+    trainingChart_->setObjectName(QStringLiteral("trainingChart"));
     auto* grid = new QGridLayout;
     grid->addWidget(metricChart_, 0, 0);
     grid->addWidget(curveChart_, 0, 1);
@@ -199,7 +199,9 @@ QWidget* MetricsPanel::buildCharts() {
 
 QWidget* MetricsPanel::buildTables() {
     tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("tables"));
     results_ = new EvaluationResultsModel(this);
+    results_->setObjectName(QStringLiteral("results"));
     resultsView_ = new QTableView(tabs_);
     resultsView_->setModel(results_);
     resultsView_->verticalHeader()->hide();
@@ -212,6 +214,7 @@ QWidget* MetricsPanel::buildTables() {
     history_->setHorizontalHeaderLabels(
         {tr("Run"), tr("Date (UTC)"), tr("Models"), tr("K"), tr("Users"), tr("Protocol")});
     historyView_ = new QTableView(tabs_);
+    historyView_->setObjectName(QStringLiteral("history"));
     historyView_->setModel(history_);
     historyView_->verticalHeader()->hide();
     historyView_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -285,15 +288,7 @@ BackgroundTask* MetricsPanel::startEvaluation() {
     QStringList names;
     for (const std::string& name : chosen.models) names << QString::fromStdString(name);
     showStatus(tr("Evaluating %1…").arg(names.join(QStringLiteral(", "))));
-    connect(task_, &BackgroundTask::progressed, this, [this](double share, const QString& message) {
-        if (share < 0) {
-            progress_->setRange(0, 0);
-        } else {
-            progress_->setRange(0, 1000);
-            progress_->setValue(static_cast<int>(share * 1000));
-        }
-        showStatus(message);
-    });
+    taskStatus_->track(task_);
     connect(task_, &BackgroundTask::finished, this, [this, result] {
         task_ = nullptr;
         setRunning(false);
@@ -310,10 +305,11 @@ BackgroundTask* MetricsPanel::startEvaluation() {
         showStatus(message);
         emit evaluationFinished(result->runId);
     });
+    // The task status shows the error.
     connect(task_, &BackgroundTask::failed, this, [this](const QString& error) {
         task_ = nullptr;
         setRunning(false);
-        showStatus(tr("Evaluation failed: %1").arg(error));
+        showStatus({});
         emit evaluationFailed(error);
     });
     connect(task_, &BackgroundTask::cancelled, this, [this] {
@@ -326,25 +322,9 @@ BackgroundTask* MetricsPanel::startEvaluation() {
     return task_;
 }
 
-void MetricsPanel::cancel() {
-    if (!task_) return;
-    task_->cancel();
-    cancel_->setEnabled(false);
-    showStatus(tr("Cancelling…"));
-}
-
-void MetricsPanel::setRunning(bool running) {
-    run_->setEnabled(!running);
-    cancel_->setEnabled(running);
-    progress_->setVisible(running);
-    if (running) {
-        progress_->setRange(0, 1000);
-        progress_->setValue(0);
-    }
-}
+void MetricsPanel::setRunning(bool running) { run_->setEnabled(!running); }
 
 void MetricsPanel::showStatus(const QString& text) { status_->setText(text); }
-QString MetricsPanel::statusText() const { return status_->text(); }
 
 void MetricsPanel::showOutcome(const jobs::EvaluationResult& outcome) {
     outcome_ = outcome;
@@ -434,8 +414,6 @@ void MetricsPanel::reloadHistory() {
     }
     historyView_->resizeColumnsToContents();
 }
-
-int MetricsPanel::historyRowCount() const { return history_->rowCount(); }
 
 bool MetricsPanel::showStoredRun(qint64 runId) {
     EvaluationReport report = loadEvaluationReport(context_->databasePath(), runId);

@@ -10,7 +10,6 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QStandardItemModel;
@@ -23,11 +22,14 @@ class BackgroundTask;
 class ChartWidget;
 class EvaluationResultsModel;
 class StudioContext;
+class TaskStatus;
 enum class MetricGroup;
 
 // The Metrics panel: runs an offline evaluation of the chosen models in a BackgroundTask and
 // shows its metrics (bars with 95% CIs, Recall/NDCG curves, long tail, training curves, a
-// results table), and the history of past runs stored in the database.
+// results table), and the history of past runs stored in the database. Tests find the widgets
+// by object name: "run", "taskStatus", "status", "metricChart", "curveChart", "longTailChart",
+// "trainingChart", "tables", "results" (the model), "history" (the view).
 class MetricsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -44,7 +46,6 @@ public:
     // running or the settings are invalid.
     BackgroundTask* startEvaluation();
     bool isRunning() const { return task_ != nullptr; }
-    void cancel();
 
     void setMetricGroup(MetricGroup group);
     void setCurveKind(bool ndcg);
@@ -57,20 +58,8 @@ public:
     bool showStoredRun(qint64 runId);
     void reloadHistory();
 
-    ChartWidget* metricChart() const { return metricChart_; }
-    ChartWidget* curveChart() const { return curveChart_; }
-    ChartWidget* longTailChart() const { return longTailChart_; }
-    ChartWidget* trainingChart() const { return trainingChart_; }
-    QList<ChartWidget*> charts() const;
-    EvaluationResultsModel* results() const { return results_; }
     // The last evaluation this panel ran (or the stored run it shows).
     const jobs::EvaluationResult& lastResult() const { return outcome_; }
-    int historyRowCount() const;
-    QTabWidget* tabs() const { return tabs_; }
-    QPushButton* runButton() const { return run_; }
-    QPushButton* cancelButton() const { return cancel_; }
-    QProgressBar* progressBar() const { return progress_; }
-    QString statusText() const;
 
 signals:
     void taskStarted(animerec::ui::BackgroundTask* task);
@@ -89,6 +78,7 @@ private:
     void exportChartsInteractively(const QString& format);
     void exportCsvInteractively();
     void showStatus(const QString& text);
+    QList<ChartWidget*> charts() const;
 
     StudioContext* context_;
     BackgroundTask* task_ = nullptr;
@@ -104,8 +94,7 @@ private:
     QList<QCheckBox*> modelBoxes_;
     QLineEdit* parameters_;
     QPushButton* run_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
+    TaskStatus* taskStatus_;
     QLabel* status_;
 
     QComboBox* metricGroup_;

@@ -80,6 +80,8 @@ MonitoringPanel::MonitoringPanel(StudioContext* context, QWidget* parent)
     window_->setObjectName(QStringLiteral("monitoringWindow"));
     table_->setObjectName(QStringLiteral("monitoringTable"));
     status_->setObjectName(QStringLiteral("monitoringStatus"));
+    ctrChart_->setObjectName(QStringLiteral("ctrChart"));
+    trafficChart_->setObjectName(QStringLiteral("trafficChart"));
     source_->addItem(tr("Running server"), int(Source::Server));
     source_->addItem(tr("Shared database"), int(Source::Database));
     window_->addItem(tr("Last 5 minutes"), QStringLiteral("5m"));
@@ -144,8 +146,6 @@ void MonitoringPanel::setServerUrl(const QString& url) { url_->setText(url); }
 void MonitoringPanel::setWindow(const QString& window) {
     window_->setCurrentIndex(window_->findData(window));
 }
-
-QString MonitoringPanel::statusText() const { return status_->text(); }
 
 void MonitoringPanel::refresh() {
     if (source_->currentData().toInt() == int(Source::Server))

@@ -21,7 +21,8 @@ class StudioContext;
 // database the replicas write their counts to (table QualityCounts): per route, model and
 // version the lists served, CTR@10 with its interval, watch and completion rates, mean rating,
 // coverage, novelty, cold-start, unknown-id and cache shares over a chosen window, and CTR and
-// traffic over time.
+// traffic over time. Tests find the widgets by object name: "monitoringTable",
+// "monitoringStatus", "ctrChart", "trafficChart".
 class MonitoringPanel : public QWidget {
     Q_OBJECT
 public:
@@ -37,11 +38,6 @@ public:
     void showQuality(const QJsonObject& quality);
     // The window the table shows: "5m", "1h", "24h" or "total".
     void setWindow(const QString& window);
-
-    QTableWidget* table() const { return table_; }
-    ChartWidget* ctrChart() const { return ctrChart_; }
-    ChartWidget* trafficChart() const { return trafficChart_; }
-    QString statusText() const;
 
 signals:
     void qualityShown();

@@ -47,6 +47,7 @@ TitlePage::TitlePage(StudioContext* context, qint64 animeId, QWidget* parent)
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     audience_->setObjectName(QStringLiteral("titleAudience"));
     audience_->setWordWrap(true);
+    ratings_->setObjectName(QStringLiteral("ratingChart"));
     ratings_->setAxisLabels(tr("rating"), tr("users"));
 
     auto* top = new QHBoxLayout;

@@ -14,17 +14,14 @@ class StudioContext;
 // One title's page (opened by double-clicking a title anywhere): the catalogue facts, its
 // neighbours by each model — content similarity, the collaborative model's item-to-item view,
 // what the session model plays next — and who lists it here (counts by status, a rating
-// histogram). The same answers as `animerec show anime` and `animerec similar`.
+// histogram). The same answers as `animerec show anime` and `animerec similar`. Tests find the
+// widgets by object name: "neighbours-content" (-collaborative, -session), "ratingChart".
 class TitlePage : public QDialog {
     Q_OBJECT
 public:
     TitlePage(StudioContext* context, qint64 animeId, QWidget* parent = nullptr);
 
     qint64 animeId() const { return animeId_; }
-    RecommendationList* neighbours(int family) const {
-        return lists_[static_cast<std::size_t>(family)];
-    }
-    ChartWidget* ratingChart() const { return ratings_; }
     static constexpr int kNeighbourFamilies = 3;  // content, collaborative, session
 
 private:

@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -31,6 +30,7 @@
 #include "service/model_registry.h"
 #include "studio_context.h"
 #include "widgets/chart_widget.h"
+#include "widgets/task_status.h"
 
 namespace animerec::ui {
 
@@ -114,22 +114,21 @@ QWidget* TrainPanel::buildControls() {
     trainAll_ = new QPushButton(tr("Train all"), box);
     trainAll_->setToolTip(tr(
         "Train every family with its defaults (the parameters above apply to the chosen family)"));
-    cancel_ = new QPushButton(tr("Cancel"), box);
+    train_->setObjectName(QStringLiteral("train"));
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(train_);
     buttons->addWidget(trainAll_);
-    buttons->addWidget(cancel_);
-    progress_ = new QProgressBar(box);
-    progress_->setRange(0, 1000);
-    progress_->setTextVisible(false);
+    taskStatus_ = new TaskStatus(TaskStatus::Shape::Stacked, box);
+    taskStatus_->setObjectName(QStringLiteral("taskStatus"));
     status_ = new QLabel(box);
+    status_->setObjectName(QStringLiteral("status"));
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(form);
     layout->addLayout(buttons);
-    layout->addWidget(progress_);
+    layout->addWidget(taskStatus_);
     layout->addWidget(status_);
     layout->addStretch();
 
@@ -141,7 +140,6 @@ QWidget* TrainPanel::buildControls() {
     connect(modelsDir_, &QLineEdit::editingFinished, this, &TrainPanel::reloadModelFiles);
     connect(train_, &QPushButton::clicked, this, [this] { startTraining(); });
     connect(trainAll_, &QPushButton::clicked, this, [this] { startTrainingAll(); });
-    connect(cancel_, &QPushButton::clicked, this, &TrainPanel::cancel);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(box);
@@ -158,6 +156,7 @@ QWidget* TrainPanel::buildResults() {
     files_->setHorizontalHeaderLabels({tr("Family"), tr("Version"), tr("Size"), tr("Modified"),
                                        tr("Latest metrics"), tr("Quality gate"), tr("Path")});
     filesView_ = new QTableView(filesBox);
+    filesView_->setObjectName(QStringLiteral("modelFiles"));
     filesView_->setModel(files_);
     filesView_->verticalHeader()->hide();
     filesView_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -171,9 +170,11 @@ QWidget* TrainPanel::buildResults() {
 
     tabs_ = new QTabWidget(splitter);
     curveChart_ = new ChartWidget(tr("Training loss of the last run"), tabs_);
+    curveChart_->setObjectName(QStringLiteral("curveChart"));
     trials_ = new QStandardItemModel(0, 3, this);
     trials_->setHorizontalHeaderLabels({tr("Parameters"), tr("NDCG@K"), tr("Recall@K")});
     auto* trialsView = new QTableView(tabs_);
+    trialsView->setObjectName(QStringLiteral("trials"));
     trialsView->setModel(trials_);
     trialsView->verticalHeader()->hide();
     trialsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -238,16 +239,8 @@ BackgroundTask* TrainPanel::start(const QStringList& families) {
         this);
     setRunning(true);
     trials_->removeRows(0, trials_->rowCount());
-    showStatus(tr("Training %1…").arg(families.join(QStringLiteral(", "))));
-    connect(task_, &BackgroundTask::progressed, this, [this](double share, const QString& message) {
-        if (share < 0) {
-            progress_->setRange(0, 0);
-        } else {
-            progress_->setRange(0, 1000);
-            progress_->setValue(static_cast<int>(share * 1000));
-        }
-        showStatus(message);
-    });
+    showStatus({});
+    taskStatus_->track(task_);
     // A failure or a cancel writes nothing the service reads (the job removes its staged files).
     const auto done = [this](const QString& message) {
         task_ = nullptr;
@@ -304,8 +297,9 @@ BackgroundTask* TrainPanel::start(const QStringList& families) {
         if (!result->written.isEmpty()) emit modelsChanged();
         emit trainingFinished();
     });
+    // The task status shows the error.
     connect(task_, &BackgroundTask::failed, this, [this, done](const QString& error) {
-        done(tr("Training failed: %1").arg(error));
+        done({});
         emit trainingFailed(error);
     });
     connect(task_, &BackgroundTask::cancelled, this, [this, done] {
@@ -316,27 +310,13 @@ BackgroundTask* TrainPanel::start(const QStringList& families) {
     return task_;
 }
 
-void TrainPanel::cancel() {
-    if (!task_) return;
-    task_->cancel();
-    cancel_->setEnabled(false);
-    showStatus(tr("Cancelling…"));
-}
-
 void TrainPanel::setRunning(bool running) {
     train_->setEnabled(!running);
     trainAll_->setEnabled(!running);
-    cancel_->setEnabled(running);
     family_->setEnabled(!running);
-    progress_->setVisible(running);
-    if (running) {
-        progress_->setRange(0, 1000);
-        progress_->setValue(0);
-    }
 }
 
 void TrainPanel::showStatus(const QString& text) { status_->setText(text); }
-QString TrainPanel::statusText() const { return status_->text(); }
 
 void TrainPanel::reloadModelFiles() {
     files_->removeRows(0, files_->rowCount());
@@ -357,14 +337,5 @@ void TrainPanel::reloadModelFiles() {
     }
     filesView_->resizeColumnsToContents();
 }
-
-int TrainPanel::modelFileCount() const { return files_->rowCount(); }
-
-QString TrainPanel::modelFileCell(int row, int column) const {
-    const QStandardItem* item = files_->item(row, column);
-    return item ? item->text() : QString();
-}
-
-int TrainPanel::trialRowCount() const { return trials_->rowCount(); }
 
 }  // namespace animerec::ui

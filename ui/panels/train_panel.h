@@ -7,7 +7,6 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QStandardItemModel;
 class QTableView;
@@ -18,11 +17,13 @@ namespace animerec::ui {
 class BackgroundTask;
 class ChartWidget;
 class StudioContext;
+class TaskStatus;
 
 // The Train panel: runs the training job (jobs/training_job.h: optional tuning, the collaborative
 // choice, the quality gate, publication) for one model family or all of them in a
 // BackgroundTask, and lists the model files of the models directory with their version, size,
-// the latest metrics stored in the database and the last gate decision.
+// the latest metrics stored in the database and the last gate decision. Tests find the widgets
+// by object name: "train", "taskStatus", "status", "modelFiles", "curveChart", "trials".
 class TrainPanel : public QWidget {
     Q_OBJECT
 public:
@@ -43,19 +44,8 @@ public:
     BackgroundTask* startTraining();
     BackgroundTask* startTrainingAll();
     bool isRunning() const { return task_ != nullptr; }
-    void cancel();
 
     void reloadModelFiles();
-    int modelFileCount() const;
-    // The table's text at (row, column) for tests: columns Family, Version, Size, Modified,
-    // Latest metrics, Path.
-    QString modelFileCell(int row, int column) const;
-    int trialRowCount() const;
-    ChartWidget* curveChart() const { return curveChart_; }
-    QPushButton* trainButton() const { return train_; }
-    QPushButton* cancelButton() const { return cancel_; }
-    QProgressBar* progressBar() const { return progress_; }
-    QString statusText() const;
 
 signals:
     void taskStarted(animerec::ui::BackgroundTask* task);
@@ -82,8 +72,7 @@ private:
     QLineEdit* modelsDir_;
     QPushButton* train_;
     QPushButton* trainAll_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
+    TaskStatus* taskStatus_;
     QLabel* status_;
 
     QStandardItemModel* files_;
