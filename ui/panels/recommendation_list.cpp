@@ -92,11 +92,4 @@ void RecommendationList::resizeEvent(QResizeEvent* event) {
 QVector<qint64> RecommendationList::animeIds() const { return ids_; }
 int RecommendationList::rowCount() const { return table_->rowCount(); }
 
-int RecommendationList::highlightedCount() const {
-    int count = 0;
-    for (int r = 0; r < table_->rowCount(); ++r)
-        if (table_->item(r, 0) && table_->item(r, 0)->background().style() != Qt::NoBrush) ++count;
-    return count;
-}
-
 }  // namespace animerec::ui

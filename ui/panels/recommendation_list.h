@@ -33,7 +33,6 @@ public:
     QVector<qint64> animeIds() const;
     QString strategy() const { return strategy_; }
     int rowCount() const;
-    int highlightedCount() const;
 
 signals:
     // The row under the cursor or selected (0 when none), and a double-clicked row.

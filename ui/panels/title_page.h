@@ -21,7 +21,6 @@ class TitlePage : public QDialog {
 public:
     TitlePage(StudioContext* context, qint64 animeId, QWidget* parent = nullptr);
 
-    qint64 animeId() const { return animeId_; }
     static constexpr int kNeighbourFamilies = 3;  // content, collaborative, session
 
 private:
