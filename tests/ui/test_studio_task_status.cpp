@@ -4,6 +4,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QThread>
+#include <QVBoxLayout>
 #include <QtTest>
 #include <stdexcept>
 
@@ -41,6 +42,14 @@ private slots:
         QVERIFY2(studio_test::text(panel, "taskText").startsWith(QStringLiteral("Steps: step")),
                  qPrintable(studio_test::text(panel, "taskText")));
         QVERIFY(bar->value() > 0 && bar->value() < 1000);
+        auto* layout = new QVBoxLayout(&panel);
+        layout->addWidget(status);
+        panel.resize(360, status->sizeHint().height() + 20);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(!studio_test::screenshot(panel, QStringLiteral("task-status-stacked"),
+                                         QDir::temp().filePath(QStringLiteral("studio-shots")))
+                     .isNull());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
         QCOMPARE(ended.front().front().toString(), QStringLiteral("Steps: done"));
         QVERIFY(!status->isVisibleTo(&panel));
@@ -58,7 +67,19 @@ private slots:
             });
         QSignalSpy cancelled(task, &BackgroundTask::cancelled);
         QSignalSpy ended(status, &TaskStatus::ended);
+        QSignalSpy progressed(task, &BackgroundTask::progressed);
         status->track(task);
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > 0, 10000);
+        QCOMPARE(studio_test::text(panel, "taskText"), QStringLiteral("Loop: loop"));
+        // As in the status bar: text, a busy bar (no total), Cancel on one line.
+        auto* layout = new QVBoxLayout(&panel);
+        layout->addWidget(status);
+        panel.resize(700, status->sizeHint().height() + 20);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(!studio_test::screenshot(panel, QStringLiteral("task-status-row"),
+                                         QDir::temp().filePath(QStringLiteral("studio-shots")))
+                     .isNull());
         child<QPushButton>(panel, "taskCancel")->click();
         QCOMPARE(studio_test::text(panel, "taskText"), QStringLiteral("Cancelling…"));
         QVERIFY(!child<QPushButton>(panel, "taskCancel")->isEnabled());

@@ -44,6 +44,7 @@ TaskStatus::TaskStatus(Shape shape, QWidget* parent)
     } else {
         // A long message is cut rather than widening the status bar; the tooltip has all of it.
         text_->setMinimumWidth(1);
+        bar_->setMinimumWidth(180);  // room for "42% · 1 min 5 s left"
         bar_->setMaximumWidth(260);
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
