@@ -16,6 +16,7 @@
 #include "screenshots.h"
 #include "service/recommend_service.h"
 #include "studio_context.h"
+#include "studio_test_data.h"
 
 namespace {
 
@@ -92,9 +93,9 @@ private slots:
         auto* data = window.dataPanel();
         QVERIFY(!data->showsEmptyState());
         QCOMPARE(data->catalog()->rowCount(), 3);
-        data->catalog()->searchBox()->setText("bebop");
+        studio_test::child<QLineEdit>(*data, "search")->setText("bebop");
         QCOMPARE(data->catalog()->rowCount(), 2);
-        data->catalog()->searchBox()->setText("");
+        studio_test::child<QLineEdit>(*data, "search")->setText("");
         QCOMPARE(data->users()->userRowCount(), 2);
         QVERIFY(data->users()->showUser(7));
         QCOMPARE(data->users()->historyRowCount(), 2);

@@ -113,7 +113,7 @@ void TestStudioPostgres::browsesComparesAndWritesThroughPostgres() {
     QVERIFY(firstTitle.exec(QStringLiteral("SELECT title FROM Anime ORDER BY anime_id LIMIT 1")) &&
             firstTitle.next());
     const QString title = firstTitle.value(0).toString();
-    catalogue->searchBox()->setText(title.toUpper());
+    studio_test::child<QLineEdit>(*catalogue, "search")->setText(title.toUpper());
     QTRY_VERIFY(catalogue->rowCount() >= 1);
     QVERIFY(catalogue->rowCount() < static_cast<int>(scalar("SELECT count(*) FROM Anime")));
 

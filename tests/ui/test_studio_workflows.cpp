@@ -196,15 +196,19 @@ private slots:
         auto* panel = window.newUserPanel();
         const qint64 id = panel->createUser(QStringLiteral("Ann"));
         QVERIFY(id > 0);
-        QVERIFY(panel->list(2)->strategy().startsWith(QStringLiteral("cold_start:popular")));
+        auto* collaborative =
+            studio_test::child<ui::RecommendationList>(*panel, "list-collaborative");
+        QVERIFY(collaborative->strategy().startsWith(QStringLiteral("cold_start:popular")));
         panel->setFavouriteGenres({QStringLiteral("Comedy")});
-        QVERIFY(panel->list(0)->strategy().contains(QStringLiteral("popular_in_genres")));
+        QVERIFY(studio_test::child<ui::RecommendationList>(*panel, "list-popularity")
+                    ->strategy()
+                    .contains(QStringLiteral("popular_in_genres")));
         // A few ratings: content from the history; past the threshold: the personal models.
         const auto service = window.context()->service();
         for (int item = 0; item < 6; ++item)
             QVERIFY(panel->addTitle(service->dataset().catalog.idAt(item), 8));
-        QCOMPARE(panel->list(2)->strategy(), QStringLiteral("collaborative"));
-        QCOMPARE(panel->historySize(), 6);
+        QCOMPARE(collaborative->strategy(), QStringLiteral("collaborative"));
+        QCOMPARE(studio_test::rows(*panel, "ratedTitles"), 6);
         // The user and the ratings are in the database (read on the write connection: the
         // browsing connection may still hold the snapshot its lazily fetched tables began).
         // Each as storage/user_history.h says: completed, so every episode watched.

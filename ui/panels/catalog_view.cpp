@@ -29,6 +29,7 @@ CatalogView::CatalogView(StudioContext* context, QWidget* parent)
       count_(new QLabel(this)),
       table_(new QTableView(this)),
       model_(new storage::CatalogTable(this)) {
+    search_->setObjectName(QStringLiteral("search"));
     search_->setPlaceholderText(tr("Search titles…"));
     search_->setClearButtonEnabled(true);
     auto* filters = new QHBoxLayout;

@@ -15,7 +15,7 @@ namespace animerec::ui {
 
 class StudioContext;
 
-// The catalogue as a table with a title search and genre / type filters.
+// The catalogue as a table with a title search (object name "search") and genre / type filters.
 class CatalogView : public QWidget {
     Q_OBJECT
 public:
@@ -24,7 +24,6 @@ public:
     // Re-reads the genre/type choices and the table (after an import).
     void reload();
     int rowCount() const;
-    QLineEdit* searchBox() const { return search_; }
 
 signals:
     void animeActivated(qint64 animeId);

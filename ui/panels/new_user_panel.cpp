@@ -36,6 +36,7 @@ constexpr std::array kRoles{ModelRole::Popularity, ModelRole::Content, ModelRole
                             ModelRole::Session};
 const char* const kFamilyTitles[] = {"Popularity", "Content-based", "Collaborative",
                                      "Session-based"};
+const char* const kListNames[] = {"popularity", "content", "collaborative", "session"};
 
 }  // namespace
 
@@ -70,6 +71,7 @@ NewUserPanel::NewUserPanel(StudioContext* context, QWidget* parent)
     rating_->setValue(9);
     rating_->setPrefix(tr("rating "));
     auto* add = new QPushButton(tr("Add"), this);
+    historyTable_->setObjectName(QStringLiteral("ratedTitles"));
     historyTable_->setHorizontalHeaderLabels({tr("Title"), tr("Rating")});
     historyTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     historyTable_->verticalHeader()->hide();
@@ -96,6 +98,7 @@ NewUserPanel::NewUserPanel(StudioContext* context, QWidget* parent)
     listsLayout->setContentsMargins(0, 0, 0, 0);
     for (std::size_t f = 0; f < kRoles.size(); ++f) {
         lists_[f] = new RecommendationList(tr(kFamilyTitles[f]), listsBox);
+        lists_[f]->setObjectName(QStringLiteral("list-") + kListNames[f]);
         listsLayout->addWidget(lists_[f]);
     }
     auto* splitter = new QSplitter(this);

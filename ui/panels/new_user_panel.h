@@ -20,7 +20,8 @@ class StudioContext;
 
 // New user: create a user (name and join date go to the Users table), pick favourite genres
 // and rate a few titles, and watch the four lists move from cold start to personal as the
-// history grows. Ratings are stored as interactions of the new user.
+// history grows. Ratings are stored as interactions of the new user. Tests find the widgets by
+// object name: "ratedTitles", "list-popularity" (-content, -collaborative, -session).
 class NewUserPanel : public QWidget {
     Q_OBJECT
 public:
@@ -32,10 +33,6 @@ public:
     bool addTitle(qint64 animeId, int rating);
     void setFavouriteGenres(const QStringList& genres);
     void refresh();
-
-    RecommendationList* list(int family) const { return lists_[static_cast<std::size_t>(family)]; }
-    qint64 userId() const { return userId_; }
-    int historySize() const { return static_cast<int>(history_.size()); }
 
 private:
     void reloadChoices();
