@@ -49,14 +49,8 @@ private slots:
     // The family list is the family table's, each entry explained in the interface language.
     void listsEveryFamilyWithItsDescription() {
         StudioContext context(database_);
-        const auto familyBox = [](const TrainPanel& panel) {
-            for (auto* box : panel.findChildren<QComboBox*>())
-                if (box->findText(QStringLiteral("ease")) >= 0) return box;
-            return static_cast<QComboBox*>(nullptr);
-        };
         TrainPanel panel(&context);
-        const QComboBox* box = familyBox(panel);
-        QVERIFY(box);
+        const QComboBox* box = child<QComboBox>(panel, "family");
         QCOMPARE(static_cast<std::size_t>(box->count()), animerec::modelFamilies().size());
         for (int i = 0; i < box->count(); ++i) {
             const auto& family = animerec::modelFamilies()[static_cast<std::size_t>(i)];
@@ -66,8 +60,9 @@ private slots:
         }
         QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("ru")));
         const TrainPanel russian(&context);
-        const QString ease =
-            familyBox(russian)->itemData(box->findText("ease"), Qt::ToolTipRole).toString();
+        const QString ease = child<QComboBox>(russian, "family")
+                                 ->itemData(box->findText("ease"), Qt::ToolTipRole)
+                                 .toString();
         QVERIFY(animerec::i18n::installTranslation(*qApp, QStringLiteral("en")));
         QVERIFY2(ease.contains(QStringLiteral("EASE")) &&
                      ease.toStdString() != animerec::modelFamily("ease").description,

@@ -80,6 +80,7 @@ TrainPanel::~TrainPanel() = default;
 QWidget* TrainPanel::buildControls() {
     auto* box = new QGroupBox(tr("Train a model"), this);
     family_ = new QComboBox(box);
+    family_->setObjectName(QStringLiteral("family"));
     for (const std::string& name : knownModelNames()) {
         family_->addItem(QString::fromStdString(name));
         family_->setItemData(family_->count() - 1, familyDescription(name), Qt::ToolTipRole);

@@ -23,7 +23,8 @@ class TaskStatus;
 // choice, the quality gate, publication) for one model family or all of them in a
 // BackgroundTask, and lists the model files of the models directory with their version, size,
 // the latest metrics stored in the database and the last gate decision. Tests find the widgets
-// by object name: "train", "taskStatus", "status", "modelFiles", "curveChart", "trials".
+// by object name: "family", "train", "taskStatus", "status", "modelFiles", "curveChart",
+// "trials".
 class TrainPanel : public QWidget {
     Q_OBJECT
 public:
