@@ -18,6 +18,7 @@
 #include "data/dataset.h"
 #include "http/cache_warmer.h"
 #include "http/quality_tap.h"
+#include "http/route_table.h"
 #include "service/metrics_registry.h"
 #include "service/quality_monitor.h"
 #include "service/request_log.h"
@@ -27,72 +28,6 @@ namespace animerec::http {
 namespace {
 
 using Method = QHttpServerRequest::Method;
-
-struct RouteSpec {
-    QString path;  // template as shown in metrics and logs
-    Method method;
-};
-
-// Every route the API serves; the missing handler uses it to tell 405 from 404.
-const std::vector<RouteSpec>& routeTable() {
-    static const std::vector<RouteSpec> table{
-        {QStringLiteral("/health"), Method::Get},
-        {QStringLiteral("/ready"), Method::Get},
-        {QStringLiteral("/top"), Method::Get},
-        {QStringLiteral("/anime/{id}"), Method::Get},
-        {QStringLiteral("/metrics"), Method::Get},
-        {QStringLiteral("/quality"), Method::Get},
-        {QStringLiteral("/openapi.json"), Method::Get},
-        {QStringLiteral("/recommend_content_based"), Method::Post},
-        {QStringLiteral("/recommend_session_based"), Method::Post},
-        {QStringLiteral("/recommend_collaborative"), Method::Post},
-        {QStringLiteral("/admin/reload"), Method::Post},
-        {QStringLiteral("/feedback"), Method::Post},
-        {QStringLiteral("/ab/experiments"), Method::Get},
-        {QStringLiteral("/ab/{experiment}/report"), Method::Get},
-        {QStringLiteral("/admin/experiments"), Method::Post},
-        {QStringLiteral("/admin/experiments/{experiment}/{action}"), Method::Post},
-    };
-    return table;
-}
-
-// The route template a path belongs to, or empty when no route has this shape.
-QString routeOf(const QString& path) {
-    static const QString animePrefix = QStringLiteral("/anime/");
-    if (path.startsWith(animePrefix) && path.size() > animePrefix.size() &&
-        !path.mid(animePrefix.size()).contains(u'/'))
-        return QStringLiteral("/anime/{id}");
-    for (const RouteSpec& spec : routeTable())
-        if (spec.path == path) return spec.path;
-    const QStringList parts = path.split(u'/');  // "", "ab", name, "report"
-    if (parts.size() == 4 && parts[1] == QLatin1String("ab") && parts[3] == QLatin1String("report"))
-        return QStringLiteral("/ab/{experiment}/report");
-    if (parts.size() == 5 && parts[1] == QLatin1String("admin") &&
-        parts[2] == QLatin1String("experiments"))
-        return QStringLiteral("/admin/experiments/{experiment}/{action}");
-    return {};
-}
-
-QString methodName(Method method) {
-    switch (method) {
-        case Method::Get:
-            return QStringLiteral("GET");
-        case Method::Post:
-            return QStringLiteral("POST");
-        case Method::Put:
-            return QStringLiteral("PUT");
-        case Method::Delete:
-            return QStringLiteral("DELETE");
-        case Method::Head:
-            return QStringLiteral("HEAD");
-        case Method::Options:
-            return QStringLiteral("OPTIONS");
-        case Method::Patch:
-            return QStringLiteral("PATCH");
-        default:
-            return QStringLiteral("OTHER");
-    }
-}
 
 // A listening TCP socket that other sockets of this process may bind to the same port
 // (SO_REUSEPORT: the kernel spreads new connections over them); -1 on failure.
@@ -195,61 +130,33 @@ ApiServer::~ApiServer() {
 
 void ApiServer::registerRoutes(QHttpServer& server) {
     using Request = const QHttpServerRequest&;
-    auto& e = endpoints_;
-    server.route("/health", Method::Get, [this, &e](Request r) {
-        return handle("/health", r, [&] { return e.health(r); });
-    });
-    server.route("/ready", Method::Get,
-                 [this, &e](Request r) { return handle("/ready", r, [&] { return e.ready(r); }); });
-    server.route("/top", Method::Get,
-                 [this, &e](Request r) { return handle("/top", r, [&] { return e.top(r); }); });
-    server.route("/anime/<arg>", Method::Get, [this, &e](const QString& id, Request r) {
-        return handle("/anime/{id}", r, [&] { return e.anime(id); });
-    });
-    server.route("/metrics", Method::Get, [this, &e](Request r) {
-        return handle("/metrics", r, [&] { return e.metrics(r); });
-    });
-    server.route("/quality", Method::Get, [this, &e](Request r) {
-        return handle("/quality", r, [&] { return e.quality(r); });
-    });
-    server.route("/openapi.json", Method::Get, [this, &e](Request r) {
-        return handle("/openapi.json", r, [&] { return e.openApi(r); });
-    });
-    server.route("/recommend_content_based", Method::Post, [this, &e](Request r) {
-        return handle("/recommend_content_based", r, [&] { return e.recommendContentBased(r); });
-    });
-    server.route("/recommend_session_based", Method::Post, [this, &e](Request r) {
-        return handle("/recommend_session_based", r, [&] { return e.recommendSessionBased(r); });
-    });
-    server.route("/recommend_collaborative", Method::Post, [this, &e](Request r) {
-        return handle("/recommend_collaborative", r, [&] { return e.recommendCollaborative(r); });
-    });
-    server.route("/admin/reload", Method::Post, [this, &e](Request r) {
-        return handle(
-            "/admin/reload", r, [&] { return e.reload(r); }, true);
-    });
-    server.route("/feedback", Method::Post, [this, &e](Request r) {
-        return handle(
-            "/feedback", r, [&] { return e.feedback(r); }, true);
-    });
-    server.route("/ab/experiments", Method::Get, [this, &e](Request r) {
-        return handle(
-            "/ab/experiments", r, [&] { return e.experimentList(r); }, true);
-    });
-    server.route("/ab/<arg>/report", Method::Get, [this, &e](const QString& name, Request r) {
-        return handle(
-            "/ab/{experiment}/report", r, [&] { return e.experimentReport(name, r); }, true);
-    });
-    server.route("/admin/experiments", Method::Post, [this, &e](Request r) {
-        return handle(
-            "/admin/experiments", r, [&] { return e.defineExperiment(r); }, true);
-    });
-    server.route("/admin/experiments/<arg>/<arg>", Method::Post,
-                 [this, &e](const QString& name, const QString& action, Request r) {
-                     return handle(
-                         "/admin/experiments/{experiment}/{action}", r,
-                         [&] { return e.experimentAction(name, action, r); }, true);
-                 });
+    for (const Route& route : routes()) {
+        const QString pattern = serverPattern(route.path);
+        // QHttpServer 6.4 takes a route's arguments as handler parameters, so the arity is
+        // fixed at compile time: one registration per argument count.
+        const auto answer = [this, &route](const QStringList& arguments, Request r) {
+            return handle(
+                route.path, r, [&] { return route.answer(endpoints_, arguments, r); },
+                route.ownerThread);
+        };
+        switch (argumentCount(route.path)) {
+            case 0:
+                server.route(pattern, route.method, [answer](Request r) { return answer({}, r); });
+                break;
+            case 1:
+                server.route(pattern, route.method,
+                             [answer](const QString& a, Request r) { return answer({a}, r); });
+                break;
+            case 2:
+                server.route(pattern, route.method,
+                             [answer](const QString& a, const QString& b, Request r) {
+                                 return answer({a, b}, r);
+                             });
+                break;
+            default:
+                qFatal("route %s: more than two arguments", qPrintable(route.path));
+        }
+    }
     server.setMissingHandler(
         [this](Request r, QHttpServerResponder&& responder) { missing(r, std::move(responder)); });
 }
@@ -340,9 +247,9 @@ void ApiServer::missing(const QHttpServerRequest& request, QHttpServerResponder&
     const QString path = request.url().path();
     const QString route = routeOf(path);
     QByteArray allow;
-    for (const RouteSpec& spec : routeTable())
-        if (spec.path == route)
-            allow += (allow.isEmpty() ? "" : ", ") + methodName(spec.method).toLatin1();
+    for (const Route& candidate : routes())
+        if (candidate.path == route)
+            allow += (allow.isEmpty() ? "" : ", ") + methodName(candidate.method).toLatin1();
     const bool wrongMethod = !route.isEmpty() && !allow.isEmpty();
     const ApiReply reply = ApiReply::error(
         wrongMethod ? RequestError{405, QStringLiteral("method"),

@@ -3,6 +3,7 @@ list(APPEND ANIMEREC_APP_SOURCES
   http/api_endpoints.cpp
   http/recommendation_json.cpp
   http/api_server.cpp
+  http/route_table.cpp
   http/cache_warmer.cpp
   http/api_endpoints_experiments.cpp
   http/api_endpoints_quality.cpp

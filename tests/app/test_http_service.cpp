@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -13,6 +14,7 @@
 
 #include "data/csv_dataset.h"
 #include "http/api_server.h"
+#include "http/route_table.h"
 #include "http_test_fixture.h"
 #include "models/content_based.h"
 #include "models/model_io.h"
@@ -132,11 +134,20 @@ void TestHttpService::healthReadyAndOpenApi() {
 
     const HttpReply spec = get("/openapi.json");
     QCOMPARE(spec.status, 200);
+    // The document and the route table agree both ways: every route is documented with its
+    // method, and every documented path and method is served.
     const QJsonObject paths = spec.json().value("paths").toObject();
-    for (const char* path :
-         {"/top", "/recommend_content_based", "/recommend_session_based",
-          "/recommend_collaborative", "/anime/{id}", "/metrics", "/quality", "/admin/reload"})
-        QVERIFY2(paths.contains(path), path);
+    QSet<QString> served;
+    for (const http::Route& route : http::routes()) {
+        const QString method = http::methodName(route.method).toLower();
+        served.insert(route.path + u' ' + method);
+        QVERIFY2(paths.value(route.path).toObject().contains(method),
+                 qPrintable(route.path + u' ' + method));
+    }
+    for (auto path = paths.begin(); path != paths.end(); ++path)
+        for (const QString& method : path.value().toObject().keys())
+            QVERIFY2(served.contains(path.key() + u' ' + method),
+                     qPrintable(path.key() + u' ' + method + " is documented but not served"));
 
     const HttpReply anime = get("/anime/103");
     QCOMPARE(anime.status, 200);
