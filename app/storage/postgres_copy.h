@@ -49,8 +49,8 @@ std::string numberedPlaceholders(std::string_view sql);
 // `COPY table (columns) FROM STDIN` in text format: fields are appended row by row and sent in
 // large chunks by a sender thread, so the caller formats the next chunk while the server takes
 // the last one (sending from the caller's thread left the server idle while rows were parsed, and
-// the caller idle while the socket drained: 5.7-7.0 s where psql's \copy of the same text takes
-// 3.7 s at 10M rows). finish() ends the COPY and checks the server's verdict; destroying an
+// the caller idle while the socket drained; bench/README.md has the import_vs_psql figures).
+// finish() ends the COPY and checks the server's verdict; destroying an
 // unfinished CopyIn aborts it (the transaction then has to roll back). Not thread-safe: one
 // caller thread; the connection must not be used by anyone else until finish() or abort().
 class CopyIn {

@@ -26,7 +26,7 @@ namespace {
 // threshold to: every full chunk is its own mapping, so releasing it returns the memory to the
 // system. Smaller chunks land in the heap once a large block was freed earlier in the process,
 // and the heap cannot give them back (they are interleaved with small live allocations), which
-// kept both copies resident (measured 5.1 instead of 2.6 GB after loading 109M events).
+// kept both copies resident (about twice the memory after loading 109M events; bench/README.md).
 constexpr std::size_t kRowsPerChunk = std::size_t{1} << 21;
 // First chunks grow with the data, so small builders do not reserve 52 MB.
 constexpr std::size_t kFirstChunkRows = std::size_t{1} << 12;

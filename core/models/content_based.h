@@ -12,11 +12,11 @@ namespace animerec {
 
 // Two item-vector spaces, because the two questions want different features (measured on the
 // CooperUnion 5,000-user split): title words tie a franchise together, which makes item-to-item
-// lists right ("Cowboy Bebop" -> its movie) but lowered profile NDCG@10 (0.047 -> 0.025), so the
+// lists right ("Cowboy Bebop" -> its movie) but roughly halved the profile's NDCG@10, so the
 // profile space leaves them out. Neither space holds how popular or how well rated a title is:
 // that is the `content_pop` family (contentWithPopularityPrior()), reported apart, because on P1
-// a members direction alone lifts the profile from 0.049 to 0.166 NDCG@10, the level of ranking
-// by members (0.169) — popularity, not content.
+// a members direction alone lifts the profile to the level of ranking by members — popularity,
+// not content (figures in README.md's model table).
 struct ContentConfig {
     // Item vectors for similarItems(): what an anime is.
     ItemFeatureConfig similarity{.genreWeight = 1.0f,

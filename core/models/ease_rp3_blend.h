@@ -16,8 +16,8 @@ namespace animerec {
 // Standardising rather than rank-normalising keeps the blend linear in the history items, so
 // explain() still says how much each watched title pushed an item up.
 // Defaults come from a validation split of P1's train part (bench_collaborative tuned): there
-// the share of EASE raised NDCG@10 all the way to w = 1 (EASE alone, lambda 100, dropout 0.25);
-// 0.9 is the best blend that still uses RP3beta.
+// the share of EASE raised NDCG@10 all the way to w = 1 (EASE alone); 0.9 is the best blend that
+// still uses RP3beta (figures in bench/README.md).
 struct EaseRp3BlendConfig {
     EaseConfig ease{.lambda = 100.0f, .dropout = 0.25f};
     Rp3BetaConfig rp3;

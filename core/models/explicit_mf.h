@@ -12,8 +12,8 @@ namespace animerec {
 // Koren, Bell & Volinsky (2009) as implemented by the `surprise` library:
 // r_ui ~ mu + b_u + b_i + q_i . p_u. Events without a rating are ignored for fitting.
 struct ExplicitMfConfig {
-    // Defaults from a search on P1's validation split (search_spaces.h): held-out RMSE 1.153 on
-    // P1 against 1.192 with `surprise`'s (20 epochs, lr 0.005, reg 0.02), which overfit there.
+    // Defaults from a search on P1's validation split (the family's search space); `surprise`'s
+    // defaults (20 epochs, lr 0.005, reg 0.02) overfit there. Figures in bench/README.md.
     int factors = 100;            // latent dimension
     int epochs = 30;              // passes over the ratings, in a seeded shuffled order
     float learningRate = 0.01f;   // SGD step for biases and factors

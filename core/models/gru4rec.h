@@ -16,7 +16,7 @@ struct Gru4RecConfig {
     bool tiedOutput = true;  // score with the input item table; false = a separate output table
     bool projection = true;  // affine layer between the GRU and the output dot product
     // maxLength 50, batch 32, early stop on validation NDCG@10 (patience 3). Adam 4e-3 and 15
-    // epochs as for SASRec: on P2 validation NDCG@10 levels off after ~13 epochs.
+    // epochs as for SASRec; the validation curve levels off before the cap (bench/README.md).
     nn::SequenceTrainingConfig training{.epochs = 15, .learningRate = 4e-3f};
 };
 
