@@ -5,7 +5,6 @@ animerec_add_test(test_als SOURCES models/test_als.cpp models/planted_blocks.h L
 animerec_add_test(test_ease SOURCES models/test_ease.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_rp3beta SOURCES models/test_rp3beta.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_explicit_mf SOURCES models/test_explicit_mf.cpp models/planted_blocks.h LIBS animerec_core)
-animerec_add_test(test_nn_gradients SOURCES models/test_nn_gradients.cpp LIBS animerec_core)
 animerec_add_test(test_sasrec SOURCES models/test_sasrec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
 animerec_add_test(test_gru4rec SOURCES models/test_gru4rec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
 animerec_add_test(test_popularity SOURCES models/test_popularity.cpp models/simple_fixtures.h LIBS animerec_core animerec_real_data)
