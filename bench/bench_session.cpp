@@ -16,7 +16,11 @@
 // (bench/reference/reference_models.py: popularity, Markov chain, EASE, item-kNN) run on the
 // split files exported here, in the same run, and print beside ours.
 //
-// Usage: bench_session [p3|p2] [family ...] [name=value ...] [latency] [--export DIR]
+// P3 validation (`validation`): the same rule one step earlier inside P3's train part (each tested
+// user's second-to-last title, eval/time_order.h nextItemValidation), the test titles never in
+// train. Defaults and parameters are chosen on this split, never on the P3 test figures.
+//
+// Usage: bench_session [p3|p2] [validation] [family ...] [name=value ...] [latency] [--export DIR]
 //   p3 default families: every factory family; p2 default: sasrec. name=value goes to every
 //   family named, so name them (e.g. `bench_session p2 gru dim=128`). `latency` also times a top-10
 //   for a 50-item session on a 17,500-title catalogue. --export DIR keeps the split files (default:
@@ -35,6 +39,7 @@
 
 #include "eval/bootstrap.h"
 #include "eval/split_files.h"
+#include "eval/time_order.h"
 #include "models/gru4rec.h"
 #include "models/model_factory.h"
 #include "models/recommender.h"
@@ -258,6 +263,7 @@ int main(int argc, char** argv) try {
     std::vector<std::string> families;
     ModelParameters parameters;
     bool latency = false;
+    bool validation = false;
     std::string exportDir =
         (std::filesystem::temp_directory_path() / "animerec-bench-session").string();
     for (int a = 1; a < argc; ++a) {
@@ -266,6 +272,8 @@ int main(int argc, char** argv) try {
             protocol = arg;
         } else if (arg == "latency") {
             latency = true;
+        } else if (arg == "validation") {
+            validation = true;
         } else if (arg == "--export" && a + 1 < argc) {
             exportDir = argv[++a];
         } else if (const auto eq = arg.find('='); eq != std::string::npos) {
@@ -281,6 +289,7 @@ int main(int argc, char** argv) try {
     }
 
     if (protocol == "p2") {
+        if (validation) throw std::invalid_argument("validation is a P3 split");
         const Task task = p2Task();
         runTask(task, families, parameters, true, exportDir + "/p2");
         std::printf(
@@ -288,10 +297,15 @@ int main(int argc, char** argv) try {
             "%.0f s (the SASRec issue's measurement; its script is not in this repository)\n",
             kPublishedSasrecHr, kPublishedSasrecNdcg, kPublishedSasrecSeconds);
     } else {
-        for (const real::TimeOrdered& p3 : {real::p3Updates2022(), real::p3Lists2018()}) {
+        for (real::TimeOrdered p3 : {real::p3Updates2022(), real::p3Lists2018()}) {
+            if (validation) {
+                p3.split = nextItemValidation(p3.split.train);
+                p3.name += " validation (second-to-last title)";
+            }
             const Task task = p3Task(p3);
             runTask(task, families, parameters, false,
-                    exportDir + "/p3-" + (p3.name == "2022 updates" ? "2022" : "2018"));
+                    exportDir + "/p3-" + (p3.name.starts_with("2022") ? "2022" : "2018") +
+                        (validation ? "-validation" : ""));
         }
     }
     if (latency)

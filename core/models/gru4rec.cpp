@@ -21,8 +21,9 @@
 namespace animerec {
 
 namespace {
-// Version 2 added the projection flag; version 1 bodies load with projection off.
-constexpr std::uint32_t kFormatVersion = 2;
+// Version 2 added the projection flag (version 1 bodies load with projection off), version 3
+// the plan-to-watch flag (older bodies read watched items only).
+constexpr std::uint32_t kFormatVersion = 3;
 
 struct GruCache : nn::SequenceEncoder::Cache {
     nn::Matrix inputMask, outputMask;
@@ -119,7 +120,7 @@ void Gru4RecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);
     auto state = std::make_unique<State>(config_, itemCount);
-    const auto sequences = buildTrainingSequences(data.interactions);
+    const auto sequences = buildTrainingSequences(data.interactions, config_.training.planToWatch);
     auto training = config_.training;
     training.stage = "gru";
     state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
@@ -130,7 +131,8 @@ void Gru4RecModel::fit(const Dataset& data, const ProgressCallback& progress) {
 void Gru4RecModel::score(const UserQuery& query, std::span<float> scores) const {
     if (!state_) throw std::runtime_error("gru: score() called before fit() or load()");
     const int itemCount = state_->itemCount;
-    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength);
+    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength,
+                                       config_.training.planToWatch);
     if (items.empty()) {
         std::fill(scores.begin(), scores.end(), 0.0f);
         return;
@@ -162,6 +164,7 @@ void Gru4RecModel::save(std::ostream& out) const {
     binary::write<float>(out, config_.dropout);
     binary::write<std::uint8_t>(out, config_.tiedOutput ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.projection ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.training.planToWatch ? 1 : 0);
     nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("gru: write failed");
@@ -169,7 +172,7 @@ void Gru4RecModel::save(std::ostream& out) const {
 
 void Gru4RecModel::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "gru format version");
-    if (version != 1 && version != kFormatVersion)
+    if (version < 1 || version > kFormatVersion)
         throw std::runtime_error("gru: unsupported body version " + std::to_string(version));
     Gru4RecConfig config = config_;
     const auto itemCount = binary::read<std::int32_t>(in, "gru item count");
@@ -186,6 +189,12 @@ void Gru4RecModel::load(std::istream& in) {
         throw std::runtime_error("gru: corrupt model body: projection flag " +
                                  std::to_string(projection));
     config.projection = projection == 1;
+    const auto planToWatch =
+        version >= 3 ? binary::read<std::uint8_t>(in, "gru plan to watch") : std::uint8_t{0};
+    if (planToWatch > 1)
+        throw std::runtime_error("gru: corrupt model body: plan-to-watch flag " +
+                                 std::to_string(planToWatch));
+    config.training.planToWatch = planToWatch == 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");

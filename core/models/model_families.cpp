@@ -68,12 +68,14 @@ std::unique_ptr<Recommender> makeContentPop(ParameterBinder& p) {
 
 void bindSequenceTraining(ParameterBinder& p, nn::SequenceTrainingConfig& t) {
     p.bind("max_length", t.maxLength, 1, 10000);
+    p.bind("plan_to_watch", t.planToWatch, 0, 1);
     p.bind("epochs", t.epochs, 0, 100000);
     p.bind("batch_size", t.batchSize, 1, 65536);
     p.bind("learning_rate", t.learningRate, 1e-7, 1);
     p.bind("patience", t.patience, 1, 10000);
     p.bind("validate_every", t.validateEvery, 1, 10000);
     p.bind("validation_users", t.validationUsers, 0, 1e9);
+    p.bind("refit", t.refit, 0, 1);
     p.bind("threads", t.threads, 1, 256);
     p.bind("seed", t.seed, 0, 9.007199254740992e15);
 }

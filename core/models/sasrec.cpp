@@ -16,7 +16,8 @@
 namespace animerec {
 
 namespace {
-constexpr std::uint32_t kFormatVersion = 1;
+// Version 2 added the plan-to-watch flag (version 1 bodies read watched items only).
+constexpr std::uint32_t kFormatVersion = 2;
 
 void validate(const SasrecConfig& c, int itemCount) {
     if (c.dim <= 0 || c.dim > 4096 || c.blocks < 0 || c.blocks > 64 || c.heads <= 0 ||
@@ -53,7 +54,7 @@ void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);
     auto state = std::make_unique<State>(config_, itemCount);
-    const auto sequences = buildTrainingSequences(data.interactions);
+    const auto sequences = buildTrainingSequences(data.interactions, config_.training.planToWatch);
     auto training = config_.training;
     training.stage = "sasrec";
     state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
@@ -64,7 +65,8 @@ void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
 void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
     if (!state_) throw std::runtime_error("sasrec: score() called before fit() or load()");
     const int itemCount = state_->itemCount();
-    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength);
+    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength,
+                                       config_.training.planToWatch);
     const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount));
     if (items.empty()) {
         std::fill(scores.begin(), scores.end(), 0.0f);
@@ -101,6 +103,7 @@ void SasrecModel::save(std::ostream& out) const {
     binary::write<std::int32_t>(out, config_.heads);
     binary::write<std::int32_t>(out, config_.training.maxLength);
     binary::write<float>(out, config_.dropout);
+    binary::write<std::uint8_t>(out, config_.training.planToWatch ? 1 : 0);
     nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("sasrec: write failed");
@@ -108,7 +111,7 @@ void SasrecModel::save(std::ostream& out) const {
 
 void SasrecModel::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "sasrec format version");
-    if (version != kFormatVersion)
+    if (version != 1 && version != kFormatVersion)
         throw std::runtime_error("sasrec: unsupported body version " + std::to_string(version));
     SasrecConfig config = config_;
     const auto itemCount = binary::read<std::int32_t>(in, "sasrec item count");
@@ -117,6 +120,12 @@ void SasrecModel::load(std::istream& in) {
     config.heads = binary::read<std::int32_t>(in, "sasrec heads");
     config.training.maxLength = binary::read<std::int32_t>(in, "sasrec max length");
     config.dropout = binary::read<float>(in, "sasrec dropout");
+    const auto planToWatch =
+        version >= 2 ? binary::read<std::uint8_t>(in, "sasrec plan to watch") : std::uint8_t{0};
+    if (planToWatch > 1)
+        throw std::runtime_error("sasrec: corrupt model body: plan-to-watch flag " +
+                                 std::to_string(planToWatch));
+    config.training.planToWatch = planToWatch == 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");

@@ -4,11 +4,13 @@
 
 namespace animerec {
 
-std::vector<int> watchedSequence(std::span<const Event> history, int itemCount, int maxLength) {
+std::vector<int> watchedSequence(std::span<const Event> history, int itemCount, int maxLength,
+                                 bool planToWatch) {
     std::vector<const Event*> events;
     events.reserve(history.size());
     for (const auto& event : history)
-        if (event.status != WatchStatus::PlanToWatch && event.item >= 0 && event.item < itemCount)
+        if ((planToWatch || event.status != WatchStatus::PlanToWatch) && event.item >= 0 &&
+            event.item < itemCount)
             events.push_back(&event);
     // Interactions rows are already sorted; a query history from a caller may not be.
     const auto byOrder = [](const Event* a, const Event* b) { return a->order < b->order; };
@@ -23,11 +25,12 @@ std::vector<int> watchedSequence(std::span<const Event> history, int itemCount, 
     return items;
 }
 
-std::vector<std::vector<int>> buildTrainingSequences(const Interactions& interactions) {
+std::vector<std::vector<int>> buildTrainingSequences(const Interactions& interactions,
+                                                     bool planToWatch) {
     std::vector<std::vector<int>> sequences(static_cast<std::size_t>(interactions.userCount()));
     for (int user = 0; user < interactions.userCount(); ++user)
         sequences[static_cast<std::size_t>(user)] =
-            watchedSequence(interactions.historyOf(user), interactions.itemCount());
+            watchedSequence(interactions.historyOf(user), interactions.itemCount(), 0, planToWatch);
     return sequences;
 }
 

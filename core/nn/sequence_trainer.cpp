@@ -75,6 +75,107 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
     return total == 0 ? 0.0 : std::accumulate(sums.begin(), sums.end(), 0.0) / total;
 }
 
+// One pass over `sequences` in a shuffled order: mini-batches sliced over the threads, the
+// gradients summed and one Adam step per batch. Returns the mean loss per target.
+class EpochRunner {
+public:
+    EpochRunner(const SequenceEncoder& encoder, const SequenceTrainingConfig& config)
+        : encoder_(encoder), config_(config), workers_(static_cast<std::size_t>(config.threads)) {}
+
+    std::int64_t batchesOf(const std::vector<std::vector<int>>& sequences) const {
+        return static_cast<std::int64_t>((sequences.size() + config_.batchSize - 1) /
+                                         config_.batchSize);
+    }
+
+    float run(Tensors& params, Adam& adam, const std::vector<std::vector<int>>& training,
+              std::mt19937_64& random, int epoch, const std::string& stage,
+              std::int64_t totalBatches, const ProgressCallback& progress) {
+        for (auto& worker : workers_)
+            if (!worker.cache) {
+                worker.cache = encoder_.makeCache();
+                worker.grads = zerosLike(params);
+            }
+        const int table = encoder_.itemTable();
+        if (order_.size() != training.size()) {
+            order_.resize(training.size());
+            std::iota(order_.begin(), order_.end(), 0);
+        }
+        std::shuffle(order_.begin(), order_.end(), random);
+        const int batches = static_cast<int>(batchesOf(training));
+        const int reportEvery = std::max(1, batches / 10);
+        double epochLoss = 0.0;
+        std::int64_t epochTargets = 0;
+        for (int b = 0; b < batches; ++b) {
+            const int begin = b * config_.batchSize;
+            const int end =
+                std::min<int>(begin + config_.batchSize, static_cast<int>(order_.size()));
+            std::int64_t targetCount = 0;
+            for (int i = begin; i < end; ++i) {
+                const auto& sequence =
+                    training[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])];
+                targetCount += static_cast<int>(sequence.size()) - 1 -
+                               windowStart(sequence, config_.maxLength);
+            }
+            const float scale = 1.0f / static_cast<float>(targetCount);
+            const std::uint64_t batchSeed =
+                config_.seed ^
+                (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(epoch) * 100003u + b + 1));
+            runSlices(config_.threads, [&](int t, const std::atomic<bool>&) {
+                Worker& worker = workers_[static_cast<std::size_t>(t)];
+                setZero(worker.grads);
+                worker.loss = 0.0;
+                worker.batch = SequenceBatch{};
+                worker.targets.clear();
+                const int sliceBegin = begin + (end - begin) * t / config_.threads;
+                const int sliceEnd = begin + (end - begin) * (t + 1) / config_.threads;
+                for (int i = sliceBegin; i < sliceEnd; ++i) {
+                    const auto& sequence =
+                        training[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])];
+                    const int start = windowStart(sequence, config_.maxLength);
+                    const std::span<const int> all(sequence);
+                    const auto length = sequence.size() - 1 - static_cast<std::size_t>(start);
+                    worker.batch.add(all.subspan(static_cast<std::size_t>(start), length),
+                                     config_.maxLength);
+                    const auto targets = all.subspan(static_cast<std::size_t>(start) + 1, length);
+                    worker.targets.insert(worker.targets.end(), targets.begin(), targets.end());
+                }
+                if (worker.batch.rows() == 0) return;
+                std::mt19937_64 dropoutRandom(batchSeed + static_cast<std::uint64_t>(t));
+                encoder_.forward(params, worker.batch, true, dropoutRandom, *worker.cache,
+                                 worker.hidden);
+                worker.loss = softmaxCrossEntropy(
+                    worker.hidden, params[static_cast<std::size_t>(table)], worker.targets, scale,
+                    worker.dHidden, worker.grads[static_cast<std::size_t>(table)]);
+                encoder_.backward(params, worker.batch, *worker.cache, worker.dHidden,
+                                  worker.grads);
+            });
+            Tensors& grads = workers_[0].grads;
+            for (std::size_t t = 1; t < workers_.size(); ++t)
+                for (std::size_t p = 0; p < grads.size(); ++p) grads[p] += workers_[t].grads[p];
+            adam.step(params, grads);
+            for (const auto& worker : workers_) epochLoss += worker.loss;
+            epochTargets += targetCount;
+            if ((b + 1) % reportEvery == 0 && b + 1 < batches)
+                reportProgress(progress,
+                               {stage, static_cast<std::int64_t>(epoch - 1) * batches + b + 1,
+                                totalBatches, ""});
+        }
+        const float meanLoss = static_cast<float>(
+            epochLoss / static_cast<double>(std::max<std::int64_t>(1, epochTargets)));
+        if (!std::isfinite(meanLoss))
+            throw std::runtime_error(config_.stage +
+                                     ": training diverged (loss is not finite) at epoch " +
+                                     std::to_string(epoch) + "; lower the learning rate");
+        return meanLoss;
+    }
+
+private:
+    const SequenceEncoder& encoder_;
+    const SequenceTrainingConfig& config_;
+    std::vector<Worker> workers_;
+    std::vector<int> order_;
+};
+
 }  // namespace
 
 double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
@@ -120,115 +221,70 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
 
     TrainingHistory history;
     if (training.empty()) return history;
-    Adam adam(params, Adam::Config{config.learningRate});
-    std::vector<Worker> workers(static_cast<std::size_t>(config.threads));
-    for (auto& worker : workers) {
-        worker.cache = encoder.makeCache();
-        worker.grads = zerosLike(params);
-    }
-    const int table = encoder.itemTable();
-    std::vector<int> order(training.size());
-    std::iota(order.begin(), order.end(), 0);
-    const int batches =
-        static_cast<int>((training.size() + config.batchSize - 1) / config.batchSize);
-    const std::int64_t totalBatches = static_cast<std::int64_t>(batches) * config.epochs;
-    const int reportEvery = std::max(1, batches / 10);
+    const bool refit = config.refit && !validationInputs.empty();
+    const Tensors initial = refit ? params : Tensors{};
+    EpochRunner runner(encoder, config);
 
     Tensors best = params;
     double bestNdcg = -1.0;
     int sinceBest = 0;
-    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), random);
-        double epochLoss = 0.0;
-        std::int64_t epochTargets = 0;
-        for (int b = 0; b < batches; ++b) {
-            const int begin = b * config.batchSize;
-            const int end = std::min<int>(begin + config.batchSize, static_cast<int>(order.size()));
-            std::int64_t targetCount = 0;
-            for (int i = begin; i < end; ++i) {
-                const auto& sequence =
-                    training[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])];
-                targetCount +=
-                    static_cast<int>(sequence.size()) - 1 - windowStart(sequence, config.maxLength);
-            }
-            const float scale = 1.0f / static_cast<float>(targetCount);
-            const std::uint64_t batchSeed =
-                config.seed ^
-                (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(epoch) * 100003u + b + 1));
-            runSlices(config.threads, [&](int t, const std::atomic<bool>&) {
-                Worker& worker = workers[static_cast<std::size_t>(t)];
-                setZero(worker.grads);
-                worker.loss = 0.0;
-                worker.batch = SequenceBatch{};
-                worker.targets.clear();
-                const int sliceBegin = begin + (end - begin) * t / config.threads;
-                const int sliceEnd = begin + (end - begin) * (t + 1) / config.threads;
-                for (int i = sliceBegin; i < sliceEnd; ++i) {
-                    const auto& sequence =
-                        training[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])];
-                    const int start = windowStart(sequence, config.maxLength);
-                    const std::span<const int> all(sequence);
-                    const auto length = sequence.size() - 1 - static_cast<std::size_t>(start);
-                    worker.batch.add(all.subspan(static_cast<std::size_t>(start), length),
-                                     config.maxLength);
-                    const auto targets = all.subspan(static_cast<std::size_t>(start) + 1, length);
-                    worker.targets.insert(worker.targets.end(), targets.begin(), targets.end());
+    {
+        Adam adam(params, Adam::Config{config.learningRate});
+        const std::int64_t totalBatches = runner.batchesOf(training) * config.epochs;
+        for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+            const std::string stage = config.stage + " epoch " + std::to_string(epoch);
+            const float meanLoss =
+                runner.run(params, adam, training, random, epoch, stage, totalBatches, progress);
+            history.loss.push_back(meanLoss);
+            char detail[128];
+            std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
+            std::string text = detail;
+            bool stop = false;
+            if (!validationInputs.empty() &&
+                (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
+                const double ndcg = rankTargets(encoder, params, validationInputs,
+                                                validationTargets, config.maxLength, config.threads,
+                                                progress, config.stage + " validation");
+                history.validationNdcg.push_back(static_cast<float>(ndcg));
+                std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
+                text += detail;
+                if (ndcg > bestNdcg) {
+                    bestNdcg = ndcg;
+                    if (!refit) best = params;
+                    history.bestEpoch = epoch;
+                    sinceBest = 0;
+                } else if (++sinceBest >= config.patience) {
+                    stop = true;
                 }
-                if (worker.batch.rows() == 0) return;
-                std::mt19937_64 dropoutRandom(batchSeed + static_cast<std::uint64_t>(t));
-                encoder.forward(params, worker.batch, true, dropoutRandom, *worker.cache,
-                                worker.hidden);
-                worker.loss = softmaxCrossEntropy(
-                    worker.hidden, params[static_cast<std::size_t>(table)], worker.targets, scale,
-                    worker.dHidden, worker.grads[static_cast<std::size_t>(table)]);
-                encoder.backward(params, worker.batch, *worker.cache, worker.dHidden, worker.grads);
-            });
-            Tensors& grads = workers[0].grads;
-            for (std::size_t t = 1; t < workers.size(); ++t)
-                for (std::size_t p = 0; p < grads.size(); ++p) grads[p] += workers[t].grads[p];
-            adam.step(params, grads);
-            for (const auto& worker : workers) epochLoss += worker.loss;
-            epochTargets += targetCount;
-            if ((b + 1) % reportEvery == 0 && b + 1 < batches)
-                reportProgress(progress, {config.stage + " epoch " + std::to_string(epoch),
-                                          static_cast<std::int64_t>(epoch - 1) * batches + b + 1,
-                                          totalBatches, ""});
-        }
-        const float meanLoss = static_cast<float>(
-            epochLoss / static_cast<double>(std::max<std::int64_t>(1, epochTargets)));
-        if (!std::isfinite(meanLoss))
-            throw std::runtime_error(config.stage +
-                                     ": training diverged (loss is not finite) at epoch " +
-                                     std::to_string(epoch) + "; lower the learning rate");
-        history.loss.push_back(meanLoss);
-        char detail[128];
-        std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
-        std::string text = detail;
-        bool stop = false;
-        if (!validationInputs.empty() &&
-            (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
-            const double ndcg =
-                rankTargets(encoder, params, validationInputs, validationTargets, config.maxLength,
-                            config.threads, progress, config.stage + " validation");
-            history.validationNdcg.push_back(static_cast<float>(ndcg));
-            std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
-            text += detail;
-            if (ndcg > bestNdcg) {
-                bestNdcg = ndcg;
-                best = params;
+            } else if (validationInputs.empty()) {
                 history.bestEpoch = epoch;
-                sinceBest = 0;
-            } else if (++sinceBest >= config.patience) {
-                stop = true;
             }
-        } else if (validationInputs.empty()) {
-            history.bestEpoch = epoch;
+            reportProgress(progress,
+                           {stage, runner.batchesOf(training) * epoch, totalBatches, text});
+            if (stop) break;
         }
-        reportProgress(progress, {config.stage + " epoch " + std::to_string(epoch),
-                                  static_cast<std::int64_t>(epoch) * batches, totalBatches, text});
-        if (stop) break;
     }
-    if (!validationInputs.empty() && bestNdcg >= 0.0) params = std::move(best);
+    if (refit && history.bestEpoch > 0) {
+        // The held-out titles are the users' latest: train again from the same start on every
+        // sequence, for the epoch count validation chose.
+        std::vector<std::vector<int>> all;
+        all.reserve(sequences.size());
+        for (const auto& sequence : sequences)
+            if (sequence.size() >= 2) all.push_back(sequence);
+        // Fresh optimiser, shuffling and batch order: the same run as one without validation.
+        params = initial;
+        Adam adam(params, Adam::Config{config.learningRate});
+        std::mt19937_64 refitRandom(config.seed);
+        EpochRunner refitRunner(encoder, config);
+        const std::int64_t totalBatches = runner.batchesOf(all) * history.bestEpoch;
+        for (int epoch = 1; epoch <= history.bestEpoch; ++epoch) {
+            const std::string stage = config.stage + " refit epoch " + std::to_string(epoch);
+            refitRunner.run(params, adam, all, refitRandom, epoch, stage, totalBatches, progress);
+            reportProgress(progress, {stage, runner.batchesOf(all) * epoch, totalBatches, ""});
+        }
+    } else if (!validationInputs.empty() && bestNdcg >= 0.0) {
+        params = std::move(best);
+    }
     history.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return history;

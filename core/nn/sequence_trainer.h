@@ -12,7 +12,9 @@ namespace animerec::nn {
 // Trains `params` with full-softmax cross-entropy on next-item prediction over `sequences`
 // (item indices, oldest first, one per user). With validation, each user's last item is held out
 // and scored by full ranking against all items the user has not seen; the parameters of the best
-// validation NDCG@10 are kept. Reports progress per batch group and during validation (stage
+// validation NDCG@10 are kept, or with config.refit, training starts again from the initial
+// parameters on every sequence for that best epoch count (the history keeps the curves of the
+// validation run). Reports progress per batch group and during validation (stage
 // "<stage> validation"); throws OperationCancelled. An exception in a worker thread is rethrown
 // here after every worker stopped.
 TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,

@@ -8,13 +8,20 @@ namespace animerec::nn {
 
 // How a next-item model is trained (shared by SASRec and the GRU model).
 struct SequenceTrainingConfig {
-    int maxLength = 50;           // only each user's last maxLength transitions are trained on
-    int epochs = 200;             // upper bound; early stopping usually ends sooner
-    int batchSize = 32;           // sequences per Adam step (small: more steps per epoch)
-    float learningRate = 2e-3f;   // Adam step size
-    int patience = 3;             // validations without improvement before stopping
-    int validateEvery = 1;        // epochs between validations
-    int validationUsers = 3000;   // users scored for early stopping; 0 = no validation, no holdout
+    int maxLength = 50;  // only each user's last maxLength transitions are trained on
+    // Whether the sequence read (in training and when scoring) includes Plan to Watch additions:
+    // on P3 29% of the next titles are one, and a model never trained on them cannot rank them.
+    bool planToWatch = true;
+    int epochs = 200;            // upper bound; early stopping usually ends sooner
+    int batchSize = 32;          // sequences per Adam step (small: more steps per epoch)
+    float learningRate = 2e-3f;  // Adam step size
+    int patience = 3;            // validations without improvement before stopping
+    int validateEvery = 1;       // epochs between validations
+    int validationUsers = 3000;  // users scored for early stopping; 0 = no validation, no holdout
+    // After early stopping, train again from the same initial parameters on every sequence (the
+    // held-out titles included) for the best epoch count: the held-out titles are each user's
+    // latest, the most telling transitions. Doubles the training time.
+    bool refit = true;
     int threads = 2;              // mini-batch slices trained in parallel
     std::uint64_t seed = 42;      // shuffling and dropout
     std::string stage = "train";  // Progress::stage prefix

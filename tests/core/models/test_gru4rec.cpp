@@ -101,21 +101,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(inProjection));
     }
 
-    // Files written before the projection existed (body version 1, no projection byte) still
-    // load, as models without the projection.
-    void version1BodyLoads() {
-        Gru4RecConfig config = smallConfig(true, false);
+    // Files written before the projection (body version 1) or the plan-to-watch flag (version 2)
+    // existed still load: without the projection, reading watched titles only.
+    void olderBodiesLoad_data() {
+        QTest::addColumn<int>("version");
+        QTest::addColumn<int>("missingBytes");  // the flags after the tied byte a version lacks
+        QTest::addRow("version 1") << 1 << 2;
+        QTest::addRow("version 2") << 2 << 1;
+    }
+    void olderBodiesLoad() {
+        QFETCH(int, version);
+        QFETCH(int, missingBytes);
+        Gru4RecConfig config = smallConfig(true, version >= 2);
         config.training.epochs = 2;
+        config.training.planToWatch = false;  // what an older body means
         Gru4RecModel model(config);
         model.fit(cycleDataset(20, 10, 6));
         std::string body = savedBody(model);
-        QCOMPARE(static_cast<int>(body[0]), 2);  // little-endian uint32 version
-        body[0] = 1;
-        body.erase(21, 1);  // version, items, dim, maxLength, dropout, tied: 21 bytes
+        QCOMPARE(static_cast<int>(body[0]), 3);  // little-endian uint32 version
+        body[0] = static_cast<char>(version);
+        // version, items, dim, maxLength, dropout, tied: 21 bytes; then projection, plan to watch
+        body.erase(21 + 2 - static_cast<std::size_t>(missingBytes),
+                   static_cast<std::size_t>(missingBytes));
         std::istringstream in(body);
         Gru4RecModel loaded;
         loaded.load(in);
-        QVERIFY(!loaded.config().projection);
+        QCOMPARE(loaded.config().projection, version >= 2);
+        QVERIFY(!loaded.config().training.planToWatch);
         const auto history = historyOf({3, 4});
         QCOMPARE(scoresFor(loaded, history, 20), scoresFor(model, history, 20));
     }

@@ -25,6 +25,10 @@ SasrecConfig smallConfig() {
     config.training.learningRate = 1e-2f;
     config.training.patience = 80;
     config.training.seed = 7;
+    config.training.planToWatch = false;  // the Plan to Watch test below reads watches only
+    // The parameters of the best validation epoch, as the thresholds below were set for; the
+    // refit has its own test (test_sequence_trainer).
+    config.training.refit = false;
     return config;
 }
 
@@ -79,6 +83,30 @@ private slots:
         QCOMPARE(scoresFor(trainedModel(), history, 20), plain);
         const auto other = scoresFor(trainedModel(), historyOf({3, 4, 5, 17}), 20);
         QVERIFY(other != plain);
+    }
+
+    // With planToWatch, a Plan to Watch addition is read like any other title, and the setting
+    // survives save/load.
+    void readsPlanToWatchWhenAsked() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 3;
+        config.training.planToWatch = true;
+        SasrecModel model(config);
+        model.fit(cycleDataset(20, 8, 5));
+        auto history = historyOf({3, 4, 5});
+        Event wish;
+        wish.item = 17;
+        wish.status = WatchStatus::PlanToWatch;
+        wish.order = 10;
+        history.push_back(wish);
+        const auto withWish = scoresFor(model, history, 20);
+        QCOMPARE(withWish, scoresFor(model, historyOf({3, 4, 5, 17}), 20));
+        QVERIFY(withWish != scoresFor(model, historyOf({3, 4, 5}), 20));
+        SasrecModel loaded;
+        std::istringstream in(savedBody(model));
+        loaded.load(in);
+        QVERIFY(loaded.config().training.planToWatch);
+        QCOMPARE(scoresFor(loaded, history, 20), withWish);
     }
 
     void newCatalogueItemsRankLowest() {

@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <string>
@@ -12,8 +13,25 @@
 using namespace animerec;
 using namespace animerec::testing;
 
+namespace {
+
+SasrecConfig refitConfig() {
+    SasrecConfig config;
+    config.dim = 8;
+    config.blocks = 1;
+    config.training.maxLength = 6;
+    config.training.epochs = 12;
+    config.training.patience = 2;
+    config.training.learningRate = 2e-2f;
+    config.training.validationUsers = 200;
+    config.training.seed = 5;
+    return config;
+}
+
+}  // namespace
+
 // Failures inside the parallel training and validation slices must reach the caller as
-// exceptions, never as std::terminate.
+// exceptions, never as std::terminate. Refitting after early stopping trains on every sequence.
 class TestSequenceTrainer : public QObject {
     Q_OBJECT
 private slots:
@@ -93,6 +111,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(OperationCancelled,
                                  model->fit(cycleDataset(30, 500, 8), cancelInValidation));
         QCOMPARE(validationReports, 1);
+    }
+
+    // The refit is the run without validation for the epoch count validation chose: the same
+    // initial parameters, shuffling and dropout, the held-out titles trained on.
+    void refitEqualsATrainingWithoutHoldoutForTheBestEpochCount() {
+        const Dataset data = cycleDataset(15, 120, 7);
+        SasrecModel refitted(refitConfig());
+        refitted.fit(data);
+        const auto& curve = refitted.validationCurve();
+        QVERIFY(!curve.empty());
+        const int bestEpoch =
+            static_cast<int>(std::max_element(curve.begin(), curve.end()) - curve.begin()) + 1;
+
+        SasrecConfig plain = refitConfig();
+        plain.training.validationUsers = 0;
+        plain.training.epochs = bestEpoch;
+        SasrecModel withoutHoldout(plain);
+        withoutHoldout.fit(data);
+        SasrecConfig kept = refitConfig();
+        kept.training.refit = false;
+        SasrecModel bestOfValidation(kept);
+        bestOfValidation.fit(data);
+
+        const auto history = historyOf({3, 4, 5});
+        QCOMPARE(scoresFor(refitted, history, 15), scoresFor(withoutHoldout, history, 15));
+        QVERIFY(scoresFor(bestOfValidation, history, 15) != scoresFor(refitted, history, 15));
+        QCOMPARE(bestOfValidation.validationCurve(), curve);  // the refit leaves the curves alone
     }
 };
 

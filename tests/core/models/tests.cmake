@@ -16,3 +16,8 @@ animerec_add_test(test_sasrec_quality SOURCES models/test_sasrec_quality.cpp LIB
 animerec_add_test(test_collaborative_quality SOURCES models/test_collaborative_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_blend_quality SOURCES models/test_blend_quality.cpp LIBS animerec_core animerec_real_data)
 animerec_add_test(test_item_map SOURCES models/test_item_map.cpp LIBS animerec_core)
+# the real-data group: session models on P3 (2022 update scrape), against the Markov chain
+animerec_add_real_data_test(test_sasrec_real_quality SOURCES models/test_sasrec_real_quality.cpp
+  ../common/real_data_group.h LIBS animerec_core animerec_real_data)
+target_include_directories(test_sasrec_real_quality PRIVATE ${PROJECT_SOURCE_DIR}/tests/common
+  ${PROJECT_SOURCE_DIR}/bench)
