@@ -19,11 +19,9 @@ struct SasrecConfig {
     // maxLength 50, batch 32, early stop on validation NDCG@10 with patience 3, then a refit on
     // every sequence for the chosen epoch count; Plan to Watch additions read as titles. Chosen
     // on P3's validation split (each tested user's second-to-last title, nextItemValidation),
-    // never on its test titles: `bench_session p3 validation sasrec name=value` gave NDCG@10
-    // 0.269 watched-only -> 0.356 with Plan to Watch (lr 4e-3, 15 epochs); then Adam 1e-3 0.363
-    // (early stop at ~30 epochs, so the cap of 60 rarely binds; 2e-3 0.362, 5e-4 0.361; 4e-3 with
-    // a cap of 60: 0.354), the refit 0.374 (27 epochs); dropout 0.3 0.366, 0.1 0.347, 0.5 0.326;
-    // one block 0.365; dim 32 0.339, 128 0.308; batch 64 0.370. EASE scores 0.368 on that split.
+    // never on its test titles, with `bench_session p3 validation sasrec name=value`: Plan to
+    // Watch gave the largest gain, then Adam 1e-3 (early stop near 30 epochs, so the cap of 60
+    // rarely binds) and the refit; every setting tried and its figure are in bench/README.md.
     nn::SequenceTrainingConfig training{.epochs = 60, .learningRate = 1e-3f};
 };
 
