@@ -19,20 +19,20 @@ namespace {
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 ExperimentError databaseAway(const QString& reason) {
-    return {503, QStringLiteral("database"), QStringLiteral("database unavailable: ") + reason,
-            storage::kDatabaseRetryAfterSeconds};
+    return {ErrorKind::Unavailable, QStringLiteral("database"),
+            QStringLiteral("database unavailable: ") + reason, storage::kDatabaseRetryAfterSeconds};
 }
 
 }  // namespace
 
-// A failed admin statement: 503 (retry) when the connection was lost, whether or not it could
-// be reopened already; 500 when the database answered with an error of its own.
+// A failed admin statement: Unavailable (retry) when the connection was lost, whether or not it
+// could be reopened already; Failed when the database answered with an error of its own.
 ExperimentError ExperimentService::databaseFailure(const QSqlError& error) {
     QString reason;
     const storage::ConnectionState state = storage::reconnectIfLost(*database_, &reason);
     adminConnected_ = state != storage::ConnectionState::Lost;
     if (state == storage::ConnectionState::Alive)
-        return {500, QStringLiteral("database"), error.text()};
+        return {ErrorKind::Failed, QStringLiteral("database"), error.text()};
     return databaseAway(state == storage::ConnectionState::Lost ? reason : error.text());
 }
 
@@ -78,9 +78,9 @@ Result<std::shared_ptr<const service::ServedModel>> ExperimentService::modelFor(
                             .arg(assignment.variant, assignment.experiment);
     if (!served)
         return ExperimentError{
-            503, QStringLiteral("model"),
+            ErrorKind::Unavailable, QStringLiteral("model"),
             who + wanted + QStringLiteral(" (%1), which is not loaded").arg(role)};
-    return ExperimentError{503, QStringLiteral("model_version"),
+    return ExperimentError{ErrorKind::Unavailable, QStringLiteral("model_version"),
                            who + wanted +
                                QStringLiteral(" version %1; the server has %2")
                                    .arg(assignment.modelVersion, served->version)};
@@ -228,25 +228,25 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
         item = data_->catalog.indexOf(input.animeId);
         if (!item)
             return ExperimentError{
-                404, QStringLiteral("anime_id"),
+                ErrorKind::NotFound, QStringLiteral("anime_id"),
                 QStringLiteral("anime_id %1 is not in the catalogue").arg(input.animeId)};
     }
     if (input.event == storage::FeedbackEvent::Rate) {
         if (!input.value)
-            return ExperimentError{422, QStringLiteral("value"),
+            return ExperimentError{ErrorKind::Invalid, QStringLiteral("value"),
                                    QStringLiteral("event rate needs a value in [1, 10]")};
         if (!(*input.value >= 1.0 && *input.value <= 10.0))
             return ExperimentError{
-                422, QStringLiteral("value"),
+                ErrorKind::Invalid, QStringLiteral("value"),
                 QStringLiteral("a rating must be in [1, 10], got %1").arg(*input.value)};
     } else if (input.value) {
-        return ExperimentError{422, QStringLiteral("value"),
+        return ExperimentError{ErrorKind::Invalid, QStringLiteral("value"),
                                QStringLiteral("value is only accepted with event rate, not %1")
                                    .arg(storage::feedbackEventName(input.event))};
     }
 
     if (input.userId.has_value() == !input.sessionId.isEmpty())
-        return ExperimentError{422, QStringLiteral("user_id"),
+        return ExperimentError{ErrorKind::Invalid, QStringLiteral("user_id"),
                                QStringLiteral("give either user_id or session_id")};
     if (QString reason; !writer_.accepting(&reason)) return databaseAway(reason);
     if (!adminConnected_) {
@@ -299,7 +299,7 @@ Result<FeedbackReceipt> ExperimentService::recordFeedback(const FeedbackInput& i
 Result<ExperimentDefinition> ExperimentService::define(const QJsonObject& body) {
     auto parsed = definitionFromJson(body);
     if (const auto* error = std::get_if<DefinitionError>(&parsed))
-        return ExperimentError{422, error->field, error->message};
+        return ExperimentError{ErrorKind::Invalid, error->field, error->message};
     ExperimentDefinition definition = std::get<ExperimentDefinition>(std::move(parsed));
     ExperimentStore store(*database_);
     QSqlError error;
@@ -309,7 +309,7 @@ Result<ExperimentDefinition> ExperimentService::define(const QJsonObject& body) 
     if (existing) {
         if (existing->status != ExperimentStatus::Draft)
             return ExperimentError{
-                409, QStringLiteral("name"),
+                ErrorKind::Conflict, QStringLiteral("name"),
                 QStringLiteral("experiment %1 is %2; only a draft can be redefined")
                     .arg(definition.name, statusName(existing->status))};
         definition.id = existing->id;
@@ -331,7 +331,7 @@ std::optional<ExperimentError> ExperimentService::checkOverlap(
         for (const QString& route : starting.routes)
             if (other.routes.contains(route))
                 return ExperimentError{
-                    409, QStringLiteral("routes"),
+                    ErrorKind::Conflict, QStringLiteral("routes"),
                     QStringLiteral("experiment %1 already runs on %2; pause or stop it first")
                         .arg(other.name, route)};
     }
@@ -347,12 +347,12 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
     auto found = store.find(name, &error);
     if (error.isValid()) return databaseFailure(error);
     if (!found)
-        return ExperimentError{404, QStringLiteral("name"),
+        return ExperimentError{ErrorKind::NotFound, QStringLiteral("name"),
                                QStringLiteral("no experiment named %1").arg(name)};
     ExperimentDefinition experiment = *found;
     const ExperimentStatus from = experiment.status;
     const auto refuse = [&] {
-        return ExperimentError{409, QStringLiteral("status"),
+        return ExperimentError{ErrorKind::Conflict, QStringLiteral("status"),
                                QStringLiteral("experiment %1 is %2; cannot %3 it")
                                    .arg(name, statusName(from), action)};
     };
@@ -369,7 +369,7 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
                                               variant.role, variant.model, variant.modelVersion},
                                              *models);
                 if (const auto* error = std::get_if<ExperimentError>(&served))
-                    return ExperimentError{409, error->field,
+                    return ExperimentError{ErrorKind::Conflict, error->field,
                                            error->message + QStringLiteral("; cannot start")};
             }
         experiment.status = ExperimentStatus::Running;
@@ -383,7 +383,7 @@ Result<ExperimentDefinition> ExperimentService::transition(const QString& name,
         experiment.stoppedAtMs = now;
     } else {
         return ExperimentError{
-            404, QStringLiteral("action"),
+            ErrorKind::NotFound, QStringLiteral("action"),
             QStringLiteral("unknown action '%1'; use start, pause or stop").arg(action)};
     }
     experiment.updatedAtMs = now;
@@ -405,11 +405,11 @@ Result<AbReport> ExperimentService::report(const QString& name, ReportOptions op
     const auto experiment = store.find(name, &error);
     if (error.isValid()) return databaseFailure(error);
     if (!experiment)
-        return ExperimentError{404, QStringLiteral("experiment"),
+        return ExperimentError{ErrorKind::NotFound, QStringLiteral("experiment"),
                                QStringLiteral("no experiment named %1").arg(name)};
     if (!writer_.flush())
         return ExperimentError{
-            503, QStringLiteral("database"),
+            ErrorKind::Unavailable, QStringLiteral("database"),
             QStringLiteral("pending exposures could not be written: ") + writer_.stats().lastError};
     std::vector<storage::ExposureRecord> exposures;
     std::vector<storage::FeedbackRecord> feedback;

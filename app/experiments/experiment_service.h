@@ -35,12 +35,22 @@ class Database;
 
 namespace animerec::experiments {
 
-// A refused operation, phrased for the caller; HTTP uses `status` as is (404, 409, 422, 500).
+// Why an operation was refused. Callers decide what a kind means to them: HTTP maps it to a
+// status (app/http), the CLI and Studio only print the message.
+enum class ErrorKind {
+    Invalid,      // the input itself is wrong
+    NotFound,     // no such experiment, action or anime
+    Conflict,     // the experiment's state forbids it (not a draft, overlapping routes, ...)
+    Unavailable,  // a model or the database is away for now; may succeed later
+    Failed,       // the database answered with an error of its own
+};
+
+// A refused operation, phrased for the caller.
 struct ExperimentError {
-    int status = 422;
+    ErrorKind kind = ErrorKind::Invalid;
     QString field;
     QString message;
-    int retryAfterSeconds = 0;  // > 0 with 503: the database is away, try again later
+    int retryAfterSeconds = 0;  // > 0 with Unavailable: the database is away, try again later
 };
 
 // Whether writes can be acknowledged now (the database answers and the writer keeps up).
@@ -121,9 +131,9 @@ public:
     // (no experiment, paused, or an anonymous request without a session id).
     std::optional<Assignment> assign(const QString& route, std::optional<qint64> userId,
                                      const QString& sessionId);
-    // The model that must serve `assignment`: the variant's family at its version. A 503 error
-    // when that model is not loaded or has another version: a variant is never served by a model
-    // it did not name.
+    // The model that must serve `assignment`: the variant's family at its version. An Unavailable
+    // error when that model is not loaded or has another version: a variant is never served by a
+    // model it did not name.
     static Result<std::shared_ptr<const service::ServedModel>> modelFor(
         const Assignment& assignment, const service::ModelRegistry& models);
     // Logs a served list; returns its exposure id.
@@ -139,8 +149,8 @@ public:
 
     // Creates an experiment from its JSON definition, or replaces a draft of the same name.
     Result<ExperimentDefinition> define(const QJsonObject& body);
-    // "start", "pause" or "stop". With `models`, a start is refused (409) while a variant's model
-    // is not loaded there at the version it names.
+    // "start", "pause" or "stop". With `models`, a start is refused (Conflict) while a variant's
+    // model is not loaded there at the version it names.
     Result<ExperimentDefinition> transition(const QString& name, const QString& action,
                                             const service::ModelRegistry* models = nullptr);
     std::vector<ExperimentDefinition> experiments();

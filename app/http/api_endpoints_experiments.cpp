@@ -27,13 +27,30 @@ ApiReply refused(const RequestError& error, QJsonObject params = {}) {
     return reply;
 }
 
+// The one place an experiment refusal's kind becomes an HTTP status.
+int httpStatus(experiments::ErrorKind kind) {
+    switch (kind) {
+        case experiments::ErrorKind::Invalid:
+            return 422;
+        case experiments::ErrorKind::NotFound:
+            return 404;
+        case experiments::ErrorKind::Conflict:
+            return 409;
+        case experiments::ErrorKind::Unavailable:
+            return 503;
+        case experiments::ErrorKind::Failed:
+            return 500;
+    }
+    return 500;
+}
+
 ApiReply refusedBy(const experiments::ExperimentError& error, QJsonObject params = {}) {
-    const RequestError request{error.status, error.field, error.message};
+    const RequestError request{httpStatus(error.kind), error.field, error.message};
     if (error.retryAfterSeconds <= 0) return refused(request, std::move(params));
     // The database is away: tell the client when to try again.
     QJsonObject body = request.toJson();
     body.insert(QStringLiteral("retry_after"), error.retryAfterSeconds);
-    ApiReply reply = ApiReply::json(body, error.status);
+    ApiReply reply = ApiReply::json(body, request.status);
     reply.message = error.message;
     reply.params = std::move(params);
     return reply;

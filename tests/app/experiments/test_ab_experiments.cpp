@@ -252,21 +252,26 @@ void TestAbExperiments::lifecycleStartPauseStop() {
     // A second experiment on the same routes cannot start while this one runs; a running one
     // cannot be redefined.
     QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(ab.define(twoArms("other"))));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("other", "start")).status, 409);
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.define(twoArms("life", 0.3))).status, 409);
+    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("other", "start")).kind,
+             experiments::ErrorKind::Conflict);
+    QCOMPARE(std::get<experiments::ExperimentError>(ab.define(twoArms("life", 0.3))).kind,
+             experiments::ErrorKind::Conflict);
 
     QVERIFY(
         std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "pause")));
     QVERIFY(!ab.assign(route, 1, {}));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "pause")).status, 409);
+    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "pause")).kind,
+             experiments::ErrorKind::Conflict);
     QVERIFY(
         std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "start")));
     QCOMPARE(ab.assign(route, 1, {})->variant, assigned->variant);  // sticky across a pause
     QVERIFY(
         std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "stop")));
     QVERIFY(!ab.assign(route, 1, {}));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "start")).status, 409);
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("nope", "start")).status, 404);
+    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "start")).kind,
+             experiments::ErrorKind::Conflict);
+    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("nope", "start")).kind,
+             experiments::ErrorKind::NotFound);
     QVERIFY(
         std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("other", "stop")));
 
