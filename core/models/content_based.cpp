@@ -93,9 +93,12 @@ ItemFeatures readFeatures(std::istream& in) {
 }  // namespace
 
 ContentConfig contentWithPopularityPrior() {
+    // Genre and members weights chosen on the validation split carved from P1's train part
+    // (`bench_collaborative tuned:content_pop`, bench/README.md).
     ContentConfig config;
+    config.profile.genreWeight = 1.0f;
     config.profile.ratingWeight = 0.5f;
-    config.profile.membersWeight = 1.5f;
+    config.profile.membersWeight = 3.0f;
     return config;
 }
 

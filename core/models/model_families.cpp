@@ -204,13 +204,13 @@ const std::vector<ModelFamily>& modelFamilies() {
              "ModelFamily", "titles like those the user rated well (genres, type, episodes)"),
          .make = makeContent,
          // Content features only: a members or rating direction makes it content_pop.
-         .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"episodes_weight", {0.25, 0.5, 1}}}}},
+         .search = {.grid = {{"genre_weight", {1, 2, 4}}, {"episodes_weight", {0.25, 0.5, 1}}}}},
         {.name = "content_pop",
          .kind = ModelKind::Content,
          .description =
              TRANSLATABLE_TEXT("ModelFamily", "content features plus a members and score prior"),
          .make = makeContentPop,
-         .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"members_weight", {0.75, 1.5, 3}}}}},
+         .search = {.grid = {{"genre_weight", {0.5, 1, 2}}, {"members_weight", {1.5, 3, 6}}}}},
         // A strong ridge and a low alpha (against the paper's alpha = 40) matter more than the
         // factor count on this data; the grid spans both sides of what P1's validation split
         // chose (bench/README.md, `bench_collaborative tuned:als`).
