@@ -27,20 +27,6 @@ constexpr int kMinResamples = 200;
 
 using ExposureOutcome = ListOutcome;
 
-ListFeedback listFeedback(storage::FeedbackEvent event) {
-    switch (event) {
-        case storage::FeedbackEvent::Click:
-            return ListFeedback::Click;
-        case storage::FeedbackEvent::Watch:
-            return ListFeedback::Watch;
-        case storage::FeedbackEvent::Complete:
-            return ListFeedback::Complete;
-        case storage::FeedbackEvent::Rate:
-            return ListFeedback::Rate;
-    }
-    return ListFeedback::Click;
-}
-
 struct VariantLog {
     std::vector<ExposureOutcome> outcomes;
     std::vector<double> ratings;
@@ -137,7 +123,8 @@ AbReport buildReport(const ExperimentDefinition& experiment,
         }
         VariantLog& log = logs[static_cast<std::size_t>(found->second.first)];
         ExposureOutcome& outcome = log.outcomes[found->second.second];
-        if (applyListFeedback(outcome, listFeedback(event.event), event.position, options.k)
+        if (applyListFeedback(outcome, storage::listFeedbackOf(event.event), event.position,
+                              options.k)
                 .clicked) {
             const qint64 time = servedAt[event.exposureId];
             log.buckets[time / bucketMs * bucketMs].second += 1;

@@ -35,20 +35,6 @@ QString strategyOfBody(const QByteArray& body) {
                    : QString::fromUtf8(body.mid(at + key.size(), end - at - key.size()));
 }
 
-ListFeedback listFeedback(storage::FeedbackEvent event) {
-    switch (event) {
-        case storage::FeedbackEvent::Click:
-            return ListFeedback::Click;
-        case storage::FeedbackEvent::Watch:
-            return ListFeedback::Watch;
-        case storage::FeedbackEvent::Complete:
-            return ListFeedback::Complete;
-        case storage::FeedbackEvent::Rate:
-            return ListFeedback::Rate;
-    }
-    return ListFeedback::Click;
-}
-
 void observeFeedback(service::QualityMonitor& monitor, const ApiReply& reply) {
     const auto event =
         storage::parseFeedbackEvent(reply.params.value(QStringLiteral("event")).toString());
@@ -56,7 +42,7 @@ void observeFeedback(service::QualityMonitor& monitor, const ApiReply& reply) {
     if (!event || !anime.isDouble()) return;
     service::FeedbackSeen seen;
     seen.animeId = anime.toInteger();
-    seen.event = listFeedback(*event);
+    seen.event = storage::listFeedbackOf(*event);
     seen.accepted = reply.status == 202;
     if (const QJsonValue value = reply.params.value(QStringLiteral("value")); value.isDouble())
         seen.value = value.toDouble();

@@ -4,12 +4,16 @@
 #include <optional>
 #include <vector>
 
+#include "eval/list_outcome.h"
+
 namespace animerec::storage {
 
 // What a user did with a recommended (or any) title, as POST /feedback reports it.
 enum class FeedbackEvent { Click, Watch, Complete, Rate };
 QString feedbackEventName(FeedbackEvent event);
 std::optional<FeedbackEvent> parseFeedbackEvent(const QString& text);
+// The same event as the list outcome rule (core/eval/list_outcome.h) counts it.
+ListFeedback listFeedbackOf(FeedbackEvent event);
 
 // Variant name of the sampled lists served outside any experiment (experiment_id 0).
 inline const char* const kDefaultVariant = "default";

@@ -181,6 +181,20 @@ QString feedbackEventName(FeedbackEvent event) {
     return QStringLiteral("click");
 }
 
+ListFeedback listFeedbackOf(FeedbackEvent event) {
+    switch (event) {
+        case FeedbackEvent::Click:
+            return ListFeedback::Click;
+        case FeedbackEvent::Watch:
+            return ListFeedback::Watch;
+        case FeedbackEvent::Complete:
+            return ListFeedback::Complete;
+        case FeedbackEvent::Rate:
+            return ListFeedback::Rate;
+    }
+    return ListFeedback::Click;
+}
+
 std::optional<FeedbackEvent> parseFeedbackEvent(const QString& text) {
     for (const auto event :
          {FeedbackEvent::Click, FeedbackEvent::Watch, FeedbackEvent::Complete, FeedbackEvent::Rate})

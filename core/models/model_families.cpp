@@ -131,11 +131,16 @@ std::unique_ptr<Recommender> makeMf(ParameterBinder& p) {
     return std::make_unique<ExplicitMf>(c);
 }
 
-std::unique_ptr<Recommender> makeEase(ParameterBinder& p) {
-    EaseConfig c;
+// EASE's model parameters, shared by ease, edlae and the ease_rp3 blend.
+void bindEase(ParameterBinder& p, EaseConfig& c) {
     p.bind("lambda", c.lambda, 1e-6, 1e9);
     p.bind("max_items", c.maxItems, 1, 30000);
     p.bind("dropout", c.dropout, 0, 0.99);
+}
+
+std::unique_ptr<Recommender> makeEase(ParameterBinder& p) {
+    EaseConfig c;
+    bindEase(p, c);
     p.bind("threads", c.threads, 0, 256);
     return std::make_unique<Ease>(c);
 }
@@ -148,9 +153,7 @@ std::unique_ptr<Recommender> makeEdlae(ParameterBinder& p) {
     c.fullRank = true;
     c.lambda = 200.0f;
     c.dropout = 0.4f;
-    p.bind("lambda", c.lambda, 1e-6, 1e9);
-    p.bind("max_items", c.maxItems, 1, 30000);
-    p.bind("dropout", c.dropout, 0, 0.99);
+    bindEase(p, c);
     p.bind("threads", c.threads, 0, 256);
     return std::make_unique<Ease>(c);
 }
@@ -171,9 +174,7 @@ std::unique_ptr<Recommender> makeRp3Beta(ParameterBinder& p) {
 // EASE's and RP3beta's parameters under their own names (they do not overlap).
 std::unique_ptr<Recommender> makeEaseRp3(ParameterBinder& p) {
     EaseRp3BlendConfig c;
-    p.bind("lambda", c.ease.lambda, 1e-6, 1e9);
-    p.bind("max_items", c.ease.maxItems, 1, 30000);
-    p.bind("dropout", c.ease.dropout, 0, 0.99);
+    bindEase(p, c.ease);
     bindRp3(p, c.rp3);
     p.bind("ease_weight", c.easeWeight, 0, 1);
     int threads = 0;
