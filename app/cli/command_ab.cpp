@@ -11,7 +11,7 @@
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "experiments/ab_report.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_catalogue.h"
 #include "jobs/replay_job.h"
 #include "jobs/variant_syntax.h"
 #include "service/model_registry.h"
@@ -142,11 +142,11 @@ int runAb(const QStringList& args) {
         return 2;
     }
     const QString name = positional.value(1);
-    experiments::ExperimentService service(parser.value("db"), nullptr);
-    if (const QString error = service.open(); !error.isEmpty()) return fail(error);
+    experiments::ExperimentCatalogue catalogue(parser.value("db"), nullptr);
+    if (const QString error = catalogue.open(); !error.isEmpty()) return fail(error);
     QTextStream out(stdout);
     if (action == "list") {
-        for (const auto& experiment : service.experiments()) {
+        for (const auto& experiment : catalogue.list()) {
             out << experiment.name << "  " << experiments::statusName(experiment.status) << "  ";
             for (const auto& variant : experiment.variants)
                 out << variant.name << "=" << service::roleName(variant.role) << ":"
@@ -167,14 +167,14 @@ int runAb(const QStringList& args) {
         if (parser.isSet("routes"))
             body.insert("routes", QJsonArray::fromStringList(
                                       parser.value("routes").split(u',', Qt::SkipEmptyParts)));
-        const auto outcome = service.define(body);
+        const auto outcome = catalogue.define(body);
         if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
             return failWith(*error);
         out << "created " << name << " (draft); start it with `animerec ab start " << name << "`\n";
         return 0;
     }
     if (action == "start" || action == "pause" || action == "stop") {
-        const auto outcome = service.transition(name, action);
+        const auto outcome = catalogue.transition(name, action);
         if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
             return failWith(*error);
         out << name << ": "
@@ -185,7 +185,7 @@ int runAb(const QStringList& args) {
     if (action == "report") {
         const auto options = reportOptions(parser);
         if (!options) return 2;
-        const auto outcome = service.report(name, *options);
+        const auto outcome = catalogue.report(name, *options);
         if (const auto* error = std::get_if<experiments::ExperimentError>(&outcome))
             return failWith(*error);
         const auto& report = std::get<experiments::AbReport>(outcome);

@@ -18,7 +18,7 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "data/csv_dataset.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "http/api_server.h"
 #include "http/serve_settings.h"
 #include "models/model_io.h"
@@ -259,9 +259,9 @@ int runServe(const QStringList& args) {
     service::RecommendService recommendations(data, registry, readTop100(top100, err));
     recommendations.setColdStart(http::coldStartConfig(settings));
     // Experiments, exposures and feedback live in the database the histories came from.
-    std::unique_ptr<experiments::ExperimentService> abTests;
+    std::unique_ptr<experiments::ExperimentRuntime> abTests;
     if (settings.experiments && parser.value("anime-csv").isEmpty()) {
-        abTests = std::make_unique<experiments::ExperimentService>(parser.value("db"), data);
+        abTests = std::make_unique<experiments::ExperimentRuntime>(parser.value("db"), data);
         if (const QString error = abTests->open(); !error.isEmpty()) {
             log.event(service::LogLevel::Error, "experiments and feedback disabled: " + error);
             abTests.reset();

@@ -5,7 +5,7 @@
 #include <QJsonDocument>
 
 #include "data/dataset.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "http/cache_warmer.h"
 #include "http/openapi_document.h"
 #include "service/metrics_registry.h"

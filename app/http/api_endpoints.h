@@ -20,7 +20,7 @@ class QualityMonitor;
 }  // namespace animerec::service
 
 namespace animerec::experiments {
-class ExperimentService;
+class ExperimentRuntime;
 struct Assignment;
 }  // namespace animerec::experiments
 
@@ -52,7 +52,7 @@ public:
     ApiReply reload(const QHttpServerRequest& request) const;
 
     // A/B experiments and feedback; without setExperiments() these answer 503.
-    void setExperiments(experiments::ExperimentService* experiments) { experiments_ = experiments; }
+    void setExperiments(experiments::ExperimentRuntime* experiments) { experiments_ = experiments; }
     ApiReply feedback(const QHttpServerRequest& request) const;
     ApiReply experimentList(const QHttpServerRequest& request) const;
     ApiReply experimentReport(const QString& name, const QHttpServerRequest& request) const;
@@ -103,7 +103,7 @@ private:
     QByteArray adminToken_;
     RecommendationJson json_;
     mutable ResponseCache cache_;
-    experiments::ExperimentService* experiments_ = nullptr;
+    experiments::ExperimentRuntime* experiments_ = nullptr;
     const CacheWarmer* warmer_ = nullptr;
     const service::QualityMonitor* quality_ = nullptr;
 };

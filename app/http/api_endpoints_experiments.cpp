@@ -6,7 +6,7 @@
 #include <QUrlQuery>
 #include <cmath>
 
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "http/api_endpoints.h"
 #include "service/metrics_registry.h"
 #include "service/recent_history.h"
@@ -108,7 +108,7 @@ std::vector<service::RecommendedItem> itemsOfBody(const QByteArray& body) {
 }
 
 // The answer of the running experiment covering `route` when the unit is in one; else, for the
-// sampled share of lists (ExperimentService::sampleDefaultExposure), the default answer logged as
+// sampled share of lists (ExperimentRuntime::sampleDefaultExposure), the default answer logged as
 // an exposure of variant "default". Answers to a user come from the response cache like any
 // other (keyed by variant, model and version), and every one of them is logged with the items
 // it sent, cache hit or not.
@@ -137,7 +137,7 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
         if (!experiments_->sampleDefaultExposure()) return std::nullopt;
         const service::ModelRole role =
             collaborative ? service::ModelRole::Collaborative : service::ModelRole::Session;
-        const auto defaultAssignment = experiments::ExperimentService::defaultAssignment();
+        const auto defaultAssignment = experiments::defaultAssignment();
         if (!userId)
             return logged(defaultAssignment,
                           render(service_.forSession(role, history, topN), params));
@@ -152,7 +152,7 @@ std::optional<ApiReply> ApiEndpoints::fromExperiment(const QString& route,
     withVariant.insert(QStringLiteral("variant"), assignment->variant);
     // Exactly the variant's model: when it is gone (or reloaded at another version) the variant
     // answers 503 rather than silently serving another model.
-    const auto model = experiments::ExperimentService::modelFor(*assignment, service_.models());
+    const auto model = experiments::modelFor(*assignment, service_.models());
     if (const auto* missing = std::get_if<experiments::ExperimentError>(&model))
         return refusedBy(*missing, withVariant);
     const auto& pinned = std::get<std::shared_ptr<const service::ServedModel>>(model);
@@ -239,7 +239,7 @@ ApiReply ApiEndpoints::feedback(const QHttpServerRequest& request) const {
 ApiReply ApiEndpoints::experimentList(const QHttpServerRequest&) const {
     if (!experiments_) return unavailable();
     QJsonArray list;
-    for (const experiments::ExperimentDefinition& experiment : experiments_->experiments()) {
+    for (const experiments::ExperimentDefinition& experiment : experiments_->catalogue().list()) {
         QJsonObject json = experiment.toJson();
         json.remove(QStringLiteral("salt"));  // with the salt anyone could predict assignments
         list.append(json);
@@ -295,7 +295,7 @@ ApiReply ApiEndpoints::defineExperiment(const QHttpServerRequest& request) const
     if (!document.isObject())
         return refused(
             {422, QStringLiteral("body"), QStringLiteral("the body must be a JSON object")});
-    const auto outcome = experiments_->define(document.object());
+    const auto outcome = experiments_->catalogue().define(document.object());
     if (const auto* failure = std::get_if<experiments::ExperimentError>(&outcome))
         return refusedBy(*failure, document.object());
     ApiReply reply =
@@ -311,7 +311,7 @@ ApiReply ApiEndpoints::experimentAction(const QString& name, const QString& acti
     const QJsonObject params{{QStringLiteral("experiment"), name},
                              {QStringLiteral("action"), action}};
     // The server's own models decide whether a variant's model and version can be served.
-    const auto outcome = experiments_->transition(name, action, &service_.models());
+    const auto outcome = experiments_->catalogue().transition(name, action, &service_.models());
     if (const auto* failure = std::get_if<experiments::ExperimentError>(&outcome))
         return refusedBy(*failure, params);
     ApiReply reply = ApiReply::json(std::get<experiments::ExperimentDefinition>(outcome).toJson());

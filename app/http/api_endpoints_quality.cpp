@@ -4,7 +4,7 @@
 #include <QUrlQuery>
 #include <cmath>
 
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "http/api_endpoints.h"
 #include "service/quality_monitor.h"
 

@@ -28,7 +28,7 @@ struct ApiOptions {
     int warmThreads = 0;  // threads of the first warm-up pass; 0 = one per core
     // A/B experiments, feedback and reports; null: those routes answer 503. Must outlive the
     // server.
-    experiments::ExperimentService* experiments = nullptr;
+    experiments::ExperimentRuntime* experiments = nullptr;
     // The online quality view (GET /quality, part of /metrics); null: the server keeps its own.
     // Must outlive the server.
     service::QualityMonitor* quality = nullptr;

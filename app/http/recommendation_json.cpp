@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "data/catalog.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "service/json_line_writer.h"
 #include "service/recommend_service.h"
 

@@ -4,7 +4,7 @@
 
 namespace animerec::http {
 
-ApiOptions apiOptions(const ServeSettings& settings, experiments::ExperimentService* experiments) {
+ApiOptions apiOptions(const ServeSettings& settings, experiments::ExperimentRuntime* experiments) {
     ApiOptions options;
     options.maxBodyBytes = settings.maxBodyBytes;
     options.cacheBytes = settings.cacheMegabytes << 20;

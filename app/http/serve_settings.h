@@ -34,7 +34,7 @@ struct ServeSettings {
 
 // The server's options: the settings, the admin token from ANIMEREC_ADMIN_TOKEN and the A/B
 // service (null: those routes answer 503).
-ApiOptions apiOptions(const ServeSettings& settings, experiments::ExperimentService* experiments);
+ApiOptions apiOptions(const ServeSettings& settings, experiments::ExperimentRuntime* experiments);
 ColdStartConfig coldStartConfig(const ServeSettings& settings);
 service::RequestLogOptions requestLogOptions(const ServeSettings& settings);
 

@@ -1,5 +1,6 @@
 list(APPEND ANIMEREC_APP_SOURCES
   jobs/collaborative_choice.cpp
+  jobs/collaborative_choice_job.cpp
   jobs/role_gate.cpp
   jobs/phase_progress.cpp
   jobs/job_database.cpp

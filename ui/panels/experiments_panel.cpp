@@ -18,7 +18,7 @@
 
 #include "background_task.h"
 #include "experiments/ab_report.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_catalogue.h"
 #include "family_descriptions.h"
 #include "jobs/replay_job.h"
 #include "jobs/variant_syntax.h"
@@ -160,7 +160,7 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
     connect(simulateButton_, &QPushButton::clicked, this,
             [this] { simulate(control_->currentText(), treatment_->currentText()); });
     connect(context_, &StudioContext::dataChanged, this, [this] {
-        service_.reset();  // the database was replaced
+        catalogue_.reset();  // the database was replaced
         reload();
     });
     reload();
@@ -168,17 +168,17 @@ ExperimentsPanel::ExperimentsPanel(StudioContext* context, QWidget* parent)
 
 ExperimentsPanel::~ExperimentsPanel() = default;
 
-experiments::ExperimentService* ExperimentsPanel::service() {
-    if (service_) return service_.get();
+experiments::ExperimentCatalogue* ExperimentsPanel::catalogue() {
+    if (catalogue_) return catalogue_.get();
     if (!context_->hasData()) return nullptr;
-    auto service =
-        std::make_unique<experiments::ExperimentService>(context_->databasePath(), nullptr);
-    if (const QString error = service->open(); !error.isEmpty()) {
+    auto catalogue =
+        std::make_unique<experiments::ExperimentCatalogue>(context_->databasePath(), nullptr);
+    if (const QString error = catalogue->open(); !error.isEmpty()) {
         summary_->setText(tr("Cannot open the experiments: %1").arg(error.toHtmlEscaped()));
         return nullptr;
     }
-    service_ = std::move(service);
-    return service_.get();
+    catalogue_ = std::move(catalogue);
+    return catalogue_.get();
 }
 
 QString ExperimentsPanel::selectedName() const {
@@ -190,9 +190,9 @@ void ExperimentsPanel::reload() {
     const QString selected = selectedName();
     const QSignalBlocker block(list_);
     list_->clear();
-    auto* experiments = service();
+    auto* experiments = catalogue();
     if (!experiments) return;
-    for (const auto& experiment : experiments->experiments()) {
+    for (const auto& experiment : experiments->list()) {
         list_->addItem(QStringLiteral("%1  (%2)")
                            .arg(experiment.name, experiments::statusName(experiment.status)));
         if (experiment.name == selected) list_->setCurrentRow(list_->count() - 1);
@@ -200,7 +200,7 @@ void ExperimentsPanel::reload() {
 }
 
 QString ExperimentsPanel::createExperiment(const QString& name, const QStringList& variants) {
-    auto* experiments = service();
+    auto* experiments = catalogue();
     if (!experiments) return tr("No database: import data first.");
     QJsonArray definitions;
     try {
@@ -219,7 +219,7 @@ QString ExperimentsPanel::createExperiment(const QString& name, const QStringLis
 }
 
 QString ExperimentsPanel::transition(const QString& name, const QString& action) {
-    auto* experiments = service();
+    auto* experiments = catalogue();
     if (!experiments) return tr("No database: import data first.");
     if (name.isEmpty()) return tr("Select an experiment first.");
     const auto outcome = experiments->transition(name, action);
@@ -231,7 +231,7 @@ QString ExperimentsPanel::transition(const QString& name, const QString& action)
 }
 
 bool ExperimentsPanel::showReport(const QString& name) {
-    auto* experiments = service();
+    auto* experiments = catalogue();
     if (!experiments) return false;
     experiments::ReportOptions options;
     if (const auto data = context_->service())

@@ -11,7 +11,7 @@ class QPushButton;
 class QTableWidget;
 
 namespace animerec::experiments {
-class ExperimentService;
+class ExperimentCatalogue;
 struct AbReport;
 }  // namespace animerec::experiments
 
@@ -50,12 +50,12 @@ signals:
     void simulationFinished();
 
 private:
-    experiments::ExperimentService* service();
+    experiments::ExperimentCatalogue* catalogue();
     void display(const experiments::AbReport& report);
     QString selectedName() const;
 
     StudioContext* context_;
-    std::unique_ptr<experiments::ExperimentService> service_;
+    std::unique_ptr<experiments::ExperimentCatalogue> catalogue_;
     QListWidget* list_;
     QLabel* summary_;
     QTableWidget* variants_;

@@ -18,7 +18,7 @@
 #include <algorithm>
 
 #include "data/dataset.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "http/api_server.h"
 #include "http/serve_settings.h"
 #include "service/metrics_registry.h"
@@ -159,7 +159,7 @@ quint16 ServerPanel::start(quint16 port) {
     servedBy_->setColdStart(http::coldStartConfig(settings));
     if (settings.experiments) {
         experiments_ =
-            std::make_unique<experiments::ExperimentService>(context_->databasePath(), data);
+            std::make_unique<experiments::ExperimentRuntime>(context_->databasePath(), data);
         if (const QString error = experiments_->open(); !error.isEmpty()) {
             state_->setText(tr("A/B tests and feedback off: %1").arg(error));
             experiments_.reset();

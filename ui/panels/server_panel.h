@@ -20,7 +20,7 @@ class ApiServer;
 struct ServeSettings;
 }  // namespace animerec::http
 namespace animerec::experiments {
-class ExperimentService;
+class ExperimentRuntime;
 }
 namespace animerec::service {
 class MetricsRegistry;
@@ -74,7 +74,7 @@ private:
     // The server's own service over Studio's dataset and models, so its cold-start settings and
     // the feedback it receives do not change what the other panels show.
     std::unique_ptr<service::RecommendService> servedBy_;
-    std::unique_ptr<experiments::ExperimentService> experiments_;
+    std::unique_ptr<experiments::ExperimentRuntime> experiments_;
     std::unique_ptr<service::MetricsRegistry> metrics_;
     std::unique_ptr<service::RequestLog> requestLog_;
     std::unique_ptr<http::ApiServer> server_;

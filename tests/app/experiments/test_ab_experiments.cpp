@@ -11,7 +11,7 @@
 #include <map>
 
 #include "experiments/ab_report.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "experiments/experiment_store.h"
 #include "http/api_server.h"
 #include "http_test_fixture.h"
@@ -22,7 +22,7 @@
 
 using namespace animerec;
 using namespace animerec::testing;
-using experiments::ExperimentService;
+using experiments::ExperimentRuntime;
 using service::ModelRole;
 
 namespace {
@@ -75,6 +75,13 @@ QByteArray post(const QByteArray& path, const QByteArray& body, const QByteArray
            "\r\n\r\n" + body;
 }
 
+// Threads of this process (Linux).
+int threadCount() {
+    return int(QDir(QStringLiteral("/proc/self/task"))
+                   .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                   .size());
+}
+
 qint64 countRows(storage::Database& database, const QString& sql) {
     QSqlQuery query(database.connection());
     return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
@@ -93,6 +100,7 @@ private slots:
     void definitionValidation_data();
     void definitionValidation();
     void lifecycleStartPauseStop();
+    void catalogueAloneStartsNoWriterAndReservesNoIds();
     void adminRoutesNeedToken();
     void feedbackValidation_data();
     void feedbackValidation();
@@ -110,7 +118,8 @@ private:
     std::shared_ptr<Dataset> data_;
     std::unique_ptr<service::ModelRegistry> registry_;
     std::unique_ptr<service::RecommendService> service_;
-    std::unique_ptr<ExperimentService> experiments_;
+    QString location_;
+    std::unique_ptr<ExperimentRuntime> experiments_;
     std::unique_ptr<service::MetricsRegistry> metrics_;
     std::unique_ptr<service::RequestLog> log_;
     std::unique_ptr<http::ApiServer> server_;
@@ -127,8 +136,8 @@ void TestAbExperiments::initTestCase() {
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
     qInfo("backend: %s", qPrintable(backend_.name()));
-    experiments_ = std::make_unique<ExperimentService>(
-        backend_.freshLocation(dir_, "ab_experiments.sqlite"), data_);
+    location_ = backend_.freshLocation(dir_, "ab_experiments.sqlite");
+    experiments_ = std::make_unique<ExperimentRuntime>(location_, data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString stored = testing::StorageTestBackend::storeCatalogIds(
@@ -237,13 +246,45 @@ void TestAbExperiments::definitionValidation() {
     QCOMPARE(reply.json().value("field").toString(), field);
 }
 
+// `animerec ab` and Studio's Experiments panel hold a catalogue only: defining, listing and
+// reporting start no writer thread and reserve no exposure ids, and the serving runtime picks
+// the new definition up on its next maintenance tick.
+void TestAbExperiments::catalogueAloneStartsNoWriterAndReservesNoIds() {
+    const QString nextId = "SELECT next_id FROM IdBlocks WHERE name = 'exposure'";
+    const qint64 reserved = countRows(experiments_->database(), nextId);
+    QVERIFY(reserved > 0);
+    const int threads = threadCount();
+    {
+        experiments::ExperimentCatalogue catalogue(location_, nullptr);
+        const QString error = catalogue.open();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+            catalogue.define(twoArms("catalogue_only"))));
+        bool listed = false;
+        for (const auto& experiment : catalogue.list())
+            listed = listed || experiment.name == "catalogue_only";
+        QVERIFY(listed);
+        QVERIFY(
+            std::holds_alternative<experiments::AbReport>(catalogue.report("catalogue_only", {})));
+        QCOMPARE(threadCount(), threads);
+    }
+    QCOMPARE(countRows(experiments_->database(), nextId), reserved);
+    experiments_->maintain();
+    bool seen = false;
+    for (const auto& experiment : *experiments_->catalogue().snapshot())
+        seen = seen || experiment.name == "catalogue_only";
+    QVERIFY(seen);
+}
+
 void TestAbExperiments::lifecycleStartPauseStop() {
-    ExperimentService& ab = *experiments_;
-    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(ab.define(twoArms("life"))));
+    ExperimentRuntime& ab = *experiments_;
+    experiments::ExperimentCatalogue& catalogue = ab.catalogue();
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.define(twoArms("life"))));
     const QString route = "/recommend_collaborative";
     QVERIFY(!ab.assign(route, 1, {}));  // draft: not serving
-    QVERIFY(
-        std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "start")));
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.transition("life", "start")));
     const auto assigned = ab.assign(route, 1, {});
     QVERIFY(assigned);
     QCOMPARE(assigned->experiment, QString("life"));
@@ -251,29 +292,30 @@ void TestAbExperiments::lifecycleStartPauseStop() {
     QVERIFY(ab.assign("/recommend_session_based", std::nullopt, "sess-1"));
     // A second experiment on the same routes cannot start while this one runs; a running one
     // cannot be redefined.
-    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(ab.define(twoArms("other"))));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("other", "start")).kind,
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.define(twoArms("other"))));
+    QCOMPARE(std::get<experiments::ExperimentError>(catalogue.transition("other", "start")).kind,
              experiments::ErrorKind::Conflict);
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.define(twoArms("life", 0.3))).kind,
+    QCOMPARE(std::get<experiments::ExperimentError>(catalogue.define(twoArms("life", 0.3))).kind,
              experiments::ErrorKind::Conflict);
 
-    QVERIFY(
-        std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "pause")));
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.transition("life", "pause")));
     QVERIFY(!ab.assign(route, 1, {}));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "pause")).kind,
+    QCOMPARE(std::get<experiments::ExperimentError>(catalogue.transition("life", "pause")).kind,
              experiments::ErrorKind::Conflict);
-    QVERIFY(
-        std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "start")));
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.transition("life", "start")));
     QCOMPARE(ab.assign(route, 1, {})->variant, assigned->variant);  // sticky across a pause
-    QVERIFY(
-        std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("life", "stop")));
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.transition("life", "stop")));
     QVERIFY(!ab.assign(route, 1, {}));
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("life", "start")).kind,
+    QCOMPARE(std::get<experiments::ExperimentError>(catalogue.transition("life", "start")).kind,
              experiments::ErrorKind::Conflict);
-    QCOMPARE(std::get<experiments::ExperimentError>(ab.transition("nope", "start")).kind,
+    QCOMPARE(std::get<experiments::ExperimentError>(catalogue.transition("nope", "start")).kind,
              experiments::ErrorKind::NotFound);
-    QVERIFY(
-        std::holds_alternative<experiments::ExperimentDefinition>(ab.transition("other", "stop")));
+    QVERIFY(std::holds_alternative<experiments::ExperimentDefinition>(
+        catalogue.transition("other", "stop")));
 
     // Served by HTTP with no running experiment: no experiment in the body.
     const HttpReply plain = call("POST", "/recommend_collaborative", R"({"user_id": 1})");

@@ -12,7 +12,7 @@
 #include <istream>
 #include <map>
 
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "experiments/experiment_store.h"
 #include "http/api_server.h"
 #include "http_test_fixture.h"
@@ -23,7 +23,7 @@
 
 using namespace animerec;
 using namespace animerec::testing;
-using experiments::ExperimentService;
+using experiments::ExperimentRuntime;
 using service::ModelRole;
 
 namespace {
@@ -154,7 +154,7 @@ private:
     std::shared_ptr<Dataset> data_;
     std::unique_ptr<service::ModelRegistry> registry_;
     std::unique_ptr<service::RecommendService> service_;
-    std::unique_ptr<ExperimentService> experiments_;
+    std::unique_ptr<ExperimentRuntime> experiments_;
     std::unique_ptr<service::MetricsRegistry> metrics_;
     std::unique_ptr<service::RequestLog> log_;
     std::unique_ptr<http::ApiServer> server_;
@@ -172,7 +172,7 @@ void TestAbModels::initTestCase() {
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
     qInfo("backend: %s", qPrintable(backend_.name()));
-    experiments_ = std::make_unique<ExperimentService>(
+    experiments_ = std::make_unique<ExperimentRuntime>(
         backend_.freshLocation(dir_, "ab_models.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));

@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "experiments/ab_report.h"
-#include "experiments/experiment_service.h"
+#include "experiments/experiment_runtime.h"
 #include "experiments/experiment_store.h"
 #include "http/api_server.h"
 #include "http_test_fixture.h"
@@ -68,7 +68,7 @@ private:
     std::shared_ptr<Dataset> data_;
     std::unique_ptr<service::ModelRegistry> registry_;
     std::unique_ptr<service::RecommendService> service_;
-    std::unique_ptr<experiments::ExperimentService> experiments_;
+    std::unique_ptr<experiments::ExperimentRuntime> experiments_;
     std::unique_ptr<service::MetricsRegistry> metrics_;
     std::unique_ptr<service::RequestLog> log_;
     std::unique_ptr<service::QualityMonitor> quality_;
@@ -84,7 +84,7 @@ void TestQualityView::initTestCase() {
                        "fixed-v1");
     service_ = std::make_unique<service::RecommendService>(data_, *registry_);
     QVERIFY2(backend_.error().isEmpty(), qPrintable(backend_.error()));
-    experiments_ = std::make_unique<experiments::ExperimentService>(
+    experiments_ = std::make_unique<experiments::ExperimentRuntime>(
         backend_.freshLocation(dir_, "quality.sqlite"), data_);
     const QString error = experiments_->open();
     QVERIFY2(error.isEmpty(), qPrintable(error));
