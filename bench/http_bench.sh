@@ -294,6 +294,12 @@ printf '%-9s %-38s %9s %7s %7s %6s | %9s %2s %7s %7s %6s | %7s %6s\n' mode route
 for mode in $modes; do
   mode_args=()
   [ "$mode" = cached ] || mode_args=(--cache-mb 0 --warm-users 0)
+  # /feedback writes to the database: mixed mode serves a copy of a SQLite file, so the data
+  # (and what the models were trained on) stays as it was.
+  if [ "$mode" = mixed ] && [ -f "${id_args[1]:-}" ] && [ "${id_args[0]}" = --db ]; then
+    cp "${id_args[1]}" "$work/mixed.sqlite"
+    mode_args+=(--db "$work/mixed.sqlite")
+  fi
   first=1
   families=("${served_families[@]}")
   [ ${#families[@]} -gt 0 ] || families=("")  # whatever the models directory serves

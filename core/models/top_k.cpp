@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <cstddef>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "models/recommender.h"
 
@@ -9,13 +12,20 @@ namespace {
 
 constexpr std::size_t kBlock = 32;  // scores tested against the heap's worst at once
 
-// Whether any of scores[begin, begin + kBlock) exceeds `threshold`; a branch-free loop the
-// compiler vectorises, so the blocks with no candidate (nearly all, once the heap is full) cost
-// a few instructions.
+// Whether any of scores[0, kBlock) exceeds `threshold` (NaN never does), branch-free, so the
+// blocks with no candidate (nearly all, once the heap is full) cost a few instructions.
 bool anyAbove(const float* scores, float threshold) {
-    bool any = false;
-    for (std::size_t i = 0; i < kBlock; ++i) any |= scores[i] > threshold;
-    return any;
+#if defined(__SSE2__)
+    const __m128 bound = _mm_set1_ps(threshold);
+    __m128 above = _mm_setzero_ps();
+    for (std::size_t i = 0; i < kBlock; i += 4)
+        above = _mm_or_ps(above, _mm_cmpgt_ps(_mm_loadu_ps(scores + i), bound));
+    return _mm_movemask_ps(above) != 0;
+#else
+    int any = 0;
+    for (std::size_t i = 0; i < kBlock; ++i) any |= scores[i] > threshold ? 1 : 0;
+    return any != 0;
+#endif
 }
 
 }  // namespace
