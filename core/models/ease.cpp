@@ -174,8 +174,7 @@ void Ease::indexUnmodelled() {
 void Ease::score(const UserQuery& query, std::span<float> scores) const {
     if (itemCount_ == 0 && items_.empty()) throw std::runtime_error("ease: model is not trained");
     const auto n = items_.size();
-    // Buffers per thread: score() runs on every HTTP worker at once, and allocating them per
-    // request cost as much as a short history's arithmetic.
+    // Buffers per thread rather than per request: score() runs on every HTTP worker at once.
     thread_local std::vector<float> accumulated;
     thread_local std::vector<int> positions;
     accumulated.resize(n);
