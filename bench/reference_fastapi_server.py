@@ -4,7 +4,8 @@ precomputed lists (no model runs here), so the bench compares the Qt server's fu
 against a typical Python service's HTTP + validation + JSON overhead alone.
 
   reference_fastapi_server.py ids --db var/animerec.sqlite --out ids.json
-      (or --anime-csv anime.csv --interactions-csv ratings.csv): every anime and user id
+      (or --anime-csv anime.csv --interactions-csv ratings.csv): every anime and user id, and
+      anonymous sessions to post as "history" (the latest titles of a sample of users)
   reference_fastapi_server.py precompute --from http://127.0.0.1:18481 --out lists.json \
       --ids ids.json
   reference_fastapi_server.py serve --lists lists.json --port 18482 --workers 2
@@ -27,23 +28,46 @@ def fetch(base, method, path, body=None):
         return json.loads(response.read())
 
 
+SESSION_COUNT = 2000  # anonymous sessions posted as "history"
+SESSION_LENGTH = 20  # titles per session: each sampled user's latest
+
+
+def sessions_of(titles_by_user):
+    """Up to SESSION_COUNT sessions: the latest SESSION_LENGTH titles of every k-th user."""
+    users = sorted(titles_by_user)
+    step = max(1, len(users) // SESSION_COUNT)
+    return [titles_by_user[user][-SESSION_LENGTH:] for user in users[::step]][:SESSION_COUNT]
+
+
 def ids(args):
+    titles_by_user = {}
     if args.db:
         with sqlite3.connect(f"file:{args.db}?mode=ro", uri=True) as db:
             anime = [row[0] for row in db.execute("SELECT anime_id FROM Anime ORDER BY anime_id")]
-            users = [row[0] for row in db.execute(
-                "SELECT DISTINCT user_id FROM UserAnimeInteractions ORDER BY user_id")]
+            for user, title in db.execute(
+                    "SELECT user_id, anime_id FROM UserAnimeInteractions "
+                    "ORDER BY user_id, interaction_id"):
+                titles_by_user.setdefault(user, []).append(title)
     else:
         with open(args.anime_csv, newline="", encoding="utf-8") as source:
             anime = sorted({int(row["anime_id"]) for row in csv.DictReader(source)})
-        found = set()
         for path in args.interactions_csv or []:
             with open(path, newline="", encoding="utf-8") as source:
-                found.update(int(row["user_id"]) for row in csv.DictReader(source))
-        users = sorted(found)
+                for row in csv.DictReader(source):
+                    titles_by_user.setdefault(int(row["user_id"]), []).append(int(row["anime_id"]))
+    known = set(anime)
+    for user, titles in titles_by_user.items():
+        titles_by_user[user] = [title for title in titles if title in known]
+    users = sorted(titles_by_user)
+    sessions = [s for s in sessions_of(titles_by_user) if s]
     with open(args.out, "w", encoding="utf-8") as out:
-        json.dump({"anime": anime, "users": users}, out)
-    print(f"ids: {len(anime)} anime, {len(users)} users", file=sys.stderr)
+        json.dump({"anime": anime, "users": users, "sessions": sessions}, out)
+    print(f"ids: {len(anime)} anime, {len(users)} users, {len(sessions)} sessions",
+          file=sys.stderr)
+
+
+def session_key(history):
+    return ",".join(map(str, history))
 
 
 def precompute(args):
@@ -56,11 +80,18 @@ def precompute(args):
                                values)
             return {str(v): answer for v, answer in zip(values, answers)}
 
+    def histories(sessions):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = pool.map(lambda h: fetch(args.source, "POST", "/recommend_session_based",
+                                               {"history": h, "top_n": 10}), sessions)
+            return {session_key(h): answer for h, answer in zip(sessions, answers)}
+
     lists = {
         "top": fetch(args.source, "GET", "/top"),
         "content": many("/recommend_content_based", "anime_id", known["anime"]),
         "collaborative": many("/recommend_collaborative", "user_id", known["users"]),
         "session": many("/recommend_session_based", "user_id", known["users"]),
+        "history": histories(known.get("sessions", [])),
     }
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(lists, out)
@@ -112,6 +143,8 @@ def make_app(lists):
 
     @app.post("/recommend_session_based")
     def session(request: SessionRequest):
+        if request.history is not None:
+            return answer(lists["history"], session_key(request.history), request.top_n)
         return answer(lists["session"], request.user_id, request.top_n)
 
     return app

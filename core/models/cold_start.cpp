@@ -80,7 +80,9 @@ RecommendationResult RecommendationPolicy::fromModel(const Recommender& model,
                                                      const RecommendationRequest& request,
                                                      const std::vector<int>& excluded,
                                                      const char* strategy) const {
-    std::vector<float> scores(static_cast<std::size_t>(catalogSize()));
+    // A catalogue-sized buffer per thread rather than per request, zeroed as a new one would be.
+    thread_local std::vector<float> scores;
+    scores.assign(static_cast<std::size_t>(catalogSize()), 0.0f);
     model.score(request.query, scores);
     return {topK(scores, request.count, excluded), strategy};
 }

@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <istream>
+#include <limits>
 #include <numeric>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 
-#include "models/unknown_items.h"
+#include "models/row_sums.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -150,11 +151,11 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     items_ = std::move(items);
     positionOf_ = std::move(positionOf);
     weights_ = std::move(weights);
+    indexUnmodelled();
 }
 
-std::vector<int> Ease::positionsOf(std::span<const Event> history) const {
-    std::vector<int> positions;
-    positions.reserve(history.size());
+void Ease::positionsOf(std::span<const Event> history, std::vector<int>& positions) const {
+    positions.clear();
     for (const auto& event : history) {
         if (event.item < 0 || event.item >= itemCount_) continue;
         if (const int p = positionOf_[static_cast<std::size_t>(event.item)]; p >= 0)
@@ -162,35 +163,40 @@ std::vector<int> Ease::positionsOf(std::span<const Event> history) const {
     }
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-    return positions;
+}
+
+void Ease::indexUnmodelled() {
+    unmodelled_.clear();
+    for (std::size_t item = 0; item < positionOf_.size(); ++item)
+        if (positionOf_[item] < 0) unmodelled_.push_back(static_cast<int>(item));
 }
 
 void Ease::score(const UserQuery& query, std::span<float> scores) const {
     if (itemCount_ == 0 && items_.empty()) throw std::runtime_error("ease: model is not trained");
     const auto n = items_.size();
-    // One buffer per thread: score() runs on every HTTP worker at once.
+    // Buffers per thread rather than per request: score() runs on every HTTP worker at once.
     thread_local std::vector<float> accumulated;
-    accumulated.assign(n, 0.0f);
-    Eigen::Map<Eigen::VectorXf> sum(accumulated.data(), static_cast<Eigen::Index>(n));
-    const auto rowOf = [&](int p) {
-        return Eigen::Map<const Eigen::VectorXf>(weights_.data() + static_cast<std::size_t>(p) * n,
-                                                 static_cast<Eigen::Index>(n));
-    };
-    // B's rows are read from memory (N^2 floats do not fit in cache): adding four per pass
-    // reads and writes the accumulator a quarter as often, leaving the loop bound by B alone.
-    const std::vector<int> positions = positionsOf(query.history);
-    std::size_t r = 0;
-    for (; r + 4 <= positions.size(); r += 4)
-        sum += (rowOf(positions[r]) + rowOf(positions[r + 1])) +
-               (rowOf(positions[r + 2]) + rowOf(positions[r + 3]));
-    for (; r < positions.size(); ++r) sum += rowOf(positions[r]);
+    thread_local std::vector<int> positions;
+    accumulated.resize(n);
+    positionsOf(query.history, positions);
+    sumRowsInFours(weights_.data(), n, positions, accumulated.data());
+    // Unmodelled items score lowest (scoreUnknownItemsLast's rule), from the modelled scores.
+    float lowest = std::numeric_limits<float>::infinity();
+    bool any = false;
     for (std::size_t p = 0; p < n; ++p) {
         const auto item = static_cast<std::size_t>(items_[p]);
-        if (item < scores.size()) scores[item] = accumulated[p];
+        if (item >= scores.size()) continue;
+        scores[item] = accumulated[p];
+        any = true;
+        lowest = std::min(lowest, accumulated[p]);
     }
-    scoreUnknownItemsLast(scores, [this](std::size_t item) {
-        return item < positionOf_.size() && positionOf_[item] >= 0;
-    });
+    const float unknown = any ? lowest - 1.0f : 0.0f;
+    for (const int item : unmodelled_) {
+        if (static_cast<std::size_t>(item) >= scores.size()) break;
+        scores[static_cast<std::size_t>(item)] = unknown;
+    }
+    for (std::size_t item = positionOf_.size(); item < scores.size(); ++item)
+        scores[item] = unknown;
 }
 
 std::vector<Contribution> Ease::explain(const UserQuery& query, int item, int count) const {
@@ -202,7 +208,8 @@ std::vector<std::vector<Contribution>> Ease::explainItems(const UserQuery& query
                                                           std::span<const int> items,
                                                           int count) const {
     std::vector<std::vector<Contribution>> result(items.size());
-    const std::vector<int> positions = positionsOf(query.history);
+    std::vector<int> positions;
+    positionsOf(query.history, positions);
     std::vector<Contribution> all(positions.size());
     for (std::size_t k = 0; k < items.size(); ++k) {
         const int item = items[k];
@@ -264,6 +271,7 @@ void Ease::load(std::istream& in) {
     items_ = std::move(items);
     positionOf_ = std::move(positionOf);
     weights_ = std::move(weights);
+    indexUnmodelled();
 }
 
 }  // namespace animerec

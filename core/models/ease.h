@@ -67,13 +67,16 @@ public:
     }
 
 private:
-    std::vector<int> positionsOf(std::span<const Event> history) const;
+    // The sorted distinct compact positions of the history's modelled items.
+    void positionsOf(std::span<const Event> history, std::vector<int>& positions) const;
+    void indexUnmodelled();
 
     EaseConfig config_;
     int itemCount_ = 0;            // catalogue size at fit time
     std::vector<int> items_;       // compact position -> catalogue index
     std::vector<int> positionOf_;  // catalogue index -> compact position or -1
     std::vector<float> weights_;   // B, row-major N x N
+    std::vector<int> unmodelled_;  // catalogue indices without a position, ascending
 };
 
 }  // namespace animerec

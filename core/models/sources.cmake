@@ -14,6 +14,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/als.cpp
   models/explanations.cpp
   models/item_map.cpp
+  models/row_sums.cpp
   models/ease.cpp
   models/rp3beta.cpp
   models/ease_rp3_blend.cpp
