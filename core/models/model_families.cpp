@@ -272,6 +272,11 @@ const std::vector<ModelFamily>& modelFamilies() {
          .description = TRANSLATABLE_TEXT("ModelFamily", "blend of EASE and RP3beta scores"),
          .make = makeEaseRp3,
          .search = {.grid = {{"lambda", {100, 200}}, {"ease_weight", {0.7, 0.8, 0.9}}}}},
+        // Session options, off by default (none beat the defaults on P3's validation split over
+        // five seeds, bench/README.md): side_features (genre/type rows averaged into each input
+        // item), time_gaps (log-bucketed time since the previous event; only when Event::order
+        // is a time), loss 1 sampled softmax / 2 gBCE with `negatives` drawn by
+        // (count + 1)^negative_popularity and gBCE's calibration gbce_t.
         {.name = "sasrec",
          .kind = ModelKind::Session,
          .description = TRANSLATABLE_TEXT("ModelFamily",
