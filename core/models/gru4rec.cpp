@@ -6,7 +6,10 @@
 #include <istream>
 #include <ostream>
 #include <stdexcept>
+#include <utility>
 
+#include "models/item_side_features.h"
+#include "models/sequence_context_embedding.h"
 #include "models/sequence_data.h"
 #include "models/unknown_items.h"
 #include "nn/dropout.h"
@@ -22,8 +25,9 @@ namespace animerec {
 
 namespace {
 // Version 2 added the projection flag (version 1 bodies load with projection off), version 3
-// the plan-to-watch flag (older bodies read watched items only).
-constexpr std::uint32_t kFormatVersion = 3;
+// the plan-to-watch flag (older bodies read watched items only), version 4 the side-feature and
+// time-gap flags (then the side-feature bags when that flag is set).
+constexpr std::uint32_t kFormatVersion = 4;
 
 struct GruCache : nn::SequenceEncoder::Cache {
     nn::Matrix inputMask, outputMask;
@@ -31,13 +35,15 @@ struct GruCache : nn::SequenceEncoder::Cache {
     nn::Matrix recurrent;  // GRU output after dropout: the projection's input
 };
 
-// embedding -> dropout -> GRU -> dropout [-> affine projection]. The projection lets the hidden
+// embedding (+ side features + time gap) -> dropout -> GRU -> dropout [-> affine projection].
+// The optional context tables are registered last, so without them the draws are as before.
+// The projection lets the hidden
 // vector leave the GRU's (-1, 1) range, so logits can sharpen without first inflating the item
 // table; without it training on P2 is several times slower.
 class GruNetwork : public nn::SequenceEncoder {
 public:
     GruNetwork(const Gru4RecConfig& config, int itemCount, nn::ParameterStore& store,
-               std::mt19937_64& random)
+               std::mt19937_64& random, nn::FeatureBags side)
         : dropout_(config.dropout), projected_(config.projection) {
         const float stddev = 1.0f / std::sqrt(static_cast<float>(config.dim));
         inputItems_ = store.add("items", itemCount, config.dim);
@@ -49,6 +55,8 @@ public:
             outputItems_ = store.add("output_items", itemCount, config.dim);
             nn::initNormal(store.values()[static_cast<std::size_t>(outputItems_)], stddev, random);
         }
+        context_.create(store, config.dim, std::move(side), config.timeGaps ? kTimeGapBuckets : 0,
+                        random);
     }
 
     int itemTable() const override { return outputItems_; }
@@ -59,6 +67,7 @@ public:
         auto& cache = static_cast<GruCache&>(baseCache);
         nn::Matrix x;
         nn::gatherRows(params[static_cast<std::size_t>(inputItems_)], batch.items, x);
+        context_.forward(params, batch, x);
         nn::dropoutForward(x, dropout_, training, random, cache.inputMask);
         gru_.forward(params, x, batch.segments, cache.recurrent, cache.gru);
         nn::dropoutForward(cache.recurrent, dropout_, training, random, cache.outputMask);
@@ -80,6 +89,7 @@ public:
         gru_.backward(params, batch.segments, cache.gru, dOutput, grads, dx);
         nn::dropoutBackward(dx, cache.inputMask);
         nn::scatterAddRows(grads[static_cast<std::size_t>(inputItems_)], batch.items, dx);
+        context_.backward(batch, dx, grads);
     }
 
 private:
@@ -89,7 +99,16 @@ private:
     int outputItems_ = -1;
     nn::Gru gru_;
     nn::Linear projection_;
+    SequenceContextEmbedding context_;
 };
+
+std::uint8_t readFlag(std::istream& in, const char* what) {
+    const auto flag = binary::read<std::uint8_t>(in, what);
+    if (flag > 1)
+        throw std::runtime_error(std::string("gru: corrupt model body: ") + what + " " +
+                                 std::to_string(flag));
+    return flag;
+}
 
 void validate(const Gru4RecConfig& c, int itemCount) {
     if (c.dim <= 0 || c.dim > 4096 || c.training.maxLength <= 0 || c.training.maxLength > 100000 ||
@@ -102,10 +121,14 @@ void validate(const Gru4RecConfig& c, int itemCount) {
 }  // namespace
 
 struct Gru4RecModel::State {
-    State(const Gru4RecConfig& config, int items)
-        : random(config.training.seed), network(config, items, store, random), itemCount(items) {}
+    State(const Gru4RecConfig& config, int items, nn::FeatureBags side)
+        : random(config.training.seed),
+          sideFeatures(std::move(side)),
+          network(config, items, store, random, sideFeatures),
+          itemCount(items) {}
     nn::ParameterStore store;
     std::mt19937_64 random;
+    nn::FeatureBags sideFeatures;  // no rows when the model reads none
     GruNetwork network;
     int itemCount;
     nn::TrainingHistory history;
@@ -119,20 +142,35 @@ int Gru4RecModel::itemCount() const { return state_ ? state_->itemCount : -1; }
 void Gru4RecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);
-    auto state = std::make_unique<State>(config_, itemCount);
-    const auto sequences = buildTrainingSequences(data.interactions, config_.training.planToWatch);
-    auto training = config_.training;
+    Gru4RecConfig config = config_;
+    config.timeGaps = config.timeGaps && ordersAreTimes(data.interactions);
+    auto state = std::make_unique<State>(
+        config, itemCount,
+        config.sideFeatures ? buildItemSideFeatures(data.catalog, itemCount) : nn::FeatureBags{});
+    const auto sequences = buildTrainingSequences(data.interactions, config.training.planToWatch);
+    const auto gaps = config.timeGaps
+                          ? buildTrainingGaps(data.interactions, config.training.planToWatch)
+                          : std::vector<std::vector<int>>{};
+    auto training = config.training;
     training.stage = "gru";
     state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
-                                              training, progress);
+                                              training, progress, gaps);
+    config_ = config;
     state_ = std::move(state);
 }
 
 void Gru4RecModel::score(const UserQuery& query, std::span<float> scores) const {
     if (!state_) throw std::runtime_error("gru: score() called before fit() or load()");
     const int itemCount = state_->itemCount;
-    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength,
-                                       config_.training.planToWatch);
+    // The whole sequence when reading gaps, so the first gap of the last maxLength is the real
+    // one; scoreNextItem keeps the last maxLength.
+    const int readLength = config_.timeGaps ? 0 : config_.training.maxLength;
+    const auto items =
+        watchedSequence(query.history, itemCount, readLength, config_.training.planToWatch);
+    const auto gaps = config_.timeGaps
+                          ? timeGapBuckets(watchedOrders(query.history, itemCount, readLength,
+                                                         config_.training.planToWatch))
+                          : std::vector<int>{};
     if (items.empty()) {
         std::fill(scores.begin(), scores.end(), 0.0f);
         return;
@@ -140,7 +178,7 @@ void Gru4RecModel::score(const UserQuery& query, std::span<float> scores) const 
     const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount));
     std::vector<float> all(static_cast<std::size_t>(itemCount));
     nn::scoreNextItem(state_->network, state_->store.values(), items, config_.training.maxLength,
-                      all);
+                      all, gaps);
     std::copy_n(all.begin(), known, scores.begin());
     scoreUnknownItemsLast(scores, known);
 }
@@ -165,6 +203,9 @@ void Gru4RecModel::save(std::ostream& out) const {
     binary::write<std::uint8_t>(out, config_.tiedOutput ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.projection ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.training.planToWatch ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.sideFeatures ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.timeGaps ? 1 : 0);
+    if (config_.sideFeatures) writeItemSideFeatures(out, state_->sideFeatures);
     nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("gru: write failed");
@@ -195,14 +236,18 @@ void Gru4RecModel::load(std::istream& in) {
         throw std::runtime_error("gru: corrupt model body: plan-to-watch flag " +
                                  std::to_string(planToWatch));
     config.training.planToWatch = planToWatch == 1;
+    config.sideFeatures = version >= 4 && readFlag(in, "side-feature flag") == 1;
+    config.timeGaps = version >= 4 && readFlag(in, "time-gap flag") == 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");
     } catch (const std::invalid_argument& error) {
         throw std::runtime_error(std::string("gru: corrupt model body: ") + error.what());
     }
+    nn::FeatureBags side =
+        config.sideFeatures ? readItemSideFeatures(in, itemCount, "gru") : nn::FeatureBags{};
     nn::TrainingHistory history = nn::readTrainingHistory(in, "gru");
-    auto state = std::make_unique<State>(config, itemCount);
+    auto state = std::make_unique<State>(config, itemCount, std::move(side));
     nn::readTensors(in, state->store.values());
     state->history = std::move(history);
     config_ = config;

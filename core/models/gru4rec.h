@@ -11,10 +11,12 @@ namespace animerec {
 
 // Hyper-parameters of the GRU next-item model; training settings are shared with SASRec.
 struct Gru4RecConfig {
-    int dim = 64;            // item embedding and GRU hidden width
-    float dropout = 0.1f;    // on the embeddings and the GRU output, training only
-    bool tiedOutput = true;  // score with the input item table; false = a separate output table
-    bool projection = true;  // affine layer between the GRU and the output dot product
+    int dim = 64;               // item embedding and GRU hidden width
+    float dropout = 0.1f;       // on the embeddings and the GRU output, training only
+    bool tiedOutput = true;     // score with the input item table; false = a separate output table
+    bool projection = true;     // affine layer between the GRU and the output dot product
+    bool sideFeatures = false;  // genre/type rows added to the input item rows, as SASRec's
+    bool timeGaps = false;      // time-gap rows added to the input rows, as SASRec's
     // maxLength 50, batch 32, early stop on validation NDCG@10 (patience 3) and a refit, Plan to
     // Watch read, as for SASRec. Chosen on P3's validation split (`bench_session p3 validation
     // gru name=value`; the figures are in bench/README.md).
@@ -38,6 +40,7 @@ public:
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
 
+    // The config as trained or loaded; timeGaps is false when the data had no times.
     const Gru4RecConfig& config() const { return config_; }
     int itemCount() const override;  // -1 before fit()/load()
     // Mean training loss per epoch of the last fit (or as loaded).

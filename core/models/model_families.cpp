@@ -76,6 +76,10 @@ void bindSequenceTraining(ParameterBinder& p, nn::SequenceTrainingConfig& t) {
     p.bind("validate_every", t.validateEvery, 1, 10000);
     p.bind("validation_users", t.validationUsers, 0, 1e9);
     p.bind("refit", t.refit, 0, 1);
+    p.bind("loss", t.loss, 0, 2);  // 0 full softmax, 1 sampled softmax, 2 gBCE
+    p.bind("negatives", t.negatives, 1, 1e6);
+    p.bind("negative_popularity", t.negativePopularity, 0, 4);
+    p.bind("gbce_t", t.gbceCalibration, 0, 1);
     p.bind("threads", t.threads, 1, 256);
     p.bind("seed", t.seed, 0, 9.007199254740992e15);
 }
@@ -86,6 +90,8 @@ std::unique_ptr<Recommender> makeSasrec(ParameterBinder& p) {
     p.bind("blocks", c.blocks, 0, 64);
     p.bind("heads", c.heads, 1, 64);
     p.bind("dropout", c.dropout, 0, 0.95);
+    p.bind("side_features", c.sideFeatures, 0, 1);
+    p.bind("time_gaps", c.timeGaps, 0, 1);
     bindSequenceTraining(p, c.training);
     return std::make_unique<SasrecModel>(c);
 }
@@ -96,6 +102,8 @@ std::unique_ptr<Recommender> makeGru(ParameterBinder& p) {
     p.bind("dropout", c.dropout, 0, 0.95);
     p.bind("tied_output", c.tiedOutput, 0, 1);
     p.bind("projection", c.projection, 0, 1);
+    p.bind("side_features", c.sideFeatures, 0, 1);
+    p.bind("time_gaps", c.timeGaps, 0, 1);
     bindSequenceTraining(p, c.training);
     return std::make_unique<Gru4RecModel>(c);
 }
@@ -264,6 +272,11 @@ const std::vector<ModelFamily>& modelFamilies() {
          .description = TRANSLATABLE_TEXT("ModelFamily", "blend of EASE and RP3beta scores"),
          .make = makeEaseRp3,
          .search = {.grid = {{"lambda", {100, 200}}, {"ease_weight", {0.7, 0.8, 0.9}}}}},
+        // Session options, off by default (none beat the defaults on P3's validation split over
+        // five seeds, bench/README.md): side_features (genre/type rows averaged into each input
+        // item), time_gaps (log-bucketed time since the previous event; only when Event::order
+        // is a time), loss 1 sampled softmax / 2 gBCE with `negatives` drawn by
+        // (count + 1)^negative_popularity and gBCE's calibration gbce_t.
         {.name = "sasrec",
          .kind = ModelKind::Session,
          .description = TRANSLATABLE_TEXT("ModelFamily",

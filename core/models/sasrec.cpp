@@ -5,7 +5,9 @@
 #include <istream>
 #include <ostream>
 #include <stdexcept>
+#include <utility>
 
+#include "models/item_side_features.h"
 #include "models/sasrec_network.h"
 #include "models/sequence_data.h"
 #include "models/unknown_items.h"
@@ -16,8 +18,9 @@
 namespace animerec {
 
 namespace {
-// Version 2 added the plan-to-watch flag (version 1 bodies read watched items only).
-constexpr std::uint32_t kFormatVersion = 2;
+// Version 2 added the plan-to-watch flag (version 1 bodies read watched items only), version 3
+// the side-feature and time-gap flags (then the side-feature bags when that flag is set).
+constexpr std::uint32_t kFormatVersion = 3;
 
 void validate(const SasrecConfig& c, int itemCount) {
     if (c.dim <= 0 || c.dim > 4096 || c.blocks < 0 || c.blocks > 64 || c.heads <= 0 ||
@@ -31,15 +34,32 @@ void validate(const SasrecConfig& c, int itemCount) {
 }
 
 SasrecShape shapeOf(const SasrecConfig& c, int itemCount) {
-    return {itemCount, c.dim, c.blocks, c.heads, c.training.maxLength, c.dropout};
+    return {itemCount,
+            c.dim,
+            c.blocks,
+            c.heads,
+            c.training.maxLength,
+            c.dropout,
+            c.timeGaps ? kTimeGapBuckets : 0};
+}
+
+std::uint8_t readFlag(std::istream& in, const char* what) {
+    const auto flag = binary::read<std::uint8_t>(in, what);
+    if (flag > 1)
+        throw std::runtime_error(std::string("sasrec: corrupt model body: ") + what + " " +
+                                 std::to_string(flag));
+    return flag;
 }
 }  // namespace
 
 struct SasrecModel::State {
-    State(const SasrecConfig& config, int itemCount)
-        : random(config.training.seed), network(shapeOf(config, itemCount), store, random) {}
+    State(const SasrecConfig& config, int itemCount, nn::FeatureBags side)
+        : random(config.training.seed),
+          sideFeatures(std::move(side)),
+          network(shapeOf(config, itemCount), store, random, sideFeatures) {}
     nn::ParameterStore store;
-    std::mt19937_64 random;  // only used while building (init); kept for member order
+    std::mt19937_64 random;        // only used while building (init); kept for member order
+    nn::FeatureBags sideFeatures;  // no rows when the model reads none
     SasrecNetwork network;
     nn::TrainingHistory history;
     int itemCount() const { return static_cast<int>(store.values()[0].rows()); }
@@ -53,20 +73,35 @@ int SasrecModel::itemCount() const { return state_ ? state_->itemCount() : -1; }
 void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = data.interactions.itemCount();
     validate(config_, itemCount);
-    auto state = std::make_unique<State>(config_, itemCount);
-    const auto sequences = buildTrainingSequences(data.interactions, config_.training.planToWatch);
-    auto training = config_.training;
+    SasrecConfig config = config_;
+    config.timeGaps = config.timeGaps && ordersAreTimes(data.interactions);
+    auto state = std::make_unique<State>(
+        config, itemCount,
+        config.sideFeatures ? buildItemSideFeatures(data.catalog, itemCount) : nn::FeatureBags{});
+    const auto sequences = buildTrainingSequences(data.interactions, config.training.planToWatch);
+    const auto gaps = config.timeGaps
+                          ? buildTrainingGaps(data.interactions, config.training.planToWatch)
+                          : std::vector<std::vector<int>>{};
+    auto training = config.training;
     training.stage = "sasrec";
     state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
-                                              training, progress);
+                                              training, progress, gaps);
+    config_ = config;
     state_ = std::move(state);
 }
 
 void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
     if (!state_) throw std::runtime_error("sasrec: score() called before fit() or load()");
     const int itemCount = state_->itemCount();
-    const auto items = watchedSequence(query.history, itemCount, config_.training.maxLength,
-                                       config_.training.planToWatch);
+    // The whole sequence, so the first gap of the last maxLength is the real one; scoreNextItem
+    // keeps the last maxLength.
+    const int readLength = config_.timeGaps ? 0 : config_.training.maxLength;
+    const auto items =
+        watchedSequence(query.history, itemCount, readLength, config_.training.planToWatch);
+    const auto gaps = config_.timeGaps
+                          ? timeGapBuckets(watchedOrders(query.history, itemCount, readLength,
+                                                         config_.training.planToWatch))
+                          : std::vector<int>{};
     const auto known = std::min<std::size_t>(scores.size(), static_cast<std::size_t>(itemCount));
     if (items.empty()) {
         std::fill(scores.begin(), scores.end(), 0.0f);
@@ -74,11 +109,11 @@ void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
     }
     if (known == static_cast<std::size_t>(itemCount)) {
         nn::scoreNextItem(state_->network, state_->store.values(), items,
-                          config_.training.maxLength, scores.first(known));
+                          config_.training.maxLength, scores.first(known), gaps);
     } else {
         std::vector<float> all(static_cast<std::size_t>(itemCount));
         nn::scoreNextItem(state_->network, state_->store.values(), items,
-                          config_.training.maxLength, all);
+                          config_.training.maxLength, all, gaps);
         std::copy_n(all.begin(), known, scores.begin());
     }
     scoreUnknownItemsLast(scores, known);
@@ -104,6 +139,9 @@ void SasrecModel::save(std::ostream& out) const {
     binary::write<std::int32_t>(out, config_.training.maxLength);
     binary::write<float>(out, config_.dropout);
     binary::write<std::uint8_t>(out, config_.training.planToWatch ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.sideFeatures ? 1 : 0);
+    binary::write<std::uint8_t>(out, config_.timeGaps ? 1 : 0);
+    if (config_.sideFeatures) writeItemSideFeatures(out, state_->sideFeatures);
     nn::writeTrainingHistory(out, state_->history);
     nn::writeTensors(out, state_->store.values());
     if (!out) throw std::runtime_error("sasrec: write failed");
@@ -111,7 +149,7 @@ void SasrecModel::save(std::ostream& out) const {
 
 void SasrecModel::load(std::istream& in) {
     const auto version = binary::read<std::uint32_t>(in, "sasrec format version");
-    if (version != 1 && version != kFormatVersion)
+    if (version < 1 || version > kFormatVersion)
         throw std::runtime_error("sasrec: unsupported body version " + std::to_string(version));
     SasrecConfig config = config_;
     const auto itemCount = binary::read<std::int32_t>(in, "sasrec item count");
@@ -120,20 +158,19 @@ void SasrecModel::load(std::istream& in) {
     config.heads = binary::read<std::int32_t>(in, "sasrec heads");
     config.training.maxLength = binary::read<std::int32_t>(in, "sasrec max length");
     config.dropout = binary::read<float>(in, "sasrec dropout");
-    const auto planToWatch =
-        version >= 2 ? binary::read<std::uint8_t>(in, "sasrec plan to watch") : std::uint8_t{0};
-    if (planToWatch > 1)
-        throw std::runtime_error("sasrec: corrupt model body: plan-to-watch flag " +
-                                 std::to_string(planToWatch));
-    config.training.planToWatch = planToWatch == 1;
+    config.training.planToWatch = version >= 2 && readFlag(in, "plan-to-watch flag") == 1;
+    config.sideFeatures = version >= 3 && readFlag(in, "side-feature flag") == 1;
+    config.timeGaps = version >= 3 && readFlag(in, "time-gap flag") == 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");
     } catch (const std::invalid_argument& error) {
         throw std::runtime_error(std::string("sasrec: corrupt model body: ") + error.what());
     }
+    nn::FeatureBags side =
+        config.sideFeatures ? readItemSideFeatures(in, itemCount, "sasrec") : nn::FeatureBags{};
     nn::TrainingHistory history = nn::readTrainingHistory(in, "sasrec");
-    auto state = std::make_unique<State>(config, itemCount);
+    auto state = std::make_unique<State>(config, itemCount, std::move(side));
     nn::readTensors(in, state->store.values());
     state->history = std::move(history);
     config_ = config;

@@ -16,6 +16,13 @@ struct SasrecConfig {
     int blocks = 2;        // self-attention blocks
     int heads = 1;         // attention heads per block; dim must be divisible by it
     float dropout = 0.2f;  // on embeddings and both residual branches, training only
+    // Side information: learned genre and type rows (the genres averaged) added to each input
+    // item's embedding (item_side_features.h), from the catalogue given to fit().
+    bool sideFeatures = false;
+    // A learned row per bucket of the time since the previous event added to each input row;
+    // used only when every Event::order of the training data is a time (ordersAreTimes), else
+    // the model trains and serves without it.
+    bool timeGaps = false;
     // maxLength 50, batch 32, early stop on validation NDCG@10 with patience 3, then a refit on
     // every sequence for the chosen epoch count; Plan to Watch additions read as titles. Chosen
     // on P3's validation split (each tested user's second-to-last title, nextItemValidation),
@@ -26,7 +33,8 @@ struct SasrecConfig {
 };
 
 // Self-attentive sequential recommendation (Kang & McAuley 2018), trained with full-softmax
-// cross-entropy over the catalogue (Klenitskiy & Vasilev 2023 show it beats sampled BCE).
+// cross-entropy over the catalogue by default (Klenitskiy & Vasilev 2023 show it beats sampled
+// BCE); training.loss switches to a sampled softmax or gBCE for large catalogues.
 // Reads the user's titles in Event::order (Plan to Watch additions too unless
 // training.planToWatch is off); the user index is unused,
 // so it serves unseen users from their history alone.
@@ -44,6 +52,7 @@ public:
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
 
+    // The config as trained or loaded; timeGaps is false when the data had no times.
     const SasrecConfig& config() const { return config_; }
     int itemCount() const override;  // -1 before fit()/load()
     // Mean training loss per epoch of the last fit (or as loaded).

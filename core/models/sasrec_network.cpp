@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "nn/dropout.h"
 #include "nn/embedding.h"
@@ -26,7 +27,7 @@ struct SasrecCache : nn::SequenceEncoder::Cache {
 }  // namespace
 
 SasrecNetwork::SasrecNetwork(const SasrecShape& shape, nn::ParameterStore& store,
-                             std::mt19937_64& random)
+                             std::mt19937_64& random, nn::FeatureBags side)
     : shape_(shape) {
     items_ = store.add("items", shape.itemCount, shape.dim);
     positions_ = store.add("positions", shape.maxLength, shape.dim);
@@ -44,6 +45,7 @@ SasrecNetwork::SasrecNetwork(const SasrecShape& shape, nn::ParameterStore& store
         block.feedForward.create(store, name + ".feed_forward", shape.dim, shape.dim, random);
     }
     finalNorm_.create(store, "final_norm", shape.dim);
+    context_.create(store, shape.dim, std::move(side), shape.gapBuckets, random);
 }
 
 std::unique_ptr<nn::SequenceEncoder::Cache> SasrecNetwork::makeCache() const {
@@ -60,6 +62,7 @@ void SasrecNetwork::forward(const nn::Tensors& params, const nn::SequenceBatch& 
     nn::gatherRows(params[static_cast<std::size_t>(items_)], batch.items, x);
     nn::gatherRows(params[static_cast<std::size_t>(positions_)], batch.positions, positionRows);
     x += positionRows;
+    context_.forward(params, batch, x);
     nn::dropoutForward(x, shape_.dropout, training, random, cache.inputMask);
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
         const auto& block = blocks_[b];
@@ -100,6 +103,7 @@ void SasrecNetwork::backward(const nn::Tensors& params, const nn::SequenceBatch&
     nn::dropoutBackward(dx, cache.inputMask);
     nn::scatterAddRows(grads[static_cast<std::size_t>(items_)], batch.items, dx);
     nn::scatterAddRows(grads[static_cast<std::size_t>(positions_)], batch.positions, dx);
+    context_.backward(batch, dx, grads);
 }
 
 }  // namespace animerec

@@ -20,6 +20,8 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/ease_rp3_blend.cpp
   models/explicit_mf.cpp
   models/sequence_data.cpp
+  models/item_side_features.cpp
+  models/sequence_context_embedding.cpp
   models/sasrec_network.cpp
   models/sasrec.cpp
   models/gru4rec.cpp

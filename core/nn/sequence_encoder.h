@@ -15,9 +15,13 @@ struct SequenceBatch {
     std::vector<int>
         positions;  // 0..maxLength-1, aligned so each sequence's last row is maxLength-1
     std::vector<Segment> segments;
+    // Per row, the bucket of the time since the previous event (an encoder that reads time gaps
+    // looks it up); empty when the sequences were added without gaps.
+    std::vector<int> gaps;
 
-    // Appends one sequence (at most maxLength items; the caller truncates).
-    void add(std::span<const int> sequence, int maxLength);
+    // Appends one sequence (at most maxLength items; the caller truncates) and, when given, its
+    // gap buckets (one per item; every sequence of a batch has them or none does).
+    void add(std::span<const int> sequence, int maxLength, std::span<const int> sequenceGaps = {});
     int rows() const { return static_cast<int>(items.size()); }
 };
 
@@ -42,9 +46,11 @@ public:
                           const Matrix& dHidden, Tensors& grads) const = 0;
 };
 
-// Next-item scores after `items` (oldest first; only the last maxLength are used): one score per
-// row of the item table. Empty `items` gives all zeros. Thread-safe for a const encoder.
+// Next-item scores after `items` (oldest first; only the last maxLength are used) with their
+// gap buckets (aligned with items, or empty): one score per row of the item table. Empty
+// `items` gives all zeros. Thread-safe for a const encoder.
 void scoreNextItem(const SequenceEncoder& encoder, const Tensors& params,
-                   std::span<const int> items, int maxLength, std::span<float> scores);
+                   std::span<const int> items, int maxLength, std::span<float> scores,
+                   std::span<const int> gaps = {});
 
 }  // namespace animerec::nn

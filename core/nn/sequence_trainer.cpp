@@ -12,12 +12,28 @@
 #include <string>
 
 #include "nn/adam.h"
+#include "nn/negative_sampler.h"
 #include "nn/parallel_slices.h"
+#include "nn/sampled_loss.h"
 #include "nn/softmax_loss.h"
 
 namespace animerec::nn {
 
 namespace {
+
+// Sequences with their time-gap buckets (`gaps` empty, or aligned with `items`).
+struct Sequences {
+    std::vector<std::vector<int>> items;
+    std::vector<std::vector<int>> gaps;
+
+    void add(std::vector<int> sequence, std::vector<int> sequenceGaps, bool withGaps) {
+        items.push_back(std::move(sequence));
+        if (withGaps) gaps.push_back(std::move(sequenceGaps));
+    }
+    std::span<const int> gapsOf(std::size_t u) const {
+        return gaps.empty() ? std::span<const int>{} : std::span<const int>(gaps[u]);
+    }
+};
 
 // Scratch space of one training thread; the gradient buffer is summed after each batch.
 struct Worker {
@@ -38,7 +54,8 @@ int windowStart(const std::vector<int>& sequence, int maxLength) {
 // users under `stage` (no report when `stage` is empty), so a cancel during a long validation
 // is honoured promptly; the other slices stop at their next user.
 double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
-                   std::span<const std::vector<int>> inputs, std::span<const int> targets,
+                   std::span<const std::vector<int>> inputs,
+                   std::span<const std::vector<int>> inputGaps, std::span<const int> targets,
                    int maxLength, int threads, const ProgressCallback& progress,
                    const std::string& stage) {
     const int itemCount =
@@ -58,7 +75,10 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
             const auto& input = inputs[static_cast<std::size_t>(u)];
             if (input.empty()) continue;
             const int target = targets[static_cast<std::size_t>(u)];
-            scoreNextItem(encoder, params, input, maxLength, scores);
+            scoreNextItem(encoder, params, input, maxLength, scores,
+                          inputGaps.empty()
+                              ? std::span<const int>{}
+                              : std::span<const int>(inputGaps[static_cast<std::size_t>(u)]));
             for (int item : input) seen[static_cast<std::size_t>(item)] = 1;
             const float targetScore = scores[static_cast<std::size_t>(target)];
             int rank = 0;
@@ -79,15 +99,20 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
 // gradients summed and one Adam step per batch. Returns the mean loss per target.
 class EpochRunner {
 public:
-    EpochRunner(const SequenceEncoder& encoder, const SequenceTrainingConfig& config)
-        : encoder_(encoder), config_(config), workers_(static_cast<std::size_t>(config.threads)) {}
+    // `sampler` draws the negatives of a sampled loss (null for the full softmax).
+    EpochRunner(const SequenceEncoder& encoder, const SequenceTrainingConfig& config,
+                const NegativeSampler* sampler)
+        : encoder_(encoder),
+          config_(config),
+          sampler_(sampler),
+          workers_(static_cast<std::size_t>(config.threads)) {}
 
-    std::int64_t batchesOf(const std::vector<std::vector<int>>& sequences) const {
-        return static_cast<std::int64_t>((sequences.size() + config_.batchSize - 1) /
+    std::int64_t batchesOf(const Sequences& sequences) const {
+        return static_cast<std::int64_t>((sequences.items.size() + config_.batchSize - 1) /
                                          config_.batchSize);
     }
 
-    float run(Tensors& params, Adam& adam, const std::vector<std::vector<int>>& training,
+    float run(Tensors& params, Adam& adam, const Sequences& trainingSequences,
               std::mt19937_64& random, int epoch, const std::string& stage,
               std::int64_t totalBatches, const ProgressCallback& progress) {
         for (auto& worker : workers_)
@@ -96,12 +121,16 @@ public:
                 worker.grads = zerosLike(params);
             }
         const int table = encoder_.itemTable();
+        const auto& training = trainingSequences.items;
+        const float beta = gbceBeta(
+            config_.negatives, static_cast<int>(params[static_cast<std::size_t>(table)].rows()),
+            config_.gbceCalibration);
         if (order_.size() != training.size()) {
             order_.resize(training.size());
             std::iota(order_.begin(), order_.end(), 0);
         }
         std::shuffle(order_.begin(), order_.end(), random);
-        const int batches = static_cast<int>(batchesOf(training));
+        const int batches = static_cast<int>(batchesOf(trainingSequences));
         const int reportEvery = std::max(1, batches / 10);
         double epochLoss = 0.0;
         std::int64_t epochTargets = 0;
@@ -129,13 +158,16 @@ public:
                 const int sliceBegin = begin + (end - begin) * t / config_.threads;
                 const int sliceEnd = begin + (end - begin) * (t + 1) / config_.threads;
                 for (int i = sliceBegin; i < sliceEnd; ++i) {
-                    const auto& sequence =
-                        training[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])];
+                    const auto u = static_cast<std::size_t>(order_[static_cast<std::size_t>(i)]);
+                    const auto& sequence = training[u];
                     const int start = windowStart(sequence, config_.maxLength);
                     const std::span<const int> all(sequence);
                     const auto length = sequence.size() - 1 - static_cast<std::size_t>(start);
-                    worker.batch.add(all.subspan(static_cast<std::size_t>(start), length),
-                                     config_.maxLength);
+                    const auto gaps = trainingSequences.gapsOf(u);
+                    worker.batch.add(
+                        all.subspan(static_cast<std::size_t>(start), length), config_.maxLength,
+                        gaps.empty() ? gaps
+                                     : gaps.subspan(static_cast<std::size_t>(start), length));
                     const auto targets = all.subspan(static_cast<std::size_t>(start) + 1, length);
                     worker.targets.insert(worker.targets.end(), targets.begin(), targets.end());
                 }
@@ -143,9 +175,23 @@ public:
                 std::mt19937_64 dropoutRandom(batchSeed + static_cast<std::uint64_t>(t));
                 encoder_.forward(params, worker.batch, true, dropoutRandom, *worker.cache,
                                  worker.hidden);
-                worker.loss = softmaxCrossEntropy(
-                    worker.hidden, params[static_cast<std::size_t>(table)], worker.targets, scale,
-                    worker.dHidden, worker.grads[static_cast<std::size_t>(table)]);
+                const Matrix& items = params[static_cast<std::size_t>(table)];
+                Matrix& dItems = worker.grads[static_cast<std::size_t>(table)];
+                if (!sampler_) {
+                    worker.loss = softmaxCrossEntropy(worker.hidden, items, worker.targets, scale,
+                                                      worker.dHidden, dItems);
+                } else {
+                    // Its own stream: the draws do not shift the dropout masks.
+                    std::mt19937_64 negativeRandom((batchSeed + static_cast<std::uint64_t>(t)) ^
+                                                   0xD1B54A32D192ED03ull);
+                    const auto negatives = sampler_->sample(config_.negatives, negativeRandom);
+                    worker.loss =
+                        config_.loss == SequenceLoss::Gbce
+                            ? gbceLoss(worker.hidden, items, worker.targets, negatives, beta, scale,
+                                       worker.dHidden, dItems)
+                            : sampledSoftmaxCrossEntropy(worker.hidden, items, worker.targets,
+                                                         negatives, scale, worker.dHidden, dItems);
+                }
                 encoder_.backward(params, worker.batch, *worker.cache, worker.dHidden,
                                   worker.grads);
             });
@@ -172,6 +218,7 @@ public:
 private:
     const SequenceEncoder& encoder_;
     const SequenceTrainingConfig& config_;
+    const NegativeSampler* sampler_;
     std::vector<Worker> workers_;
     std::vector<int> order_;
 };
@@ -180,27 +227,57 @@ private:
 
 double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
                         std::span<const std::vector<int>> inputs, std::span<const int> targets,
-                        int maxLength, int threads) {
-    return rankTargets(encoder, params, inputs, targets, maxLength, threads, {}, "");
+                        int maxLength, int threads, std::span<const std::vector<int>> inputGaps) {
+    return rankTargets(encoder, params, inputs, inputGaps, targets, maxLength, threads, {}, "");
 }
+
+namespace {
+
+// The sampler of a sampled loss, over the items' frequency as training targets; null for the
+// full softmax.
+std::unique_ptr<NegativeSampler> makeSampler(const SequenceTrainingConfig& config,
+                                             const Sequences& training, int itemCount) {
+    if (config.loss == SequenceLoss::FullSoftmax) return nullptr;
+    std::vector<int> counts(static_cast<std::size_t>(itemCount), 0);
+    for (const auto& sequence : training.items)
+        for (std::size_t t = 1; t < sequence.size(); ++t)
+            ++counts[static_cast<std::size_t>(sequence[t])];
+    return std::make_unique<NegativeSampler>(counts, config.negativePopularity);
+}
+
+}  // namespace
 
 TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,
                                      std::span<const std::vector<int>> sequences,
                                      const SequenceTrainingConfig& config,
-                                     const ProgressCallback& progress) {
+                                     const ProgressCallback& progress,
+                                     std::span<const std::vector<int>> gaps) {
     if (config.maxLength <= 0 || config.batchSize <= 0 || config.epochs < 0 ||
         config.threads <= 0 || config.learningRate <= 0.0f)
         throw std::invalid_argument(
             "sequence training: maxLength, batchSize, threads and "
             "learningRate must be positive");
+    if (config.loss != SequenceLoss::FullSoftmax &&
+        (config.negatives <= 0 || !(config.negativePopularity >= 0.0f) ||
+         !(config.gbceCalibration >= 0.0f && config.gbceCalibration <= 1.0f)))
+        throw std::invalid_argument(
+            "sequence training: a sampled loss needs negatives > 0, a popularity exponent >= 0 "
+            "and a gBCE calibration in [0, 1]");
+    if (!gaps.empty() && gaps.size() != sequences.size())
+        throw std::invalid_argument("sequence training: " + std::to_string(gaps.size()) +
+                                    " gap sequences for " + std::to_string(sequences.size()) +
+                                    " sequences");
+    const bool withGaps = !gaps.empty();
+    const int itemCount =
+        static_cast<int>(params[static_cast<std::size_t>(encoder.itemTable())].rows());
     const auto started = std::chrono::steady_clock::now();
     std::mt19937_64 random(config.seed);
 
     // Hold out each user's last item for early stopping (users with at least 3 items).
-    std::vector<std::vector<int>> training;
-    std::vector<std::vector<int>> validationInputs;
+    Sequences training;
+    Sequences validationInputs;
     std::vector<int> validationTargets;
-    training.reserve(sequences.size());
+    training.items.reserve(sequences.size());
     std::vector<std::size_t> eligible;
     for (std::size_t u = 0; u < sequences.size(); ++u)
         if (config.validationUsers > 0 && sequences[u].size() >= 3) eligible.push_back(u);
@@ -211,19 +288,25 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
     for (auto u : eligible) heldOut[u] = 1;
     for (std::size_t u = 0; u < sequences.size(); ++u) {
         std::vector<int> sequence = sequences[u];
+        std::vector<int> sequenceGaps = withGaps ? gaps[u] : std::vector<int>{};
+        if (withGaps && sequenceGaps.size() != sequence.size())
+            throw std::invalid_argument("sequence training: gap buckets not aligned with items");
         if (heldOut[u]) {
             validationTargets.push_back(sequence.back());
             sequence.pop_back();
-            validationInputs.push_back(sequence);
+            if (withGaps) sequenceGaps.pop_back();
+            validationInputs.add(sequence, sequenceGaps, withGaps);
         }
-        if (sequence.size() >= 2) training.push_back(std::move(sequence));
+        if (sequence.size() >= 2)
+            training.add(std::move(sequence), std::move(sequenceGaps), withGaps);
     }
 
     TrainingHistory history;
-    if (training.empty()) return history;
-    const bool refit = config.refit && !validationInputs.empty();
+    if (training.items.empty()) return history;
+    const bool refit = config.refit && !validationInputs.items.empty();
     const Tensors initial = refit ? params : Tensors{};
-    EpochRunner runner(encoder, config);
+    const auto sampler = makeSampler(config, training, itemCount);
+    EpochRunner runner(encoder, config, sampler.get());
 
     Tensors best = params;
     double bestNdcg = -1.0;
@@ -240,11 +323,12 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
             std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
             std::string text = detail;
             bool stop = false;
-            if (!validationInputs.empty() &&
+            if (!validationInputs.items.empty() &&
                 (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
-                const double ndcg = rankTargets(encoder, params, validationInputs,
-                                                validationTargets, config.maxLength, config.threads,
-                                                progress, config.stage + " validation");
+                const double ndcg =
+                    rankTargets(encoder, params, validationInputs.items, validationInputs.gaps,
+                                validationTargets, config.maxLength, config.threads, progress,
+                                config.stage + " validation");
                 history.validationNdcg.push_back(static_cast<float>(ndcg));
                 std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
                 text += detail;
@@ -256,7 +340,7 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
                 } else if (++sinceBest >= config.patience) {
                     stop = true;
                 }
-            } else if (validationInputs.empty()) {
+            } else if (validationInputs.items.empty()) {
                 history.bestEpoch = epoch;
             }
             reportProgress(progress,
@@ -267,22 +351,25 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
     if (refit && history.bestEpoch > 0) {
         // The held-out titles are the users' latest: train again from the same start on every
         // sequence, for the epoch count validation chose.
-        std::vector<std::vector<int>> all;
-        all.reserve(sequences.size());
-        for (const auto& sequence : sequences)
-            if (sequence.size() >= 2) all.push_back(sequence);
-        // Fresh optimiser, shuffling and batch order: the same run as one without validation.
+        Sequences all;
+        all.items.reserve(sequences.size());
+        for (std::size_t u = 0; u < sequences.size(); ++u)
+            if (sequences[u].size() >= 2)
+                all.add(sequences[u], withGaps ? gaps[u] : std::vector<int>{}, withGaps);
+        // Fresh optimiser, shuffling and batch order: the same run as one without validation
+        // (the sampler too: it counts targets over every sequence, as that run would).
         params = initial;
         Adam adam(params, Adam::Config{config.learningRate});
         std::mt19937_64 refitRandom(config.seed);
-        EpochRunner refitRunner(encoder, config);
+        const auto refitSampler = makeSampler(config, all, itemCount);
+        EpochRunner refitRunner(encoder, config, refitSampler.get());
         const std::int64_t totalBatches = runner.batchesOf(all) * history.bestEpoch;
         for (int epoch = 1; epoch <= history.bestEpoch; ++epoch) {
             const std::string stage = config.stage + " refit epoch " + std::to_string(epoch);
             refitRunner.run(params, adam, all, refitRandom, epoch, stage, totalBatches, progress);
             reportProgress(progress, {stage, runner.batchesOf(all) * epoch, totalBatches, ""});
         }
-    } else if (!validationInputs.empty() && bestNdcg >= 0.0) {
+    } else if (!validationInputs.items.empty() && bestNdcg >= 0.0) {
         params = std::move(best);
     }
     history.seconds =

@@ -6,6 +6,9 @@ list(APPEND ANIMEREC_CORE_SOURCES
   nn/feed_forward.cpp
   nn/gru.cpp
   nn/softmax_loss.cpp
+  nn/bag_embedding.cpp
+  nn/sampled_loss.cpp
+  nn/negative_sampler.cpp
   nn/adam.cpp
   nn/sequence_encoder.cpp
   nn/sequence_trainer.cpp

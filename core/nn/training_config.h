@@ -6,6 +6,13 @@
 
 namespace animerec::nn {
 
+// What next-item training minimises.
+enum class SequenceLoss {
+    FullSoftmax = 0,     // cross-entropy over the whole catalogue (exact; O(items) per target)
+    SampledSoftmax = 1,  // over the target and sampled negatives, logQ-corrected
+    Gbce = 2,            // gSASRec's generalised binary cross-entropy on sampled negatives
+};
+
 // How a next-item model is trained (shared by SASRec and the GRU model).
 struct SequenceTrainingConfig {
     int maxLength = 50;  // only each user's last maxLength transitions are trained on
@@ -22,6 +29,12 @@ struct SequenceTrainingConfig {
     // held-out titles included) for the best epoch count: the held-out titles are each user's
     // latest, the most telling transitions. Doubles the training time.
     bool refit = true;
+    SequenceLoss loss = SequenceLoss::FullSoftmax;
+    // Sampled losses only: negatives drawn per batch slice (shared by its rows), the exponent of
+    // their popularity (q ~ (count + 1)^exponent; 0 = uniform) and gBCE's calibration t.
+    int negatives = 64;
+    float negativePopularity = 0.0f;
+    float gbceCalibration = 0.75f;
     int threads = 2;              // mini-batch slices trained in parallel
     std::uint64_t seed = 42;      // shuffling and dropout
     std::string stage = "train";  // Progress::stage prefix

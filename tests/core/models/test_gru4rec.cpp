@@ -101,13 +101,15 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(inProjection));
     }
 
-    // Files written before the projection (body version 1) or the plan-to-watch flag (version 2)
-    // existed still load: without the projection, reading watched titles only.
+    // Files written before the projection (body version 1), the plan-to-watch flag (version 2)
+    // or the side-feature and time-gap flags (version 3) existed still load: without the
+    // projection, reading watched titles only, without side features or time gaps.
     void olderBodiesLoad_data() {
         QTest::addColumn<int>("version");
         QTest::addColumn<int>("missingBytes");  // the flags after the tied byte a version lacks
-        QTest::addRow("version 1") << 1 << 2;
-        QTest::addRow("version 2") << 2 << 1;
+        QTest::addRow("version 1") << 1 << 4;
+        QTest::addRow("version 2") << 2 << 3;
+        QTest::addRow("version 3") << 3 << 2;
     }
     void olderBodiesLoad() {
         QFETCH(int, version);
@@ -118,16 +120,18 @@ private slots:
         Gru4RecModel model(config);
         model.fit(cycleDataset(20, 10, 6));
         std::string body = savedBody(model);
-        QCOMPARE(static_cast<int>(body[0]), 3);  // little-endian uint32 version
+        QCOMPARE(static_cast<int>(body[0]), 4);  // little-endian uint32 version
         body[0] = static_cast<char>(version);
-        // version, items, dim, maxLength, dropout, tied: 21 bytes; then projection, plan to watch
-        body.erase(21 + 2 - static_cast<std::size_t>(missingBytes),
+        // version, items, dim, maxLength, dropout, tied: 21 bytes; then projection, plan to
+        // watch, side features, time gaps
+        body.erase(21 + 4 - static_cast<std::size_t>(missingBytes),
                    static_cast<std::size_t>(missingBytes));
         std::istringstream in(body);
         Gru4RecModel loaded;
         loaded.load(in);
         QCOMPARE(loaded.config().projection, version >= 2);
         QVERIFY(!loaded.config().training.planToWatch);
+        QVERIFY(!loaded.config().sideFeatures && !loaded.config().timeGaps);
         const auto history = historyOf({3, 4});
         QCOMPARE(scoresFor(loaded, history, 20), scoresFor(model, history, 20));
     }

@@ -109,6 +109,63 @@ private slots:
         QCOMPARE(scoresFor(loaded, history, 20), withWish);
     }
 
+    // Side features and time gaps: they change the scores, the time gaps only where the data
+    // has times, and both survive save/load with identical scores.
+    void sideFeaturesAndTimeGapsSurviveSaveLoad() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 3;
+        config.sideFeatures = true;
+        config.timeGaps = true;
+        SasrecModel model(config);
+        model.fit(timedCycleDataset(20, 8, 5));
+        QVERIFY(model.config().sideFeatures && model.config().timeGaps);
+        const auto history = timedHistoryOf({3, 4, 5}, 60);
+        const auto scores = scoresFor(model, history, 20);
+        QVERIFY(scores != scoresFor(model, timedHistoryOf({3, 4, 5}, 86400), 20));
+        SasrecModel plain(smallConfig());
+        plain.fit(timedCycleDataset(20, 8, 5));
+        QVERIFY(scores != scoresFor(plain, history, 20));
+        SasrecModel loaded;
+        std::istringstream in(savedBody(model));
+        loaded.load(in);
+        QVERIFY(loaded.config().sideFeatures && loaded.config().timeGaps);
+        QCOMPARE(scoresFor(loaded, history, 20), scores);
+        QCOMPARE(savedBody(loaded), savedBody(model));
+    }
+
+    void timeGapsNeedTimes() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 2;
+        config.timeGaps = true;
+        SasrecModel model(config);
+        model.fit(cycleDataset(20, 8, 5));  // Event::order is a position
+        QVERIFY(!model.config().timeGaps);
+        QCOMPARE(scoresFor(model, historyOf({3, 4}), 20),
+                 scoresFor(model, timedHistoryOf({3, 4}, 86400), 20));
+    }
+
+    // The sampled losses learn the deterministic cycle as the full softmax does.
+    void sampledLossesLearnDeterministicSequence_data() {
+        QTest::addColumn<int>("loss");
+        QTest::addColumn<float>("popularity");
+        QTest::addRow("sampled softmax, uniform") << 1 << 0.0f;
+        QTest::addRow("sampled softmax, popularity") << 1 << 1.0f;
+        QTest::addRow("gBCE, uniform") << 2 << 0.0f;
+        QTest::addRow("gBCE, popularity") << 2 << 1.0f;
+    }
+    void sampledLossesLearnDeterministicSequence() {
+        QFETCH(int, loss);
+        QFETCH(float, popularity);
+        SasrecConfig config = smallConfig();
+        config.training.loss = static_cast<nn::SequenceLoss>(loss);
+        config.training.negatives = 5;
+        config.training.negativePopularity = popularity;
+        SasrecModel model(config);
+        model.fit(cycleDataset(20, 60, 12));
+        const double hitRate = cycleHitRateAt1(model, 20, 12);
+        QVERIFY2(hitRate >= 0.9, qPrintable(QString("HR@1 %1").arg(hitRate)));
+    }
+
     void newCatalogueItemsRankLowest() {
         std::vector<float> scores(25);
         const auto history = historyOf({1, 2});
@@ -222,6 +279,19 @@ private slots:
         QCOMPARE(model->name(), std::string("sasrec"));
         QCOMPARE(dynamic_cast<SasrecModel&>(*model).config().dim, 8);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createRecommender("sasrec", {{"dims", 8}}));
+        auto options = createRecommender("sasrec", {{"side_features", 1},
+                                                    {"time_gaps", 1},
+                                                    {"loss", 2},
+                                                    {"negatives", 16},
+                                                    {"negative_popularity", 0.5},
+                                                    {"gbce_t", 0.25}});
+        const auto& config = dynamic_cast<SasrecModel&>(*options).config();
+        QVERIFY(config.sideFeatures && config.timeGaps);
+        QVERIFY(config.training.loss == nn::SequenceLoss::Gbce);
+        QCOMPARE(config.training.negatives, 16);
+        QCOMPARE(config.training.negativePopularity, 0.5f);
+        QCOMPARE(config.training.gbceCalibration, 0.25f);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createRecommender("sasrec", {{"loss", 3}}));
     }
 };
 

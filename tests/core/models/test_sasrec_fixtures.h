@@ -40,6 +40,45 @@ inline Dataset cycleDataset(int items, int users, int maxLength) {
     return data;
 }
 
+// cycleDataset() over a catalogue with genres and types (item i: genre i % 3 and, for even i,
+// genre 3; type "TV" or "Movie" by i % 2) and Event::order a time: a June 2022 start plus,
+// between events, a gap that depends on the step (a minute to a day).
+inline Dataset timedCycleDataset(int items, int users, int maxLength) {
+    Dataset data = cycleDataset(items, users, maxLength);
+    Catalog catalog;
+    for (int i = 0; i < items; ++i) {
+        AnimeRecord record;
+        record.animeId = 1000 + i;
+        record.title = "anime " + std::to_string(i);
+        record.genres = {"g" + std::to_string(i % 3)};
+        if (i % 2 == 0) record.genres.push_back("g3");
+        record.type = i % 2 == 0 ? "TV" : "Movie";
+        catalog.add(record);
+    }
+    Interactions::Builder builder(items);
+    for (int u = 0; u < data.interactions.userCount(); ++u) {
+        std::int64_t time = 1654041600;
+        for (Event event : data.interactions.historyOf(u)) {
+            time += event.order % 2 == 0 ? 60 : 86400;
+            event.order = time;
+            builder.add(data.interactions.userIdAt(u), event);
+        }
+    }
+    return Dataset{std::move(catalog), std::move(builder).build()};
+}
+
+// historyOf() with Event::order a time `gapSeconds` apart.
+inline std::vector<Event> timedHistoryOf(const std::vector<int>& items, std::int64_t gapSeconds) {
+    std::vector<Event> events;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Event event;
+        event.item = items[i];
+        event.order = 1654041600 + static_cast<std::int64_t>(i) * gapSeconds;
+        events.push_back(event);
+    }
+    return events;
+}
+
 inline std::vector<Event> historyOf(const std::vector<int>& items) {
     std::vector<Event> events;
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -1,13 +1,18 @@
 #include <QtTest>
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "models/gru4rec.h"
 #include "models/sasrec.h"
+#include "models/sequence_data.h"
+#include "nn/negative_sampler.h"
 #include "nn/parallel_slices.h"
+#include "nn/sampled_loss.h"
 #include "test_sasrec_fixtures.h"
 
 using namespace animerec;
@@ -35,6 +40,33 @@ SasrecConfig refitConfig() {
 class TestSequenceTrainer : public QObject {
     Q_OBJECT
 private slots:
+    void timeGapBucketsAreLogSeconds() {
+        const std::vector<std::int64_t> times{100, 100, 101, 164, 100, 100 + (1ll << 40)};
+        // first event; 0 s; 1 s; 63 s -> 1 + log2(64); a step back counts as 0 s; capped
+        QCOMPARE(timeGapBuckets(times), (std::vector<int>{0, 1, 2, 7, 1, kTimeGapBuckets - 1}));
+    }
+
+    void negativesFollowPopularity() {
+        const std::vector<int> counts{0, 9, 99};  // weights 1, 10, 100 at exponent 1
+        const nn::NegativeSampler popular(counts, 1.0);
+        std::mt19937_64 random(3);
+        const auto drawn = popular.sample(20000, random);
+        const auto share =
+            static_cast<double>(std::count(drawn.items.begin(), drawn.items.end(), 2)) / 20000.0;
+        QVERIFY2(std::abs(share - 100.0 / 111.0) < 0.01, qPrintable(QString::number(share)));
+        const auto at = std::find(drawn.items.begin(), drawn.items.end(), 1) - drawn.items.begin();
+        QCOMPARE(drawn.logProbability[static_cast<std::size_t>(at)],
+                 static_cast<float>(std::log(10.0 / 111.0)));
+        const nn::NegativeSampler uniform(counts, 0.0);
+        const auto flat = uniform.sample(30000, random);
+        for (int item = 0; item < 3; ++item)
+            QVERIFY(std::abs(std::count(flat.items.begin(), flat.items.end(), item) / 30000.0 -
+                             1.0 / 3.0) < 0.01);
+        // gSASRec's beta: plain BCE at t = 0, the sampling rate at t = 1.
+        QCOMPARE(nn::gbceBeta(10, 201, 0.0f), 1.0f);
+        QCOMPARE(nn::gbceBeta(10, 201, 1.0f), 0.05f);
+    }
+
     void slicesRunOnceEach() {
         std::vector<int> runs(4, 0);
         std::vector<std::thread::id> ids(4);

@@ -4,13 +4,16 @@
 #include <random>
 
 #include "models/sasrec_network.h"
+#include "models/sequence_context_embedding.h"
 #include "nn/attention.h"
+#include "nn/bag_embedding.h"
 #include "nn/embedding.h"
 #include "nn/feed_forward.h"
 #include "nn/gru.h"
 #include "nn/init.h"
 #include "nn/layer_norm.h"
 #include "nn/linear.h"
+#include "nn/sampled_loss.h"
 #include "nn/softmax_loss.h"
 
 using namespace animerec;
@@ -39,6 +42,23 @@ Matrix randomMatrix(int rows, int cols, std::mt19937_64& random) {
     Matrix m(rows, cols);
     nn::initNormal(m, 1.0f, random);
     return m;
+}
+
+// Four items' side-feature bags over 6 features: genres averaged, a type with weight 1, an
+// item with no features, an item whose bag repeats a feature row another item uses.
+nn::FeatureBags sideBags() {
+    nn::FeatureBags bags;
+    bags.features = 6;
+    bags.offsets = {0, 3, 3, 5, 7};
+    bags.ids = {0, 2, 4, 1, 5, 0, 4};
+    bags.weights = {0.5f, 0.5f, 1.0f, 1.0f, 1.0f, 0.5f, 1.0f};
+    return bags;
+}
+
+// Negatives for the sampled losses: a repeated draw (its gradient must accumulate) and the
+// target of some rows (an accidental hit, left out).
+nn::SampledNegatives fixedNegatives() {
+    return {{2, 5, 5, 3, 9}, {-2.0f, -3.1f, -3.1f, -1.2f, -2.6f}};
 }
 
 Problem makeProblem(const QString& layer, std::mt19937_64& random) {
@@ -159,6 +179,83 @@ Problem makeProblem(const QString& layer, std::mt19937_64& random) {
             nn::softmaxCrossEntropy(x, w[0], targets, dy(0, 0), dx, gradItems);
             g[0] += gradItems;
         };
+    } else if (layer == "bag_embedding") {
+        p.store.add("table", 6, dim);
+        nn::initNormal(p.store.values()[0], 1.0f, random);
+        const std::vector<int> ids{2, 0, 2, 3, 1, 7};  // 7: outside the bags, adds nothing
+        p.forward = [ids](const Tensors& w, const Matrix&) {
+            Matrix y = Matrix::Zero(static_cast<Eigen::Index>(ids.size()), w[0].cols());
+            nn::addBagRows(w[0], sideBags(), ids, y);
+            return y;
+        };
+        p.backward = [ids](const Tensors&, const Matrix&, const Matrix& dy, Tensors& g, Matrix&) {
+            nn::scatterAddBagRows(g[0], sideBags(), ids, dy);
+        };
+    } else if (layer == "sampled_softmax" || layer == "gbce") {
+        const bool gbce = layer == "gbce";
+        p.store.add("items", 11, dim);
+        nn::initNormal(p.store.values()[0], 0.5f, random);
+        p.input = randomMatrix(7, dim, random);
+        const std::vector<int> targets{0, 3, 3, 10, 5, 7, 1};
+        const auto loss = [gbce, targets](const Tensors& w, const Matrix& x, float scale,
+                                          Matrix& dh, Matrix& di) {
+            return gbce ? nn::gbceLoss(x, w[0], targets, fixedNegatives(), 0.4f, scale, dh, di)
+                        : nn::sampledSoftmaxCrossEntropy(x, w[0], targets, fixedNegatives(), scale,
+                                                         dh, di);
+        };
+        p.forward = [loss](const Tensors& w, const Matrix& x) {
+            Matrix dh, di = Matrix::Zero(w[0].rows(), w[0].cols());
+            Matrix y(1, 1);
+            y(0, 0) = static_cast<float>(loss(w, x, 1.0f, dh, di));
+            return y;
+        };
+        p.backward = [loss](const Tensors& w, const Matrix& x, const Matrix& dy, Tensors& g,
+                            Matrix& dx) {
+            Matrix gradItems = Matrix::Zero(w[0].rows(), w[0].cols());
+            loss(w, x, dy(0, 0), dx, gradItems);
+            g[0] += gradItems;
+        };
+    } else if (layer == "sequence_context") {
+        auto context = std::make_shared<SequenceContextEmbedding>();
+        context->create(p.store, dim, sideBags(), 5, random);
+        auto batch = std::make_shared<nn::SequenceBatch>();
+        batch->add(std::vector<int>{1, 3, 3, 0}, 5, std::vector<int>{0, 4, 1, 1});
+        batch->add(std::vector<int>{2, 0, 3}, 5, std::vector<int>{0, 2, 3});
+        p.input = randomMatrix(7, dim, random);
+        p.forward = [context, batch](const Tensors& w, const Matrix& x) {
+            Matrix y = x;
+            context->forward(w, *batch, y);
+            return y;
+        };
+        p.backward = [context, batch](const Tensors&, const Matrix&, const Matrix& dy, Tensors& g,
+                                      Matrix& dx) {
+            dx = dy;
+            context->backward(*batch, dy, g);
+        };
+    } else if (layer == "sasrec_network_context") {
+        // Side features and time gaps on: their rows reach the hidden states through the blocks.
+        auto network = std::make_shared<SasrecNetwork>(SasrecShape{4, dim, 1, 2, 5, 0.0f, 5},
+                                                       p.store, random, sideBags());
+        for (auto& t : p.store.values())
+            if (t.rows() == 1) nn::initNormal(t, 0.3f, random);
+        auto batch = std::make_shared<nn::SequenceBatch>();
+        batch->add(std::vector<int>{1, 3, 3, 0}, 5, std::vector<int>{0, 4, 1, 1});
+        batch->add(std::vector<int>{2, 0, 3, 1, 2}, 5, std::vector<int>{0, 2, 3, 4, 4});
+        p.forward = [network, batch](const Tensors& w, const Matrix&) {
+            std::mt19937_64 r(1);
+            auto c = network->makeCache();
+            Matrix h;
+            network->forward(w, *batch, false, r, *c, h);
+            return h;
+        };
+        p.backward = [network, batch](const Tensors& w, const Matrix&, const Matrix& dy, Tensors& g,
+                                      Matrix&) {
+            std::mt19937_64 r(1);
+            auto c = network->makeCache();
+            Matrix h;
+            network->forward(w, *batch, false, r, *c, h);
+            network->backward(w, *batch, *c, dy, g);
+        };
     } else if (layer == "sasrec_network") {
         auto network =
             std::make_shared<SasrecNetwork>(SasrecShape{9, dim, 2, 2, 5, 0.0f}, p.store, random);
@@ -193,8 +290,10 @@ class TestNnGradients : public QObject {
 private slots:
     void backwardMatchesFiniteDifferences_data() {
         QTest::addColumn<QString>("layer");
-        for (const char* layer : {"linear", "layer_norm", "attention", "feed_forward", "gru",
-                                  "embedding", "softmax_cross_entropy", "sasrec_network"})
+        for (const char* layer :
+             {"linear", "layer_norm", "attention", "feed_forward", "gru", "embedding",
+              "softmax_cross_entropy", "sasrec_network", "bag_embedding", "sampled_softmax", "gbce",
+              "sequence_context", "sasrec_network_context"})
             QTest::addRow("%s", layer) << QString(layer);
     }
     void backwardMatchesFiniteDifferences() {
