@@ -74,15 +74,10 @@ Recommendation RecommendService::fromItems(const ServedModel* served, const QStr
 Recommendation RecommendService::rank(const ServedModel* served, int user,
                                       std::span<const Event> history, std::span<const int> exclude,
                                       int topN, const QString& strategy) const {
-    // A catalogue-sized buffer per worker thread rather than per request.
-    thread_local std::vector<float> scores;
-    const std::vector<float>* source = &countScores_;
-    if (served) {
-        scores.resize(static_cast<std::size_t>(data_->catalog.size()));
-        served->model->score(UserQuery{user, history}, scores);
-        source = &scores;
-    }
-    return fromItems(served, strategy, topK(*source, topN, exclude));
+    if (!served) return fromItems(served, strategy, topK(countScores_, topN, exclude));
+    return fromItems(
+        served, strategy,
+        served->model->recommend(UserQuery{user, history}, data_->catalog.size(), topN, exclude));
 }
 
 Outcome<Recommendation> RecommendService::forHistory(

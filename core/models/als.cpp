@@ -63,6 +63,41 @@ bool allFinite(const std::vector<float>& values) {
     return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
 }
 
+// Rows of a factor matrix, in the order of `items`.
+RowMatrixXf rowsOf(const ConstFactors& factors, std::span<const int> items) {
+    RowMatrixXf rows(static_cast<Eigen::Index>(items.size()), factors.cols());
+    for (std::size_t t = 0; t < items.size(); ++t)
+        rows.row(static_cast<Eigen::Index>(t)) = factors.row(items[t]);
+    return rows;
+}
+
+// s_ji = y_j^T A_u^-1 y_i over a factorisation of |h| x |h| rather than k x k. A_u = A_0 + U U^T
+// with A_0 = YtY + reg I (the same for every user) and U = Y_h^T D, D = diag(sqrt(c_j - 1)).
+// By the Woodbury identity, with Z = Y A_0^-1 (`whitened`), K = Y_h A_0^-1 Y_h^T = Z_h Y_h^T,
+// Q = Y_h A_0^-1 Y_t^T = Z_h Y_t^T and M = I + D K D:
+//   Y_h A_u^-1 Y_t^T = Q - K D M^-1 D Q.
+Eigen::MatrixXf woodburySimilarity(const ConstFactors& y, const ConstFactors& whitened,
+                                   std::span<const WeightedItem> row, std::span<const int> targets,
+                                   float alpha) {
+    const auto h = static_cast<Eigen::Index>(row.size());
+    std::vector<int> items(row.size());
+    Eigen::VectorXf d(h);
+    for (std::size_t j = 0; j < row.size(); ++j) {
+        items[j] = row[j].item;
+        d[static_cast<Eigen::Index>(j)] = std::sqrt(std::max(0.0f, alpha * row[j].strength));
+    }
+    const RowMatrixXf historyFactors = rowsOf(y, items);
+    const RowMatrixXf historyWhitened = rowsOf(whitened, items);
+    Eigen::MatrixXf k(h, h);
+    k.triangularView<Eigen::Lower>() = historyWhitened * historyFactors.transpose();
+    k = k.selfadjointView<Eigen::Lower>();
+    Eigen::MatrixXf m = d.asDiagonal() * k * d.asDiagonal();
+    m.diagonal().array() += 1.0f;
+    const Eigen::MatrixXf q = historyWhitened * rowsOf(y, targets).transpose();
+    const Eigen::MatrixXf correction = m.llt().solve(d.asDiagonal() * q);
+    return q - k * (d.asDiagonal() * correction);
+}
+
 }  // namespace
 
 // One user's normal equations over a weighted history: the history's item factors (one row per
@@ -90,9 +125,16 @@ std::vector<WeightedItem> Als::weighted(std::span<const Event> history) const {
     return weightedHistory(history, itemCount_, episodes_, config_.confidence);
 }
 
-void Als::computeGrams() {
+void Als::computeDerived() {
     itemGram_ = toVector(als::gramMatrix(toMatrix(itemFactors_, itemCount_, factors_)));
     userGram_ = toVector(als::gramMatrix(toMatrix(userFactors_, userCount_, factors_)));
+    // Z = Y A_0^-1, A_0 = YtY + reg I: rows A_0^-1 y_i, for the explanations' Woodbury form.
+    Eigen::MatrixXf a0 = Eigen::Map<const Eigen::MatrixXf>(itemGram_.data(), factors_, factors_);
+    a0.diagonal().array() += config_.regularization;
+    const RowMatrixXf whitened =
+        a0.llt().solve(toMatrix(itemFactors_, itemCount_, factors_).transpose()).transpose();
+    whitenedItemFactors_.assign(whitened.data(), whitened.data() + whitened.size());
+    itemsByNorm_ = NormOrderedItems(itemFactors_, itemCount_, factors_);
 }
 
 void Als::fit(const Dataset& data, const ProgressCallback& progress) {
@@ -193,7 +235,7 @@ void Als::fit(const Dataset& data, const ProgressCallback& progress) {
     for (float count : popularity_) maxCount = std::max(maxCount, count);
     for (auto& value : popularity_) value /= maxCount;
     trainingCurve_ = std::move(curve);
-    computeGrams();
+    computeDerived();
 }
 
 std::vector<float> Als::userFactorsFor(std::span<const Event> history) const {
@@ -228,10 +270,7 @@ void Als::score(const UserQuery& query, std::span<float> scores) const {
     Eigen::Map<Eigen::VectorXf> out(scores.data(), static_cast<Eigen::Index>(known));
 
     const auto row = weighted(query.history);
-    const bool trained =
-        query.user >= 0 && query.user < userCount_ &&
-        historyHash_[static_cast<std::size_t>(query.user)] == historyFingerprint(row);
-    if (trained) {
+    if (trainedOn(query.user, row)) {
         const Eigen::Map<const Eigen::VectorXf> x(
             userFactors_.data() + static_cast<std::size_t>(query.user) * factors_, factors_);
         out.noalias() = y.topRows(static_cast<Eigen::Index>(known)) * x;
@@ -244,6 +283,22 @@ void Als::score(const UserQuery& query, std::span<float> scores) const {
         for (std::size_t i = 0; i < known; ++i) scores[i] = 1e-3f * popularity_[i];
     }
     scoreUnknownItemsLast(scores, known);
+}
+
+bool Als::trainedOn(int user, std::span<const WeightedItem> row) const {
+    return user >= 0 && user < userCount_ &&
+           historyHash_[static_cast<std::size_t>(user)] == historyFingerprint(row);
+}
+
+std::vector<ScoredItem> Als::recommend(const UserQuery& query, int catalogueSize, int k,
+                                       std::span<const int> exclude) const {
+    if (factors_ == 0) throw std::runtime_error("als: model is not trained");
+    if (catalogueSize == itemCount_ && trainedOn(query.user, weighted(query.history)))
+        return itemsByNorm_.topK(std::span(userFactors_)
+                                     .subspan(static_cast<std::size_t>(query.user) * factors_,
+                                              static_cast<std::size_t>(factors_)),
+                                 k, exclude);
+    return Recommender::recommend(query, catalogueSize, k, exclude);
 }
 
 std::vector<Contribution> Als::explain(const UserQuery& query, int item, int count) const {
@@ -266,22 +321,28 @@ std::vector<std::vector<Contribution>> Als::explainItems(const UserQuery& query,
     const auto row = weighted(query.history);
     if (row.empty() || targets.empty()) return result;
 
-    // W_u depends on the history only: factor A_u once and solve for every target together,
-    // s_ij = y_j^T (A_u^-1 y_i). Y is read through a view (a copy is MBs per call).
-    const UserSystem system = userSystem(row);
-    RowMatrixXf targetFactors(static_cast<Eigen::Index>(targets.size()), factors_);
+    // s_ji = y_j^T A_u^-1 y_i for history items j and targets i (W_u depends on the history
+    // only, so one factorisation serves every target).
     const ConstFactors y(itemFactors_.data(), itemCount_, factors_);
-    for (std::size_t t = 0; t < targets.size(); ++t)
-        targetFactors.row(static_cast<Eigen::Index>(t)) = y.row(targets[t]);
-    const Eigen::MatrixXf weightedTargets = system.factor.solve(targetFactors.transpose());
-    const Eigen::MatrixXf similarity = system.history * weightedTargets;  // |row| x targets
+    Eigen::MatrixXf similarity;
+    if (row.size() < static_cast<std::size_t>(factors_)) {
+        const ConstFactors whitened(whitenedItemFactors_.data(), itemCount_, factors_);
+        similarity = woodburySimilarity(y, whitened, row, targets, config_.alpha);
+    } else {
+        const UserSystem system = userSystem(row);
+        const Eigen::MatrixXf weightedTargets = system.factor.solve(rowsOf(y, targets).transpose());
+        similarity = system.history * weightedTargets;
+    }
+    Eigen::VectorXf confidence(static_cast<Eigen::Index>(row.size()));
+    for (std::size_t j = 0; j < row.size(); ++j)
+        confidence[static_cast<Eigen::Index>(j)] = 1.0f + config_.alpha * row[j].strength;
 
     std::vector<Contribution> all(row.size());
     for (std::size_t t = 0; t < targets.size(); ++t) {
         for (std::size_t j = 0; j < row.size(); ++j)
             all[j] = {row[j].item,
                       similarity(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(t)) *
-                          system.confidence[static_cast<Eigen::Index>(j)]};
+                          confidence[static_cast<Eigen::Index>(j)]};
         result[slots[t]] = strongestContributions(all, count);
     }
     return result;
@@ -381,7 +442,7 @@ void Als::load(std::istream& in) {
     episodes_ = std::move(episodes);
     popularity_ = std::move(popularity);
     trainingCurve_ = std::move(curve);
-    computeGrams();
+    computeDerived();
 }
 
 }  // namespace animerec

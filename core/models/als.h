@@ -6,6 +6,7 @@
 
 #include "models/confidence.h"
 #include "models/explanations.h"
+#include "models/norm_ordered_items.h"
 #include "models/recommender.h"
 
 namespace animerec {
@@ -47,6 +48,12 @@ public:
     // [0, 1e-3]. Items beyond the trained catalogue get the lowest score of the call minus 1.
     void score(const UserQuery& query, std::span<float> scores) const override;
 
+    // A trained user with the trained history: the best k of x_u . y_i found from the items in
+    // decreasing norm order, stopping once no further item can enter (NormOrderedItems); the same
+    // items and scores as topK() over score(). Any other query: topK() over score().
+    std::vector<ScoredItem> recommend(const UserQuery& query, int catalogueSize, int k,
+                                      std::span<const int> exclude) const override;
+
     // Hu et al. 2008 section 5: p_ui = sum_j s_ij c_uj with s_ij = y_i^T W_u y_j and
     // W_u = (YtY + Y^T (C_u - I) Y + reg I)^-1; the history items with the largest s_ij c_uj.
     std::vector<Contribution> explain(const UserQuery& query, int item,
@@ -80,9 +87,11 @@ public:
 private:
     struct UserSystem;
     std::vector<WeightedItem> weighted(std::span<const Event> history) const;
+    // Whether `user` is a trained user whose training row is `row` (x_u can be used as is).
+    bool trainedOn(int user, std::span<const WeightedItem> row) const;
     // A_u = YtY + reg I + sum_j (c_j - 1) y_j y_j^T of a non-empty weighted history, factored.
     UserSystem userSystem(std::span<const WeightedItem> row) const;
-    void computeGrams();
+    void computeDerived();
 
     AlsConfig config_;
     int userCount_ = 0;
@@ -92,6 +101,8 @@ private:
     std::vector<float> itemFactors_;
     std::vector<float> itemGram_;             // YtY, k x k; recomputed on load
     std::vector<float> userGram_;             // XtX, k x k; recomputed on load
+    std::vector<float> whitenedItemFactors_;  // Y (YtY + reg I)^-1, items x k; recomputed on load
+    NormOrderedItems itemsByNorm_;            // Y by decreasing row norm; recomputed on load
     std::vector<std::uint64_t> historyHash_;  // per user: fingerprint of the training row
     std::vector<int> episodes_;               // per item, for f(event) at query time
     std::vector<float> popularity_;           // per item, count / max count

@@ -80,11 +80,7 @@ RecommendationResult RecommendationPolicy::fromModel(const Recommender& model,
                                                      const RecommendationRequest& request,
                                                      const std::vector<int>& excluded,
                                                      const char* strategy) const {
-    // A catalogue-sized buffer per thread rather than per request, zeroed as a new one would be.
-    thread_local std::vector<float> scores;
-    scores.assign(static_cast<std::size_t>(catalogSize()), 0.0f);
-    model.score(request.query, scores);
-    return {topK(scores, request.count, excluded), strategy};
+    return {model.recommend(request.query, catalogSize(), request.count, excluded), strategy};
 }
 
 RecommendationResult RecommendationPolicy::popular(const RecommendationRequest& request,

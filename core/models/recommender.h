@@ -42,6 +42,12 @@ public:
     // Items the model knows nothing about get the lowest scores it produces, never NaN.
     virtual void score(const UserQuery& query, std::span<float> scores) const = 0;
 
+    // The k best items for `query` outside `exclude` (any order), best first: topK() over score()
+    // for a catalogue of `catalogueSize` items. A family that can find the same items with the
+    // same scores without scoring the whole catalogue overrides it.
+    virtual std::vector<ScoredItem> recommend(const UserQuery& query, int catalogueSize, int k,
+                                              std::span<const int> exclude) const;
+
     // Model body only; model_io.h adds the magic number, format version and checksum.
     virtual void save(std::ostream& out) const = 0;
     // Throws std::runtime_error on a malformed body; on throw the model is left unchanged.

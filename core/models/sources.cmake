@@ -1,5 +1,7 @@
 list(APPEND ANIMEREC_CORE_SOURCES
   models/top_k.cpp
+  models/recommender.cpp
+  models/norm_ordered_items.cpp
   models/unknown_items.cpp
   models/popularity.cpp
   models/content_based.cpp

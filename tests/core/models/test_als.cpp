@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -228,59 +229,99 @@ private slots:
     }
 
     // One factorisation per request (explainItems) gives what solving per item gave, and the
-    // fold-in reads the same system.
+    // fold-in reads the same system. Histories shorter than the factor count take the Woodbury
+    // form (an |h| x |h| system), longer ones factor A_u: both are checked against the slow way.
     void explanationsMatchThePerItemSolve() {
         Als model(smallConfig());
         model.fit(split_.train);
         const auto& train = split_.train.interactions;
         const std::vector<int> targets{0, 5, 17, train.itemCount() - 1, -1, train.itemCount()};
-        for (const int user : {0, 7, train.userCount() - 1}) {
-            std::vector<Event> history(train.historyOf(user).begin(), train.historyOf(user).end());
-            history.resize(history.size() - 1);  // also an unknown (folded-in) history
-            for (const int asUser : {user, -1}) {
-                const UserQuery query{asUser, history};
-                const auto batch = model.explainItems(query, targets, 4);
-                QCOMPARE(batch.size(), targets.size());
-                for (std::size_t t = 0; t < targets.size(); ++t) {
-                    const auto single = model.explain(query, targets[t], 4);
-                    QCOMPARE(batch[t].size(), single.size());
-                    if (targets[t] < 0 || targets[t] >= train.itemCount()) {
-                        QVERIFY(batch[t].empty());
-                        continue;
-                    }
-                    const auto slow =
-                        slowExplanation(model, split_.train, history, targets[t], 1000);
-                    QCOMPARE(batch[t].size(), std::min<std::size_t>(4, slow.size()));
-                    float scale = 1e-6f;
-                    for (const auto& c : slow) scale = std::max(scale, std::abs(c.weight));
-                    for (std::size_t i = 0; i < batch[t].size(); ++i) {
-                        // Same weights in the same order; items may swap only on near-ties.
-                        QVERIFY2(std::abs(batch[t][i].weight - slow[i].weight) < 1e-3f * scale,
-                                 qPrintable(QString("user %1 item %2 rank %3: %4 vs %5")
-                                                .arg(user)
-                                                .arg(targets[t])
-                                                .arg(i)
-                                                .arg(batch[t][i].weight)
-                                                .arg(slow[i].weight)));
-                        const auto same = std::find_if(slow.begin(), slow.end(), [&](auto& c) {
-                            return c.item == batch[t][i].item;
-                        });
-                        QVERIFY(same != slow.end());
-                        QVERIFY(std::abs(same->weight - batch[t][i].weight) < 1e-3f * scale);
-                        QCOMPARE(single[i].item, batch[t][i].item);
+        int shortHistories = 0, longHistories = 0;
+        for (const int user : {0, 7, train.userCount() - 1})
+            for (const std::size_t cut : {1, 3, 7}) {
+                std::vector<Event> history(train.historyOf(user).begin(),
+                                           train.historyOf(user).end());
+                QVERIFY(history.size() > 7);
+                // cut 1: also an unknown (folded-in) history; 3 and 7 leave fewer events than
+                // the 8 factors
+                history.resize(cut == 1 ? history.size() - 1 : cut);
+                ++(static_cast<int>(history.size()) < model.factors() ? shortHistories
+                                                                      : longHistories);
+                for (const int asUser : {user, -1}) {
+                    const UserQuery query{asUser, history};
+                    const auto batch = model.explainItems(query, targets, 4);
+                    QCOMPARE(batch.size(), targets.size());
+                    for (std::size_t t = 0; t < targets.size(); ++t) {
+                        const auto single = model.explain(query, targets[t], 4);
+                        QCOMPARE(batch[t].size(), single.size());
+                        if (targets[t] < 0 || targets[t] >= train.itemCount()) {
+                            QVERIFY(batch[t].empty());
+                            continue;
+                        }
+                        const auto slow =
+                            slowExplanation(model, split_.train, history, targets[t], 1000);
+                        QCOMPARE(batch[t].size(), std::min<std::size_t>(4, slow.size()));
+                        float scale = 1e-6f;
+                        for (const auto& c : slow) scale = std::max(scale, std::abs(c.weight));
+                        for (std::size_t i = 0; i < batch[t].size(); ++i) {
+                            // Same weights in the same order; items may swap only on near-ties.
+                            QVERIFY2(std::abs(batch[t][i].weight - slow[i].weight) < 1e-3f * scale,
+                                     qPrintable(QString("user %1 item %2 rank %3: %4 vs %5")
+                                                    .arg(user)
+                                                    .arg(targets[t])
+                                                    .arg(i)
+                                                    .arg(batch[t][i].weight)
+                                                    .arg(slow[i].weight)));
+                            const auto same = std::find_if(slow.begin(), slow.end(), [&](auto& c) {
+                                return c.item == batch[t][i].item;
+                            });
+                            QVERIFY(same != slow.end());
+                            QVERIFY(std::abs(same->weight - batch[t][i].weight) < 1e-3f * scale);
+                            QCOMPARE(single[i].item, batch[t][i].item);
+                        }
                     }
                 }
+                std::vector<double> expected;
+                slowExplanation(model, split_.train, history, 0, 3, &expected);
+                const auto folded = model.userFactorsFor(history);
+                double norm = 1e-9;
+                for (double v : expected) norm = std::max(norm, std::abs(v));
+                for (std::size_t f = 0; f < expected.size(); ++f)
+                    QVERIFY2(
+                        std::abs(folded[f] - expected[f]) < 1e-3 * norm,
+                        qPrintable(
+                            QString("factor %1: %2 vs %3").arg(f).arg(folded[f]).arg(expected[f])));
             }
-            std::vector<double> expected;
-            slowExplanation(model, split_.train, history, 0, 3, &expected);
-            const auto folded = model.userFactorsFor(history);
-            double norm = 1e-9;
-            for (double v : expected) norm = std::max(norm, std::abs(v));
-            for (std::size_t f = 0; f < expected.size(); ++f)
-                QVERIFY2(
-                    std::abs(folded[f] - expected[f]) < 1e-3 * norm,
-                    qPrintable(
-                        QString("factor %1: %2 vs %3").arg(f).arg(folded[f]).arg(expected[f])));
+        QVERIFY(shortHistories > 0 && longHistories > 0);
+    }
+
+    // recommend() for trained users searches items in norm order and stops early; for everyone
+    // it must give topK() over score(): the same items, score bits and order, with exclusions.
+    void recommendEqualsTopKOverScores() {
+        AlsConfig config = smallConfig();
+        config.factors = 24;
+        Als model(config);
+        model.fit(split_.train);
+        const auto& train = split_.train.interactions;
+        const int items = train.itemCount();
+        std::vector<float> scores(static_cast<std::size_t>(items));
+        for (int user = 0; user < train.userCount(); ++user) {
+            const auto history = train.historyOf(user);
+            std::vector<int> exclude;
+            for (const Event& event : history) exclude.push_back(event.item);
+            const std::span<const Event> changed = history.first(history.size() - 1);
+            for (const UserQuery query :
+                 {UserQuery{user, history}, UserQuery{-1, history}, UserQuery{user, changed}})
+                for (const int k : {1, 10, items}) {
+                    model.score(query, scores);
+                    const auto expected = topK(scores, k, exclude);
+                    const auto got = model.recommend(query, items, k, exclude);
+                    QCOMPARE(got.size(), expected.size());
+                    for (std::size_t r = 0; r < got.size(); ++r) {
+                        QCOMPARE(got[r].item, expected[r].item);
+                        QVERIFY(std::memcmp(&got[r].score, &expected[r].score, sizeof(float)) == 0);
+                    }
+                }
         }
     }
 

@@ -1,5 +1,6 @@
 # tests for core/models
 animerec_add_test(test_top_k SOURCES models/test_top_k.cpp LIBS animerec_core)
+animerec_add_test(test_norm_ordered_items SOURCES models/test_norm_ordered_items.cpp LIBS animerec_core)
 animerec_add_test(test_unknown_items SOURCES models/test_unknown_items.cpp LIBS animerec_core)
 animerec_add_test(test_als SOURCES models/test_als.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_ease SOURCES models/test_ease.cpp models/planted_blocks.h LIBS animerec_core)
