@@ -293,12 +293,16 @@ bool Als::trainedOn(int user, std::span<const WeightedItem> row) const {
 std::vector<ScoredItem> Als::recommend(const UserQuery& query, int catalogueSize, int k,
                                        std::span<const int> exclude) const {
     if (factors_ == 0) throw std::runtime_error("als: model is not trained");
-    if (catalogueSize == itemCount_ && trainedOn(query.user, weighted(query.history)))
+    if (catalogueSize != itemCount_)
+        return Recommender::recommend(query, catalogueSize, k, exclude);
+    const auto row = weighted(query.history);
+    if (trainedOn(query.user, row))
         return itemsByNorm_.topK(std::span(userFactors_)
                                      .subspan(static_cast<std::size_t>(query.user) * factors_,
                                               static_cast<std::size_t>(factors_)),
                                  k, exclude);
-    return Recommender::recommend(query, catalogueSize, k, exclude);
+    if (row.empty()) return Recommender::recommend(query, catalogueSize, k, exclude);
+    return itemsByNorm_.topK(userFactorsFor(query.history), k, exclude);
 }
 
 std::vector<Contribution> Als::explain(const UserQuery& query, int item, int count) const {

@@ -48,9 +48,10 @@ public:
     // [0, 1e-3]. Items beyond the trained catalogue get the lowest score of the call minus 1.
     void score(const UserQuery& query, std::span<float> scores) const override;
 
-    // A trained user with the trained history: the best k of x_u . y_i found from the items in
-    // decreasing norm order, stopping once no further item can enter (NormOrderedItems); the same
-    // items and scores as topK() over score(). Any other query: topK() over score().
+    // The best k of x . y_i with x as score() finds it (trained, or folded in), searched in
+    // decreasing norm order of y_i and stopped once no further item can enter (NormOrderedItems):
+    // the same items and scores as topK() over score(). An empty unknown history or a larger
+    // catalogue: topK() over score().
     std::vector<ScoredItem> recommend(const UserQuery& query, int catalogueSize, int k,
                                       std::span<const int> exclude) const override;
 
