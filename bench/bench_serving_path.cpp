@@ -9,6 +9,9 @@
 //   history   user index lookup + snapshot history
 //   score     Recommender::score over the catalogue
 //   top-k     topK(10) excluding the history
+//   recommend Recommender::recommend(10) excluding the history: score + top-k, or a family's
+//             own search (ALS: items in decreasing norm order; the share of rows it multiplied
+//             is printed too)
 //   explain   Explainer::explainItems for the 10 items; for ALS also the per-item solve the
 //             model used before (a copy of Y and one Cholesky per item) as the reference
 //   json      the answer's body, rendered by the server's own RecommendationJson
@@ -35,6 +38,7 @@
 #include "models/ease.h"
 #include "models/explanations.h"
 #include "models/model_io.h"
+#include "models/norm_ordered_items.h"
 #include "models/popularity.h"
 #include "models/sasrec.h"
 #include "real_protocols.h"
@@ -157,7 +161,12 @@ int main(int argc, char** argv) {
         const auto* explainer = dynamic_cast<const Explainer*>(model.get());
         const auto* als = dynamic_cast<const Als*>(model.get());
 
-        Samples history, scoring, topk, explain, perItem, json, total;
+        Samples history, scoring, topk, recommend, explain, perItem, json, total;
+        // ALS: the item table in norm order as Als::recommend searches it, to count rows read.
+        const NormOrderedItems byNorm =
+            als ? NormOrderedItems(als->itemFactors(), als->itemCount(), als->factors())
+                : NormOrderedItems();
+        double rowsShare = 0;
         double historyLength = 0;
         std::vector<float> scores(static_cast<std::size_t>(data->catalog.size()));
         Eigen::MatrixXf gram;
@@ -183,6 +192,25 @@ int main(int argc, char** argv) {
             for (const Event& event : events) exclude.push_back(event.item);
             const auto top = topK(scores, 10, exclude);
             topk.add(start);
+
+            start = Clock::now();
+            const auto searched = model->recommend(query, data->catalog.size(), 10, exclude);
+            recommend.add(start);
+            for (std::size_t r = 0; r < top.size(); ++r)
+                if (searched.size() != top.size() || searched[r].item != top[r].item ||
+                    searched[r].score != top[r].score) {
+                    std::fprintf(stderr, "user %lld: recommend() differs from top-k over score()\n",
+                                 static_cast<long long>(userId));
+                    return 1;
+                }
+            if (als) {
+                int rows = 0;
+                const auto k = static_cast<std::size_t>(als->factors());
+                byNorm.topK(
+                    std::span(als->userFactors()).subspan(static_cast<std::size_t>(user) * k, k),
+                    10, exclude, &rows);
+                rowsShare += double(rows) / double(als->itemCount());
+            }
 
             std::vector<int> items;
             for (const auto& scored : top) items.push_back(scored.item);
@@ -219,6 +247,10 @@ int main(int argc, char** argv) {
         print("history", history);
         print("score", scoring);
         print("top-k", topk);
+        print("recommend", recommend);
+        if (als)
+            std::printf("  recommend read %.1f%% of the item rows (mean; trained users)\n",
+                        100.0 * rowsShare / double(users.size()));
         if (explainer) print("explain (10 items)", explain);
         if (!perItem.micros.empty()) print("explain, per-item solve", perItem);
         print("json", json);

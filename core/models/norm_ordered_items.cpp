@@ -54,10 +54,12 @@ NormOrderedItems::NormOrderedItems(std::span<const float> factors, int rows, int
 }
 
 std::vector<ScoredItem> NormOrderedItems::topK(std::span<const float> x, int k,
-                                               std::span<const int> exclude) const {
+                                               std::span<const int> exclude,
+                                               int* rowsScored) const {
     if (x.size() != static_cast<std::size_t>(cols_))
         throw std::invalid_argument("NormOrderedItems: a query of " + std::to_string(x.size()) +
                                     " values for " + std::to_string(cols_) + " columns");
+    if (rowsScored) *rowsScored = 0;
     if (k <= 0) return {};
     thread_local std::vector<int> excluded;
     excluded.assign(exclude.begin(), exclude.end());
@@ -83,6 +85,7 @@ std::vector<ScoredItem> NormOrderedItems::topK(std::span<const float> x, int k,
         const Eigen::Map<const RowMatrix> rows(
             sorted_.data() + static_cast<std::size_t>(b) * kBlockRows * cols_, kBlockRows, cols_);
         scores.noalias() = rows * query;
+        if (rowsScored) *rowsScored += kBlockRows;
         for (int r = 0; r < kBlockRows; ++r) {
             const int item = order_[static_cast<std::size_t>(b * kBlockRows + r)];
             if (item < 0) continue;

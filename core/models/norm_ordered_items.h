@@ -22,9 +22,10 @@ public:
     bool empty() const { return rows_ == 0; }
 
     // The k best items by y_i . x outside `exclude` (any order), best first, ties broken by the
-    // lower index: what topK() gives over the full product. x.size() must be cols.
-    std::vector<ScoredItem> topK(std::span<const float> x, int k,
-                                 std::span<const int> exclude) const;
+    // lower index: what topK() gives over the full product. x.size() must be cols. When given,
+    // `rowsScored` receives how many rows (padding included) were multiplied.
+    std::vector<ScoredItem> topK(std::span<const float> x, int k, std::span<const int> exclude,
+                                 int* rowsScored = nullptr) const;
 
 private:
     int rows_ = 0;
