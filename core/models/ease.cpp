@@ -1,6 +1,5 @@
 #include "models/ease.h"
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "models/row_sums.h"
+#include "models/spd_inverse.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -20,7 +20,6 @@ namespace animerec {
 namespace {
 
 constexpr std::uint32_t kBodyVersion = 3;  // 3 added fullRank, 2 dropout; 1 and 2 still load
-constexpr int kBlock = 256;                // column block of the parallel inverse
 
 void validate(const EaseConfig& config) {
     if (!(config.lambda > 0.0f))
@@ -32,44 +31,6 @@ void validate(const EaseConfig& config) {
     if (config.maxItems < 1)
         throw std::invalid_argument("ease: maxItems must be >= 1, got " +
                                     std::to_string(config.maxItems));
-}
-
-// P = (G + lambda I)^-1 of the SPD matrix in `g` (lower triangle used), returned in the lower
-// triangle of `g`. Instead of solving against the identity (about 2 N^3 flops in one thread)
-// it inverts the Cholesky factor by column blocks, skipping the known zeros of L^-1, and forms
-// P = L^-T L^-1 only below the diagonal: about N^3 flops, the last two thirds on all threads.
-void invertSpd(Eigen::MatrixXf& g, int threads, const ProgressCallback& progress) {
-    const auto n = static_cast<int>(g.rows());
-    Eigen::LLT<Eigen::Ref<Eigen::MatrixXf>, Eigen::Lower> llt(g);  // factor in place
-    if (llt.info() != Eigen::Success)
-        throw std::runtime_error("ease: Gram matrix is not positive definite");
-    const int blocks = (n + kBlock - 1) / kBlock;
-    reportProgress(progress, {"ease inverse", 0, 2 * blocks, "cholesky done"});
-
-    Eigen::MatrixXf inverseFactor = Eigen::MatrixXf::Zero(n, n);  // M = L^-1, lower triangular
-    parallelFor(
-        0, blocks, threads,
-        [&](int block) {
-            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
-            auto target = inverseFactor.block(c0, c0, rows, width);
-            target.topRows(width).setIdentity();
-            g.bottomRightCorner(rows, rows).triangularView<Eigen::Lower>().solveInPlace(target);
-        },
-        1);
-    reportProgress(progress, {"ease inverse", blocks, 2 * blocks, ""});
-
-    // P[c0:, block] = M[c0:, c0:]^T M[c0:, block] (rows of M above c0 are zero in the block).
-    parallelFor(
-        0, blocks, threads,
-        [&](int block) {
-            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
-            g.block(c0, c0, rows, width).noalias() = inverseFactor.bottomRightCorner(rows, rows)
-                                                         .triangularView<Eigen::Lower>()
-                                                         .transpose() *
-                                                     inverseFactor.block(c0, c0, rows, width);
-        },
-        1);
-    reportProgress(progress, {"ease inverse", 2 * blocks, 2 * blocks, ""});
 }
 
 }  // namespace
@@ -130,7 +91,7 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     const float emphasis = config_.dropout / (1.0f - config_.dropout);
     const Eigen::VectorXf ridge = g.diagonal().array() * emphasis + config_.lambda;  // Lambda
     g.diagonal() += ridge;
-    invertSpd(g, threads, progress);
+    invertSpdLower(g, threads, "ease inverse", "ease", progress);
 
     // Column i of B is column i of P scaled: by -1 / P[i, i] for EASE (Steck 2019, eq. 8), by
     // -Lambda[i] for full-rank EDLAE (Steck 2020, eq. 9). The diagonal stays 0.
