@@ -43,28 +43,8 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = std::max(interactions.itemCount(), data.catalog.size());
     const int threads = config_.threads > 0 ? config_.threads : defaultThreadCount();
 
-    // The N most frequent items (by distinct users), ties to the lower index for determinism.
-    std::vector<int> userCounts(static_cast<std::size_t>(itemCount), 0);
-    std::vector<std::vector<int>> rows(static_cast<std::size_t>(interactions.userCount()));
-    for (int user = 0; user < interactions.userCount(); ++user) {
-        auto& row = rows[static_cast<std::size_t>(user)];
-        for (const auto& event : interactions.historyOf(user)) row.push_back(event.item);
-        std::sort(row.begin(), row.end());
-        row.erase(std::unique(row.begin(), row.end()), row.end());
-        for (int item : row) ++userCounts[static_cast<std::size_t>(item)];
-    }
-    std::vector<int> order(static_cast<std::size_t>(itemCount));
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-        return userCounts[static_cast<std::size_t>(a)] > userCounts[static_cast<std::size_t>(b)];
-    });
-    std::vector<int> items;
-    for (int item : order) {
-        if (static_cast<int>(items.size()) >= config_.maxItems ||
-            userCounts[static_cast<std::size_t>(item)] == 0)
-            break;
-        items.push_back(item);
-    }
+    std::vector<std::vector<int>> rows;
+    std::vector<int> items = mostFrequentItems(interactions, itemCount, config_.maxItems, &rows);
     std::vector<int> positionOf(static_cast<std::size_t>(itemCount), -1);
     for (std::size_t p = 0; p < items.size(); ++p)
         positionOf[static_cast<std::size_t>(items[p])] = static_cast<int>(p);
@@ -108,6 +88,51 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
                 pji * columnScale[j];
         }
     }
+    itemCount_ = itemCount;
+    items_ = std::move(items);
+    positionOf_ = std::move(positionOf);
+    weights_ = std::move(weights);
+    indexUnmodelled();
+}
+
+std::vector<int> Ease::mostFrequentItems(const Interactions& interactions, int itemCount,
+                                         int maxItems, std::vector<std::vector<int>>* rows) {
+    // The most frequent items by distinct users, ties to the lower index for determinism.
+    std::vector<int> userCounts(static_cast<std::size_t>(itemCount), 0);
+    std::vector<std::vector<int>> distinct(static_cast<std::size_t>(interactions.userCount()));
+    for (int user = 0; user < interactions.userCount(); ++user) {
+        auto& row = distinct[static_cast<std::size_t>(user)];
+        for (const auto& event : interactions.historyOf(user)) row.push_back(event.item);
+        std::sort(row.begin(), row.end());
+        row.erase(std::unique(row.begin(), row.end()), row.end());
+        for (int item : row) ++userCounts[static_cast<std::size_t>(item)];
+    }
+    std::vector<int> order(static_cast<std::size_t>(itemCount));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return userCounts[static_cast<std::size_t>(a)] > userCounts[static_cast<std::size_t>(b)];
+    });
+    std::vector<int> items;
+    for (int item : order) {
+        if (static_cast<int>(items.size()) >= maxItems ||
+            userCounts[static_cast<std::size_t>(item)] == 0)
+            break;
+        items.push_back(item);
+    }
+    if (rows) *rows = std::move(distinct);
+    return items;
+}
+
+void Ease::adoptWeights(int itemCount, std::vector<int> items, std::vector<float> weights) {
+    std::vector<int> positionOf(static_cast<std::size_t>(std::max(0, itemCount)), -1);
+    for (std::size_t p = 0; p < items.size(); ++p) {
+        const int item = items[p];
+        if (item < 0 || item >= itemCount || positionOf[static_cast<std::size_t>(item)] >= 0)
+            throw std::invalid_argument("ease: adopted weights have a bad item index");
+        positionOf[static_cast<std::size_t>(item)] = static_cast<int>(p);
+    }
+    if (weights.size() != items.size() * items.size())
+        throw std::invalid_argument("ease: adopted weights do not match their item count");
     itemCount_ = itemCount;
     items_ = std::move(items);
     positionOf_ = std::move(positionOf);

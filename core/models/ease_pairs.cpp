@@ -23,11 +23,6 @@ namespace animerec {
 namespace {
 
 constexpr std::uint32_t kBodyVersion = 1;
-constexpr int kUserChunk = 512;    // users whose residual rows are held at once while fitting C
-constexpr int kColumnBlock = 256;  // columns of C per parallel task
-
-using RowMajorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 void validate(const EasePairsConfig& config) {
     if (config.pairs < 0)
         throw std::invalid_argument("ease_pairs: pairs must be >= 0, got " +
@@ -97,147 +92,114 @@ EasePairs::EasePairs(EasePairsConfig config) : config_(config), base_(baseConfig
 void EasePairs::fit(const Dataset& data, const ProgressCallback& progress) {
     validate(config_);
     const int threads = config_.threads > 0 ? config_.threads : defaultThreadCount();
-    base_ = Ease(baseConfig(config_));
-    base_.fit(data, progress);
-    const auto& items = base_.modelledItems();
+    const EaseConfig& baseConfig = config_.base;
+    const Interactions& interactions = data.interactions;
+    const int itemCount = std::max(interactions.itemCount(), data.catalog.size());
+    std::vector<int> items = Ease::mostFrequentItems(interactions, itemCount, baseConfig.maxItems);
     const auto n = static_cast<int>(items.size());
     const auto N = static_cast<std::size_t>(n);
-    std::vector<int> positionOf(static_cast<std::size_t>(base_.itemCount()), -1);
-    for (std::size_t p = 0; p < items.size(); ++p)
-        positionOf[static_cast<std::size_t>(items[p])] = static_cast<int>(p);
+    std::vector<int> positionOf(static_cast<std::size_t>(itemCount), -1);
+    for (std::size_t p = 0; p < N; ++p) positionOf[static_cast<std::size_t>(items[p])] = int(p);
 
-    const Interactions& interactions = data.interactions;
     const int users = interactions.userCount();
     std::vector<std::vector<int>> histories(static_cast<std::size_t>(users));
     for (int user = 0; user < users; ++user) {
         auto& positions = histories[static_cast<std::size_t>(user)];
         for (const auto& event : interactions.historyOf(user))
-            if (event.item >= 0 && event.item < static_cast<int>(positionOf.size()))
-                if (const int p = positionOf[static_cast<std::size_t>(event.item)]; p >= 0)
-                    positions.push_back(p);
+            if (const int p = positionOf[static_cast<std::size_t>(event.item)]; p >= 0)
+                positions.push_back(p);
         std::sort(positions.begin(), positions.end());
         positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
     }
     const auto pairs = frequentPairs(histories, std::min(n, config_.pairItems), config_.pairs);
     const auto m = static_cast<int>(pairs.size());
-
-    // The pairs are indexed for activePairs() before C exists.
     first_.clear();
     second_.clear();
     for (const auto& [a, b] : pairs) {
         first_.push_back(a);
         second_.push_back(b);
     }
-    pairWeights_.assign(static_cast<std::size_t>(m) * N, 0.0f);
-    index();
-    if (m == 0) return;
+    indexPairs(n);
 
-    // Each user's active pairs (ascending), and Z^T Z + pairLambda I in the lower triangle.
-    std::vector<std::vector<int>> userPairs(static_cast<std::size_t>(users));
-    Eigen::MatrixXf q = Eigen::MatrixXf::Zero(m, m);
+    // K = F^T F with F = [X Z] (items, then pairs), lower triangle, from each user's positions
+    // and active pairs; then K + Lambda, Lambda the ridges with their emphasised dropout.
+    const int size = n + m;
+    Eigen::MatrixXf k = Eigen::MatrixXf::Zero(size, size);
+    std::vector<int> active;
     for (int user = 0; user < users; ++user) {
-        auto& active = userPairs[static_cast<std::size_t>(user)];
-        activePairs(histories[static_cast<std::size_t>(user)], active);
-        for (std::size_t a = 0; a < active.size(); ++a) {
-            float* column = q.col(active[a]).data();
-            for (std::size_t b = a; b < active.size(); ++b) column[active[b]] += 1.0f;
+        const auto& positions = histories[static_cast<std::size_t>(user)];
+        activePairs(positions, active);
+        for (std::size_t a = 0; a < positions.size(); ++a) {
+            float* column = k.col(positions[a]).data();
+            for (std::size_t b = a; b < positions.size(); ++b) column[positions[b]] += 1.0f;
+            for (int pair : active) column[n + pair] += 1.0f;
         }
-    }
-    // Emphasised dropout on the pair features as EDLAE has on the items (Steck 2020): a pair's
-    // ridge grows with the users holding it.
-    const float emphasis = config_.pairDropout / (1.0f - config_.pairDropout);
-    q.diagonal() = q.diagonal() * (1.0f + emphasis);
-    q.diagonal().array() += config_.pairLambda;
-
-    // Z^T R with R = X - X B (B as served: zero diagonal), users a chunk at a time.
-    RowMajorMatrix pairResiduals = RowMajorMatrix::Zero(m, n);
-    RowMajorMatrix residuals(kUserChunk, n);
-    for (int chunkStart = 0; chunkStart < users; chunkStart += kUserChunk) {
-        const int chunkUsers = std::min(kUserChunk, users - chunkStart);
-        parallelFor(
-            0, chunkUsers, threads,
-            [&](int local) {
-                const int user = chunkStart + local;
-                thread_local std::vector<float> scores;
-                scores.resize(static_cast<std::size_t>(base_.itemCount()));
-                base_.score({user, interactions.historyOf(user)}, scores);
-                float* row = residuals.row(local).data();
-                for (std::size_t p = 0; p < N; ++p)
-                    row[p] = -scores[static_cast<std::size_t>(items[p])];
-                for (int p : histories[static_cast<std::size_t>(user)]) row[p] += 1.0f;
-            },
-            16);
-        // The chunk's users by pair, then each pair's row summed by one worker.
-        std::vector<std::vector<int>> usersOfPair(static_cast<std::size_t>(m));
-        for (int local = 0; local < chunkUsers; ++local)
-            for (int pair : userPairs[static_cast<std::size_t>(chunkStart + local)])
-                usersOfPair[static_cast<std::size_t>(pair)].push_back(local);
-        parallelFor(
-            0, m, threads,
-            [&](int pair) {
-                for (int local : usersOfPair[static_cast<std::size_t>(pair)])
-                    pairResiduals.row(pair) += residuals.row(local);
-            },
-            16);
-        reportProgress(progress, {"ease_pairs residuals", chunkStart + chunkUsers, users, ""});
+        for (std::size_t a = 0; a < active.size(); ++a) {
+            float* column = k.col(n + active[a]).data();
+            for (std::size_t b = a; b < active.size(); ++b) column[n + active[b]] += 1.0f;
+        }
+        if (user % 1024 == 0) reportProgress(progress, {"ease_pairs gram", user, users, ""});
     }
     histories.clear();
-    userPairs.clear();
+    const float itemEmphasis = baseConfig.dropout / (1.0f - baseConfig.dropout);
+    const float pairEmphasis = config_.pairDropout / (1.0f - config_.pairDropout);
+    Eigen::VectorXf ridge(size);
+    for (int i = 0; i < size; ++i)
+        ridge[i] = i < n ? baseConfig.lambda + itemEmphasis * k(i, i)
+                         : config_.pairLambda + pairEmphasis * k(i, i);
+    k.diagonal() += ridge;
+    invertSpdLower(k, threads, "ease_pairs inverse", "ease_pairs", progress);
+    k.triangularView<Eigen::StrictlyUpper>() = k.transpose();  // Q = (K + Lambda)^-1
 
-    invertSpdLower(q, threads, "ease_pairs inverse", "ease_pairs", progress);
-    q.triangularView<Eigen::StrictlyUpper>() = q.transpose();  // Q = (Z^T Z + lambda I)^-1
-
-    // Unconstrained C = Q Z^T R, a block of columns per task.
-    RowMajorMatrix c(m, n);
-    const int blocks = (n + kColumnBlock - 1) / kColumnBlock;
-    parallelFor(
-        0, blocks, threads,
-        [&](int block) {
-            const int c0 = block * kColumnBlock, width = std::min(kColumnBlock, n - c0);
-            c.middleCols(c0, width).noalias() = q * pairResiduals.middleCols(c0, width);
-        },
-        1);
-    pairResiduals.resize(0, 0);
-    reportProgress(progress, {"ease_pairs solve", 1, 2, ""});
-
-    // Column k must be 0 on the pairs S holding k: the ridge solution with that equality
-    // constraint is C_k - Q[:, S] Q[S, S]^-1 C_k[S] (Lagrange multipliers for C_k[S] = 0).
-    std::vector<std::vector<int>> pairsOfItem(N);
+    // Column j of [B; C] without constraints: Q F^T x_j = Q (K + Lambda - Lambda) e_j
+    // = e_j - Q e_j Lambda_j. The constraints (C[(a, b), j] = 0 for the pairs S holding j, and
+    // B[j, j] = 0 for EASE) by Lagrange multipliers: w - Q[:, S] Q[S, S]^-1 w[S].
+    std::vector<std::vector<int>> constrained(N);
+    for (int j = 0; j < n; ++j)
+        if (!baseConfig.fullRank) constrained[static_cast<std::size_t>(j)].push_back(j);
     for (int pair = 0; pair < m; ++pair) {
-        pairsOfItem[static_cast<std::size_t>(first_[static_cast<std::size_t>(pair)])].push_back(
-            pair);
-        pairsOfItem[static_cast<std::size_t>(second_[static_cast<std::size_t>(pair)])].push_back(
-            pair);
+        constrained[static_cast<std::size_t>(first_[static_cast<std::size_t>(pair)])].push_back(
+            n + pair);
+        constrained[static_cast<std::size_t>(second_[static_cast<std::size_t>(pair)])].push_back(
+            n + pair);
     }
+    std::vector<float> weights(N * N, 0.0f);
+    pairWeights_.assign(static_cast<std::size_t>(m) * N, 0.0f);
     parallelFor(
         0, n, threads,
-        [&](int k) {
-            const auto& held = pairsOfItem[static_cast<std::size_t>(k)];
-            if (held.empty()) return;
-            const auto s = static_cast<Eigen::Index>(held.size());
-            Eigen::MatrixXf block(s, s);
-            Eigen::VectorXf onHeld(s);
-            for (Eigen::Index a = 0; a < s; ++a) {
-                onHeld[a] = c(held[static_cast<std::size_t>(a)], k);
-                for (Eigen::Index b = 0; b < s; ++b)
-                    block(a, b) =
-                        q(held[static_cast<std::size_t>(a)], held[static_cast<std::size_t>(b)]);
+        [&](int j) {
+            Eigen::VectorXf w = -k.col(j) * ridge[j];
+            w[j] += 1.0f;
+            const auto& held = constrained[static_cast<std::size_t>(j)];
+            if (!held.empty()) {
+                const auto s = static_cast<Eigen::Index>(held.size());
+                Eigen::MatrixXf block(s, s);
+                Eigen::VectorXf onHeld(s);
+                for (Eigen::Index a = 0; a < s; ++a) {
+                    onHeld[a] = w[held[static_cast<std::size_t>(a)]];
+                    for (Eigen::Index b = 0; b < s; ++b)
+                        block(a, b) =
+                            k(held[static_cast<std::size_t>(a)], held[static_cast<std::size_t>(b)]);
+                }
+                const Eigen::VectorXf multipliers = block.llt().solve(onHeld);
+                for (Eigen::Index a = 0; a < s; ++a)
+                    w -= k.col(held[static_cast<std::size_t>(a)]) * multipliers[a];
+                for (int index : held) w[index] = 0.0f;  // exactly, not to rounding
             }
-            const Eigen::VectorXf multipliers = block.llt().solve(onHeld);
-            Eigen::VectorXf correction = Eigen::VectorXf::Zero(m);
-            for (Eigen::Index a = 0; a < s; ++a)
-                correction += q.col(held[static_cast<std::size_t>(a)]) * multipliers[a];
-            c.col(k) -= correction;
-            for (int pair : held) c(pair, k) = 0.0f;  // exactly, not to rounding
+            const auto column = static_cast<std::size_t>(j);
+            for (int i = 0; i < n; ++i)
+                if (i != j) weights[static_cast<std::size_t>(i) * N + column] = w[i];
+            for (int pair = 0; pair < m; ++pair)
+                pairWeights_[static_cast<std::size_t>(pair) * N + column] = w[n + pair];
         },
         16);
-    for (int pair = 0; pair < m; ++pair)
-        std::copy(c.row(pair).data(), c.row(pair).data() + n,
-                  pairWeights_.data() + static_cast<std::size_t>(pair) * N);
-    reportProgress(progress, {"ease_pairs solve", 2, 2, ""});
+    reportProgress(progress, {"ease_pairs solve", 1, 1, ""});
+    base_ = Ease(baseConfig);
+    base_.adoptWeights(itemCount, std::move(items), std::move(weights));
+    indexItems();
 }
 
-void EasePairs::index() {
+void EasePairs::indexItems() {
     const auto& items = base_.modelledItems();
     positionOf_.assign(static_cast<std::size_t>(std::max(0, base_.itemCount())), -1);
     for (std::size_t p = 0; p < items.size(); ++p)
@@ -245,7 +207,9 @@ void EasePairs::index() {
     unmodelled_.clear();
     for (std::size_t item = 0; item < positionOf_.size(); ++item)
         if (positionOf_[item] < 0) unmodelled_.push_back(static_cast<int>(item));
-    const std::size_t n = items.size();
+}
+
+void EasePairs::indexPairs(int positions) {
     std::vector<int> order(first_.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -254,7 +218,7 @@ void EasePairs::index() {
                std::make_pair(first_[static_cast<std::size_t>(b)],
                               second_[static_cast<std::size_t>(b)]);
     });
-    pairStart_.assign(n + 1, 0);
+    pairStart_.assign(static_cast<std::size_t>(positions) + 1, 0);
     for (int a : first_) ++pairStart_[static_cast<std::size_t>(a) + 1];
     std::partial_sum(pairStart_.begin(), pairStart_.end(), pairStart_.begin());
     pairPartner_.clear();
@@ -420,7 +384,8 @@ void EasePairs::load(std::istream& in) {
     first_ = std::move(first);
     second_ = std::move(second);
     pairWeights_ = std::move(weights);
-    index();
+    indexItems();
+    indexPairs(n);
 }
 
 }  // namespace animerec

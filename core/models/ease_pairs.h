@@ -14,19 +14,26 @@ namespace animerec {
 //   score(u) = x_u^T B + z_u^T C,  z_u[(i, j)] = x_ui x_uj.
 // A pair's row can say what the pair predicts beyond its two items, including "users with both
 // i and j avoid k" (a negative weight a linear model of single items cannot express).
-// Training is one round of the paper's alternating scheme: B is the full-rank EDLAE of the same
-// data (the family `edlae`), then C is the exact ridge solution on what B leaves unexplained,
-//   C = argmin ||X - X B - Z C||^2 + pairLambda ||C||^2  with C[(i, j), i] = C[(i, j), j] = 0,
-// (the constraint keeps a pair from predicting its own items, the higher-order analogue of
-// EASE's zero diagonal), solved per column with the pairs holding that item eliminated.
+// Training solves the paper's objective exactly, B and C jointly:
+//   min ||X - X B - Z C||^2 + ||Lambda_B^1/2 B||^2 + ||Lambda_C^1/2 C||^2
+//   subject to C[(i, j), i] = C[(i, j), j] = 0 (and diag(B) = 0 for EASE's B),
+// the constraint keeping a pair from predicting its own items as EASE's zero diagonal keeps an
+// item from predicting itself. With F = [X Z], [B; C] = (F^T F + Lambda)^-1 F^T X column by
+// column, the constrained entries eliminated by Lagrange multipliers: one inverse of size
+// items + pairs, where the paper iterates (ADMM). Lambda_B is EDLAE's (lambda plus emphasised
+// dropout) by default, full rank; Lambda_C the pairs' ridge with their own emphasised dropout.
 struct EasePairsConfig {
-    // B's model: EDLAE with its validation-chosen defaults (lambda 200, dropout 0.4).
+    // B's ridge and kind: EDLAE's validation-chosen defaults (lambda 200, dropout 0.4, full
+    // rank); fullRank = false constrains diag(B) = 0 as EASE and the paper do. maxItems as EASE.
     EaseConfig base{.lambda = 200.0f, .dropout = 0.4f, .fullRank = true};
     // Number of pairs with a row of C: the pairs of modelled items shared by the most users
     // (ties to the lower positions). C holds pairs x modelled items floats and the solve costs
-    // pairs^2 x items flops.
-    int pairs = 2000;
-    float pairLambda = 200.0f;  // ridge on C
+    // (items + pairs)^3 flops.
+    int pairs = 1000;
+    // Ridge on C. 10,000: chosen on the validation split of P1's train part among 1,000, 3,000
+    // and 10,000 (`bench_collaborative tuned:ease_pairs`); it is the weakest pairs of the three,
+    // and every lighter ridge did worse there (bench/README.md).
+    float pairLambda = 10000.0f;
     // Emphasised dropout of the pair features: p / (1 - p) * (users holding the pair) is added to
     // the pair's ridge, as EDLAE's dropout does for items. 0 = plain ridge.
     float pairDropout = 0.0f;
@@ -43,8 +50,8 @@ public:
     std::string name() const override { return "ease_pairs"; }
     const EasePairsConfig& config() const { return config_; }
 
-    // Throws std::invalid_argument for an invalid config. Progress stages: Ease's, then
-    // "ease_pairs residuals" (users), "ease_pairs inverse", "ease_pairs solve" (column blocks).
+    // Throws std::invalid_argument for an invalid config. Progress stages "ease_pairs gram"
+    // (users), "ease_pairs inverse" (column blocks), "ease_pairs solve".
     void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
 
     // B's scores plus the rows of C of the pairs the history holds both items of; items outside
@@ -78,8 +85,10 @@ private:
     void positionsOf(std::span<const Event> history, std::vector<int>& positions) const;
     // The pairs whose two items are both among `positions` (sorted ascending).
     void activePairs(std::span<const int> positions, std::vector<int>& pairs) const;
-    // positionOf_, the pair index by first item and the unmodelled items, from base_ and the pairs.
-    void index();
+    // positionOf_ and the unmodelled items, from base_.
+    void indexItems();
+    // The pair index by first position (pairStart_ over `positions` compact positions).
+    void indexPairs(int positions);
 
     EasePairsConfig config_;
     Ease base_;

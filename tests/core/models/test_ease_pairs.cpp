@@ -49,33 +49,37 @@ private slots:
                  qPrintable(QString("ease_pairs %1").arg(pairs)));
     }
 
-    // The chosen pairs are the most shared ones among the first pairItems positions, and C is
-    // the ridge solution on B's residual with each column's own pairs removed (a dense solve per
-    // column here, against the model's Lagrange elimination), with emphasised dropout or without.
-    void matchesConstrainedRidge_data() {
+    // The chosen pairs are the most shared ones among the first pairItems positions, and [B; C]
+    // is the joint ridge solution with each column's own pairs (and, for EASE's B, its own item)
+    // removed from the features: a dense solve per column here, against the model's single
+    // inverse with Lagrange elimination.
+    void matchesConstrainedJointRidge_data() {
+        QTest::addColumn<bool>("fullRank");
         QTest::addColumn<float>("pairDropout");
-        QTest::addRow("ridge") << 0.0f;
-        QTest::addRow("dropout") << 0.5f;
+        QTest::addRow("edlae, ridge") << true << 0.0f;
+        QTest::addRow("edlae, pair dropout") << true << 0.5f;
+        QTest::addRow("ease") << false << 0.0f;
     }
-    void matchesConstrainedRidge() {
+    void matchesConstrainedJointRidge() {
+        QFETCH(bool, fullRank);
         QFETCH(float, pairDropout);
         EasePairsConfig c = config();
+        c.base.fullRank = fullRank;
         c.pairDropout = pairDropout;
         EasePairs model(c);
         model.fit(split_.train);
         const Ease& base = model.base();
         const int n = base.modelledItemCount();
-        std::vector<int> position(static_cast<std::size_t>(split_.train.catalog.size()), -1);
+        QCOMPARE(n, split_.train.catalog.size());
+        std::vector<int> position(static_cast<std::size_t>(n), -1);
         for (int p = 0; p < n; ++p)
             position[static_cast<std::size_t>(base.modelledItems()[static_cast<std::size_t>(p)])] =
                 p;
         const int users = split_.train.interactions.userCount();
-        Eigen::MatrixXd x = Eigen::MatrixXd::Zero(users, n), b(n, n);
+        Eigen::MatrixXd x = Eigen::MatrixXd::Zero(users, n);
         for (int u = 0; u < users; ++u)
             for (const auto& e : split_.train.interactions.historyOf(u))
-                if (const int p = position[static_cast<std::size_t>(e.item)]; p >= 0) x(u, p) = 1.0;
-        for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j) b(i, j) = base.weight(i, j);
+                x(u, position[static_cast<std::size_t>(e.item)]) = 1.0;
 
         // Pair choice: the 40 largest co-occurrence counts among the first 30 positions.
         const Eigen::MatrixXd g = x.transpose() * x;
@@ -95,34 +99,47 @@ private slots:
         }
         QCOMPARE(smallestChosen, counts[39]);
 
-        Eigen::MatrixXd z(users, m);
+        Eigen::MatrixXd f(users, n + m);
+        f.leftCols(n) = x;
         for (int k = 0; k < m; ++k)
-            z.col(k) = x.col(first[std::size_t(k)]).cwiseProduct(x.col(second[std::size_t(k)]));
-        const Eigen::MatrixXd r = x - x * b;
+            f.col(n + k) = x.col(first[std::size_t(k)]).cwiseProduct(x.col(second[std::size_t(k)]));
+        const Eigen::MatrixXd gram = f.transpose() * f;
+        Eigen::VectorXd ridge(n + m);
+        for (int i = 0; i < n + m; ++i)
+            ridge[i] = i < n ? 20.0 + 0.4 / 0.6 * gram(i, i)
+                             : 5.0 + pairDropout / (1.0 - pairDropout) * gram(i, i);
         double worst = 0.0;
         for (int item = 0; item < n; ++item) {
             std::vector<int> kept;
-            for (int k = 0; k < m; ++k)
-                if (first[std::size_t(k)] != item && second[std::size_t(k)] != item)
-                    kept.push_back(k);
-            Eigen::MatrixXd zk(users, static_cast<Eigen::Index>(kept.size()));
-            for (std::size_t a = 0; a < kept.size(); ++a)
-                zk.col(static_cast<Eigen::Index>(a)) = z.col(kept[a]);
-            Eigen::MatrixXd gram = zk.transpose() * zk;
-            gram.diagonal() *= 1.0 + pairDropout / (1.0 - pairDropout);
-            gram.diagonal().array() += 5.0;
-            const Eigen::VectorXd solved = gram.ldlt().solve(zk.transpose() * r.col(item));
-            std::vector<double> expected(static_cast<std::size_t>(m), 0.0);
-            for (std::size_t a = 0; a < kept.size(); ++a)
-                expected[static_cast<std::size_t>(kept[a])] = solved[static_cast<Eigen::Index>(a)];
+            for (int i = 0; i < n + m; ++i) {
+                const bool own = i < n ? (!fullRank && i == item)
+                                       : (first[std::size_t(i - n)] == item ||
+                                          second[std::size_t(i - n)] == item);
+                if (!own) kept.push_back(i);
+            }
+            const auto size = static_cast<Eigen::Index>(kept.size());
+            Eigen::MatrixXd system(size, size);
+            Eigen::VectorXd right(size);
+            for (Eigen::Index a = 0; a < size; ++a) {
+                right[a] = gram(kept[std::size_t(a)], item);
+                for (Eigen::Index b = 0; b < size; ++b)
+                    system(a, b) = gram(kept[std::size_t(a)], kept[std::size_t(b)]);
+                system(a, a) += ridge[kept[std::size_t(a)]];
+            }
+            const Eigen::VectorXd solved = system.ldlt().solve(right);
+            Eigen::VectorXd expected = Eigen::VectorXd::Zero(n + m);
+            for (Eigen::Index a = 0; a < size; ++a) expected[kept[std::size_t(a)]] = solved[a];
+            for (int i = 0; i < n; ++i)
+                if (i != item)
+                    worst = std::max(worst, std::abs(expected[i] - base.weight(i, item)));
+            QCOMPARE(base.weight(item, item), 0.0f);
             for (int k = 0; k < m; ++k) {
                 if (first[std::size_t(k)] == item || second[std::size_t(k)] == item)
                     QCOMPARE(model.pairWeight(k, item), 0.0f);
-                worst =
-                    std::max(worst, std::abs(expected[std::size_t(k)] - model.pairWeight(k, item)));
+                worst = std::max(worst, std::abs(expected[n + k] - model.pairWeight(k, item)));
             }
         }
-        QVERIFY2(worst < 1e-3, qPrintable(QString("max |C - constrained ridge| = %1").arg(worst)));
+        QVERIFY2(worst < 1e-3, qPrintable(QString("max |[B; C] - joint ridge| = %1").arg(worst)));
     }
 
     // score = B's scores plus the C rows of the pairs whose two items the history holds.
@@ -155,15 +172,31 @@ private slots:
         QVERIFY(usersWithPairs >= 5);
     }
 
-    // Without pairs the model is its EDLAE part.
-    void noPairsIsEdlae() {
-        EasePairs model(config(0));
+    // Without pairs the model is EDLAE (or EASE), as the family `edlae` (`ease`) fits it.
+    void noPairsIsItsBase_data() {
+        QTest::addColumn<bool>("fullRank");
+        QTest::addRow("edlae") << true;
+        QTest::addRow("ease") << false;
+    }
+    void noPairsIsItsBase() {
+        QFETCH(bool, fullRank);
+        EasePairsConfig c = config(0);
+        c.base.fullRank = fullRank;
+        EasePairs model(c);
         model.fit(split_.train);
         QVERIFY(model.pairFirst().empty());
-        const auto history = split_.train.interactions.historyOf(1);
-        const int items = split_.train.catalog.size();
-        QCOMPARE(scoresOf(model, {1, history}, items), scoresOf(model.base(), {1, history}, items));
-        QCOMPARE(model.base().name(), std::string("edlae"));
+        EaseConfig baseConfig = c.base;
+        baseConfig.threads = 2;
+        Ease reference(baseConfig);
+        reference.fit(split_.train);
+        QCOMPARE(model.base().modelledItems(), reference.modelledItems());
+        const int n = reference.modelledItemCount();
+        double worst = 0.0;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                worst = std::max(
+                    worst, double(std::abs(model.base().weight(i, j) - reference.weight(i, j))));
+        QVERIFY2(worst < 1e-5, qPrintable(QString("max |B - Ease's B| = %1").arg(worst)));
     }
 
     // Every history item is listed and the contributions add up to the score.
