@@ -2,7 +2,7 @@
 // 5,000-user parts, every row a positive, users with >= 5 interactions, 20% per-user random
 // holdout with seed 42, full ranking over the items occurring in train, K = 10).
 //
-// Usage: bench_collaborative [DATA_DIR] [model ...] [name=value ...]
+// Usage: bench_collaborative [--no-reference] [model ...] [name=value ...]
 //   models: popularity content content_pop als ease ease_reference mf (default); ease_reference
 //   (lambda 200, no dropout: the numpy reference configuration), any other factory family (rp3beta,
 //   ease_rp3, sasrec, gru), or "tuned"; name=value overrides, prefixed by the model
@@ -14,6 +14,10 @@
 //   "tuned:<family>" chooses <family>'s parameters over its default search space on the same
 //   validation split, refits on all of train and reports test; "blend:a+b" chooses the weight of
 //   a standardised score blend of two families' defaults there.
+//   "validate:<family>" fits <family> (defaults plus the "<family>." overrides) on that
+//   validation split and prints its validation figures only: for exploring a family's parameters
+//   without the test split. "--no-reference" skips the numpy references (numpy EASE alone takes
+//   many minutes on two loaded cores).
 //   "tuned" chooses every parameter of the EASE + RP3beta blend on a validation split carved
 //   from P1's train part only (tuneBlendOnValidation below), refits on all of train and reports
 //   test; the test split plays no part in the choice.
@@ -261,14 +265,38 @@ std::unique_ptr<Recommender> tunedOnValidation(const std::string& family, const 
     return createRecommender(family, chosen);
 }
 
+// "validate:<family>": validation figures of one configuration, no test figures.
+void validateOnly(const std::string& family, const std::map<std::string, double>& overrides,
+                  const Dataset& train) {
+    const Split validation = validationSplit(train.interactions, kValidationSeed);
+    ModelParameters parameters;
+    for (const auto& [key, value] : overrides)
+        if (key.rfind(family + ".", 0) == 0) parameters[key.substr(family.size() + 1)] = value;
+    const auto model = createRecommender(family, parameters);
+    const auto start = std::chrono::steady_clock::now();
+    model->fit(Dataset{train.catalog, validation.train});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EvaluatorOptions options = real::protocolOptions();
+    options.curveMaxK = 0;
+    const ModelReport report = Evaluator(validation, train.catalog, options).evaluate(*model);
+    std::printf("  validation %-10s %-48s ndcg@10 %.4f recall@10 %.4f (%.1f s)\n", family.c_str(),
+                describeParameters(parameters).c_str(), report.metrics.at("ndcg@10"),
+                report.metrics.at("recall@10"), seconds);
+    std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> models;
     std::map<std::string, double> overrides;
+    bool references = true;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (const auto eq = arg.find('='); eq != std::string::npos)
+        if (arg == "--no-reference")
+            references = false;
+        else if (const auto eq = arg.find('='); eq != std::string::npos)
             overrides[arg.substr(0, eq)] = std::stod(arg.substr(eq + 1));
         else
             models.push_back(arg);
@@ -309,9 +337,12 @@ int main(int argc, char** argv) {
         writeSplitFiles(split, all.catalog, SplitFileLayout::Ratings, trainFile, testFile);
         std::printf("P1 split files: --anime %s --train %s --test %s\n", animeFile.c_str(),
                     trainFile.c_str(), testFile.c_str());
-        const bench::ReferenceRun numpy =
-            bench::runReferenceModels(animeFile, trainFile, testFile, "holdout",
-                                      "popularity,ease,itemknn", "--ease-lambda 200");
+        bench::ReferenceRun numpy;
+        if (references)
+            numpy = bench::runReferenceModels(animeFile, trainFile, testFile, "holdout",
+                                              "popularity,ease,itemknn", "--ease-lambda 200");
+        else
+            std::printf("numpy references skipped (--no-reference)\n");
         for (const auto& [name, figure] : numpy.figures)
             std::printf("numpy %-10s NDCG@10 %.4f Recall@10 %.4f (%d users, %.1f s)\n",
                         name.c_str(), figure.ndcg, figure.recall, figure.users, figure.seconds);
@@ -322,6 +353,10 @@ int main(int argc, char** argv) {
                     "ref", "train s", "reference");
         for (const auto& name : models) {
             std::unique_ptr<Recommender> model;
+            if (name.rfind("validate:", 0) == 0) {
+                validateOnly(name.substr(9), overrides, train);
+                continue;
+            }
             if (name == "tuned") {
                 const auto start = std::chrono::steady_clock::now();
                 const ModelParameters chosen = tuneBlendOnValidation(train);

@@ -280,6 +280,10 @@ every command takes --json; Tab completes commands, options, genres and titles
         <source>GRU next-item model over the watching order, trained like SASRec</source>
         <translation>GRU-модель следующего тайтла по порядку просмотров, обучается как SASRec</translation>
     </message>
+    <message>
+        <source>higher-order EASE: EDLAE plus weights of frequent title pairs</source>
+        <translation>EASE высшего порядка: EDLAE плюс веса частых пар тайтлов</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

@@ -1,6 +1,5 @@
 #include "models/ease.h"
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "models/row_sums.h"
+#include "models/spd_inverse.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -20,7 +20,6 @@ namespace animerec {
 namespace {
 
 constexpr std::uint32_t kBodyVersion = 3;  // 3 added fullRank, 2 dropout; 1 and 2 still load
-constexpr int kBlock = 256;                // column block of the parallel inverse
 
 void validate(const EaseConfig& config) {
     if (!(config.lambda > 0.0f))
@@ -34,44 +33,6 @@ void validate(const EaseConfig& config) {
                                     std::to_string(config.maxItems));
 }
 
-// P = (G + lambda I)^-1 of the SPD matrix in `g` (lower triangle used), returned in the lower
-// triangle of `g`. Instead of solving against the identity (about 2 N^3 flops in one thread)
-// it inverts the Cholesky factor by column blocks, skipping the known zeros of L^-1, and forms
-// P = L^-T L^-1 only below the diagonal: about N^3 flops, the last two thirds on all threads.
-void invertSpd(Eigen::MatrixXf& g, int threads, const ProgressCallback& progress) {
-    const auto n = static_cast<int>(g.rows());
-    Eigen::LLT<Eigen::Ref<Eigen::MatrixXf>, Eigen::Lower> llt(g);  // factor in place
-    if (llt.info() != Eigen::Success)
-        throw std::runtime_error("ease: Gram matrix is not positive definite");
-    const int blocks = (n + kBlock - 1) / kBlock;
-    reportProgress(progress, {"ease inverse", 0, 2 * blocks, "cholesky done"});
-
-    Eigen::MatrixXf inverseFactor = Eigen::MatrixXf::Zero(n, n);  // M = L^-1, lower triangular
-    parallelFor(
-        0, blocks, threads,
-        [&](int block) {
-            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
-            auto target = inverseFactor.block(c0, c0, rows, width);
-            target.topRows(width).setIdentity();
-            g.bottomRightCorner(rows, rows).triangularView<Eigen::Lower>().solveInPlace(target);
-        },
-        1);
-    reportProgress(progress, {"ease inverse", blocks, 2 * blocks, ""});
-
-    // P[c0:, block] = M[c0:, c0:]^T M[c0:, block] (rows of M above c0 are zero in the block).
-    parallelFor(
-        0, blocks, threads,
-        [&](int block) {
-            const int c0 = block * kBlock, width = std::min(kBlock, n - c0), rows = n - c0;
-            g.block(c0, c0, rows, width).noalias() = inverseFactor.bottomRightCorner(rows, rows)
-                                                         .triangularView<Eigen::Lower>()
-                                                         .transpose() *
-                                                     inverseFactor.block(c0, c0, rows, width);
-        },
-        1);
-    reportProgress(progress, {"ease inverse", 2 * blocks, 2 * blocks, ""});
-}
-
 }  // namespace
 
 Ease::Ease(EaseConfig config) : config_(config) { validate(config_); }
@@ -82,28 +43,8 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     const int itemCount = std::max(interactions.itemCount(), data.catalog.size());
     const int threads = config_.threads > 0 ? config_.threads : defaultThreadCount();
 
-    // The N most frequent items (by distinct users), ties to the lower index for determinism.
-    std::vector<int> userCounts(static_cast<std::size_t>(itemCount), 0);
-    std::vector<std::vector<int>> rows(static_cast<std::size_t>(interactions.userCount()));
-    for (int user = 0; user < interactions.userCount(); ++user) {
-        auto& row = rows[static_cast<std::size_t>(user)];
-        for (const auto& event : interactions.historyOf(user)) row.push_back(event.item);
-        std::sort(row.begin(), row.end());
-        row.erase(std::unique(row.begin(), row.end()), row.end());
-        for (int item : row) ++userCounts[static_cast<std::size_t>(item)];
-    }
-    std::vector<int> order(static_cast<std::size_t>(itemCount));
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-        return userCounts[static_cast<std::size_t>(a)] > userCounts[static_cast<std::size_t>(b)];
-    });
-    std::vector<int> items;
-    for (int item : order) {
-        if (static_cast<int>(items.size()) >= config_.maxItems ||
-            userCounts[static_cast<std::size_t>(item)] == 0)
-            break;
-        items.push_back(item);
-    }
+    std::vector<std::vector<int>> rows;
+    std::vector<int> items = mostFrequentItems(interactions, itemCount, config_.maxItems, &rows);
     std::vector<int> positionOf(static_cast<std::size_t>(itemCount), -1);
     for (std::size_t p = 0; p < items.size(); ++p)
         positionOf[static_cast<std::size_t>(items[p])] = static_cast<int>(p);
@@ -130,7 +71,7 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
     const float emphasis = config_.dropout / (1.0f - config_.dropout);
     const Eigen::VectorXf ridge = g.diagonal().array() * emphasis + config_.lambda;  // Lambda
     g.diagonal() += ridge;
-    invertSpd(g, threads, progress);
+    invertSpdLower(g, threads, "ease inverse", "ease", progress);
 
     // Column i of B is column i of P scaled: by -1 / P[i, i] for EASE (Steck 2019, eq. 8), by
     // -Lambda[i] for full-rank EDLAE (Steck 2020, eq. 9). The diagonal stays 0.
@@ -147,6 +88,51 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
                 pji * columnScale[j];
         }
     }
+    itemCount_ = itemCount;
+    items_ = std::move(items);
+    positionOf_ = std::move(positionOf);
+    weights_ = std::move(weights);
+    indexUnmodelled();
+}
+
+std::vector<int> Ease::mostFrequentItems(const Interactions& interactions, int itemCount,
+                                         int maxItems, std::vector<std::vector<int>>* rows) {
+    // The most frequent items by distinct users, ties to the lower index for determinism.
+    std::vector<int> userCounts(static_cast<std::size_t>(itemCount), 0);
+    std::vector<std::vector<int>> distinct(static_cast<std::size_t>(interactions.userCount()));
+    for (int user = 0; user < interactions.userCount(); ++user) {
+        auto& row = distinct[static_cast<std::size_t>(user)];
+        for (const auto& event : interactions.historyOf(user)) row.push_back(event.item);
+        std::sort(row.begin(), row.end());
+        row.erase(std::unique(row.begin(), row.end()), row.end());
+        for (int item : row) ++userCounts[static_cast<std::size_t>(item)];
+    }
+    std::vector<int> order(static_cast<std::size_t>(itemCount));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return userCounts[static_cast<std::size_t>(a)] > userCounts[static_cast<std::size_t>(b)];
+    });
+    std::vector<int> items;
+    for (int item : order) {
+        if (static_cast<int>(items.size()) >= maxItems ||
+            userCounts[static_cast<std::size_t>(item)] == 0)
+            break;
+        items.push_back(item);
+    }
+    if (rows) *rows = std::move(distinct);
+    return items;
+}
+
+void Ease::adoptWeights(int itemCount, std::vector<int> items, std::vector<float> weights) {
+    std::vector<int> positionOf(static_cast<std::size_t>(std::max(0, itemCount)), -1);
+    for (std::size_t p = 0; p < items.size(); ++p) {
+        const int item = items[p];
+        if (item < 0 || item >= itemCount || positionOf[static_cast<std::size_t>(item)] >= 0)
+            throw std::invalid_argument("ease: adopted weights have a bad item index");
+        positionOf[static_cast<std::size_t>(item)] = static_cast<int>(p);
+    }
+    if (weights.size() != items.size() * items.size())
+        throw std::invalid_argument("ease: adopted weights do not match their item count");
     itemCount_ = itemCount;
     items_ = std::move(items);
     positionOf_ = std::move(positionOf);

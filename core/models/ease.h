@@ -53,6 +53,18 @@ public:
                                                         std::span<const int> items,
                                                         int count = 3) const override;
 
+    // Takes a B fitted elsewhere (higher-order EASE fits it jointly with its pair weights):
+    // `items` the catalogue indices of the compact positions, `weights` B row-major with a zero
+    // diagonal. Throws std::invalid_argument on a bad index or a size mismatch.
+    void adoptWeights(int itemCount, std::vector<int> items, std::vector<float> weights);
+
+    // The at most `maxItems` items of [0, itemCount) held by the most distinct users, most first
+    // (ties to the lower index; items nobody holds are left out): the items fit() models. When
+    // `rows` is given it receives each user's sorted distinct items.
+    static std::vector<int> mostFrequentItems(const Interactions& interactions, int itemCount,
+                                              int maxItems,
+                                              std::vector<std::vector<int>>* rows = nullptr);
+
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
 

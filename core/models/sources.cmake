@@ -17,7 +17,9 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/explanations.cpp
   models/item_map.cpp
   models/row_sums.cpp
+  models/spd_inverse.cpp
   models/ease.cpp
+  models/ease_pairs.cpp
   models/rp3beta.cpp
   models/ease_rp3_blend.cpp
   models/explicit_mf.cpp
