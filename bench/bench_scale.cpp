@@ -12,9 +12,10 @@
 // sasrec/gru default to gBCE with 64 popularity-drawn negatives (loss=2 negatives=64
 // negative_popularity=1), no validation holdout, no refit. Their epoch over the full training
 // data is timed for --step-seconds of training and then stopped: the epoch time is extrapolated
-// from the batches done. The model that is evaluated is then trained for `epochs` (default 1)
-// on the sequences of --sequence-users users (seeded sample; 0 = skip), and popularity is
-// scored on the same split and users beside it.
+// from the batches done. When the epoch ends within that time, its model is evaluated; otherwise
+// the model that is evaluated is trained for `epochs` (default 1) on the sequences of
+// --sequence-users users (seeded sample; 0 = skip). Popularity is scored on the same split and
+// users beside it.
 //
 // Usage: bench_scale FAMILY [name=value ...] [--work DIR] [--users N] [--eval-users N]
 //                    [--step-seconds S] [--sequence-users N]
@@ -27,6 +28,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -133,8 +135,9 @@ long long transitionsPerEpoch(const Interactions& train, int maxLength) {
 }
 
 // Times a session family's epoch over all of `train` for stepSeconds of training (from the first
-// batch report, so building the sequences is not counted), stops it and extrapolates.
-void timeSessionEpoch(const Options& options, const Dataset& train) {
+// batch report, so building the sequences is not counted), stops it and extrapolates. Returns the
+// model when the epoch finished within the time, null when it was stopped.
+std::unique_ptr<Recommender> timeSessionEpoch(const Options& options, const Dataset& train) {
     ModelParameters oneEpoch = options.parameters;
     oneEpoch["epochs"] = 1;
     auto model = createRecommender(options.family, oneEpoch);
@@ -162,15 +165,18 @@ void timeSessionEpoch(const Options& options, const Dataset& train) {
             cpuLast = processCpuSeconds();
             return lastSeconds < options.stepSeconds;
         });
-        std::printf("  the epoch finished within the time given: %.0f s in all (cpu %.0f s)\n",
-                    secondsSince(start), processCpuSeconds() - cpuStart);
-        return;
+        std::printf(
+            "  the epoch finished within the time given: %.0f s in all (cpu %.0f s), %.0f s "
+            "after the first batch report; peak %.2f GB\n",
+            secondsSince(start), processCpuSeconds() - cpuStart, secondsSince(firstMark),
+            peakMemoryGb());
+        return model;
     } catch (const OperationCancelled&) {
     }
     const auto batches = lastDone - firstDone;
     if (batches <= 0) {
         std::printf("  no batch finished in %.0f s\n", secondsSince(start));
-        return;
+        return nullptr;
     }
     const double batchesPerSecond = double(batches) / lastSeconds;
     const auto batchSize = static_cast<int>(
@@ -192,6 +198,18 @@ void timeSessionEpoch(const Options& options, const Dataset& train) {
         double(train.interactions.size()) / (double(transitions) / epochSeconds),
         double(train.interactions.size()) / (double(transitions) / epochSeconds) / 3600.0);
     std::printf("  peak memory %.2f GB\n", peakMemoryGb());
+    return nullptr;
+}
+
+void evaluateModel(const Evaluator& evaluator, const Recommender& model) {
+    const double cpuEvalStart = processCpuSeconds();
+    const ModelReport report = evaluator.evaluate(model);
+    std::printf("eval %.1f s (cpu %.1f s) over %d users: NDCG@10 %.4f [%.4f, %.4f], Recall@10 %.4f",
+                report.evalSeconds, processCpuSeconds() - cpuEvalStart, report.evaluatedUsers,
+                report.metrics.at("ndcg@10"), report.metrics.at("ndcg@10_ci_low"),
+                report.metrics.at("ndcg@10_ci_high"), report.metrics.at("recall@10"));
+    if (report.metrics.count("rmse")) std::printf(", RMSE %.4f", report.metrics.at("rmse"));
+    std::printf("\npeak memory %.2f GB\n", peakMemoryGb());
 }
 
 // The histories of a seeded sample of `count` users of `train` (same dense order is not kept:
@@ -252,7 +270,11 @@ int run(const Options& options) {
         baseline->fit(train);
         std::printf("popularity on the same split and users: NDCG@10 %.4f\n",
                     evaluator.evaluate(*baseline).metrics.at("ndcg@10"));
-        timeSessionEpoch(options, train);
+        if (const auto fullEpoch = timeSessionEpoch(options, train)) {
+            std::printf("the model of the full epoch:\n");
+            evaluateModel(evaluator, *fullEpoch);
+            return 0;
+        }
         if (options.sequenceUsers <= 0) return 0;
         sample = sampleUsers(train, options.sequenceUsers);
         fitData = &sample;
@@ -273,15 +295,7 @@ int run(const Options& options) {
                     curve.size());
     std::printf("; resident before %.2f GB, peak %.2f GB\n", residentBefore, peakMemoryGb());
     std::fflush(stdout);
-
-    const double cpuEvalStart = processCpuSeconds();
-    const ModelReport report = evaluator.evaluate(*model);
-    std::printf("eval %.1f s (cpu %.1f s) over %d users: NDCG@10 %.4f [%.4f, %.4f], Recall@10 %.4f",
-                report.evalSeconds, processCpuSeconds() - cpuEvalStart, report.evaluatedUsers,
-                report.metrics.at("ndcg@10"), report.metrics.at("ndcg@10_ci_low"),
-                report.metrics.at("ndcg@10_ci_high"), report.metrics.at("recall@10"));
-    if (report.metrics.count("rmse")) std::printf(", RMSE %.4f", report.metrics.at("rmse"));
-    std::printf("\npeak memory %.2f GB\n", peakMemoryGb());
+    evaluateModel(evaluator, *model);
     return 0;
 }
 
