@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <QJsonArray>
@@ -217,6 +218,10 @@ private slots:
         qInfo("answer times (ms): %s", qPrintable(timings.join(", ")));
         QCOMPARE(timings.size(), 5);
 
+        // The line editor prints its prompt before it leaves canonical mode; a Ctrl-D that lands
+        // in between is taken by the line discipline as end-of-file and lost in the switch. So
+        // wait until the terminal is raw (tcgetattr on the master reads the slave's mode).
+        QVERIFY2(waitForLineEditor(), "the line editor never took the terminal");
         type("\x04");  // Ctrl-D leaves
         // Reaped, not merely "no change yet": a loaded machine may take a while to leave.
         int status = 0;
@@ -225,7 +230,19 @@ private slots:
         for (int waited = 0; waited < 120000 && (reaped = ::waitpid(child, &status, WNOHANG)) == 0;
              waited += 20)
             drainFor(20);
-        QVERIFY2(reaped == child, "explore did not leave on Ctrl-D within two minutes");
+        if (reaped != child) {
+            // Say where the child waits, so a hang can be told from a slow machine.
+            QFile wchan(QStringLiteral("/proc/%1/wchan").arg(child));
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(child));
+            wchan.open(QIODevice::ReadOnly);
+            stat.open(QIODevice::ReadOnly);
+            const QByteArray state = "explore did not leave on Ctrl-D within two minutes; wchan " +
+                                     wchan.readAll() + ", stat " + stat.readAll() +
+                                     ", last output: " + transcript_.right(200);
+            ::kill(child, SIGKILL);
+            ::waitpid(child, &status, 0);
+            QFAIL(state.constData());
+        }
         QVERIFY2(WIFEXITED(status), "explore did not exit normally on Ctrl-D");
         QCOMPARE(WEXITSTATUS(status), 0);
         ::close(terminal);
@@ -277,6 +294,18 @@ private:
             if (n <= 0) return screen_.contains(marker);
             screen_.append(buffer, n);
             transcript_.append(buffer, n);
+        }
+        return false;
+    }
+
+    // Whether the child's line editor has the terminal in raw (non-canonical) mode, within 60 s.
+    bool waitForLineEditor() {
+        QElapsedTimer timer;
+        timer.start();
+        termios mode{};
+        while (timer.elapsed() < 60000) {
+            if (::tcgetattr(terminal_, &mode) == 0 && (mode.c_lflag & ICANON) == 0) return true;
+            drainFor(5);
         }
         return false;
     }
