@@ -274,7 +274,13 @@ void validateOnly(const std::string& family, const std::map<std::string, double>
         if (key.rfind(family + ".", 0) == 0) parameters[key.substr(family.size() + 1)] = value;
     const auto model = createRecommender(family, parameters);
     const auto start = std::chrono::steady_clock::now();
-    model->fit(Dataset{train.catalog, validation.train});
+    // Each stage's closing report that says something (an epoch's loss or validation figure),
+    // so a family's own early stopping can be followed.
+    model->fit(Dataset{train.catalog, validation.train}, [](const Progress& p) {
+        if (p.done == p.total && !p.detail.empty())
+            std::printf("    %s: %s\n", p.stage.c_str(), p.detail.c_str());
+        return true;
+    });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EvaluatorOptions options = real::protocolOptions();

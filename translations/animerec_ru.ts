@@ -284,6 +284,10 @@ every command takes --json; Tab completes commands, options, genres and titles
         <source>higher-order EASE: EDLAE plus weights of frequent title pairs</source>
         <translation>EASE высшего порядка: EDLAE плюс веса частых пар тайтлов</translation>
     </message>
+    <message>
+        <source>Mult-VAE: a variational autoencoder over each user&apos;s titles</source>
+        <translation>Mult-VAE: вариационный автокодировщик по тайтлам пользователя</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

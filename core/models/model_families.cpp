@@ -11,6 +11,7 @@
 #include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
 #include "models/gru4rec.h"
+#include "models/mult_vae.h"
 #include "models/popularity.h"
 #include "models/rp3beta.h"
 #include "models/sasrec.h"
@@ -181,6 +182,25 @@ std::unique_ptr<Recommender> makeEasePairs(ParameterBinder& p) {
     return std::make_unique<EasePairs>(c);
 }
 
+std::unique_ptr<Recommender> makeMultVae(ParameterBinder& p) {
+    MultVaeConfig c;
+    p.bind("hidden", c.hidden, 1, 8192);
+    p.bind("latent", c.latent, 1, 8192);
+    p.bind("dropout", c.dropout, 0, 0.95);
+    p.bind("beta_cap", c.betaCap, 0, 100);
+    p.bind("anneal_epochs", c.annealEpochs, 0, 100000);
+    p.bind("max_items", c.maxItems, 1, 1 << 24);
+    p.bind("epochs", c.epochs, 1, 100000);
+    p.bind("batch_size", c.batchSize, 1, 1 << 20);
+    p.bind("learning_rate", c.learningRate, 1e-7, 1);
+    p.bind("validation_users", c.validationUsers, 0, 1e9);
+    p.bind("patience", c.patience, 1, 10000);
+    p.bind("refit", c.refit, 0, 1);
+    p.bind("threads", c.threads, 1, 256);
+    p.bind("seed", c.seed, 0, 9.007199254740992e15);
+    return std::make_unique<MultVae>(c);
+}
+
 void bindRp3(ParameterBinder& p, Rp3BetaConfig& c) {
     p.bind("alpha", c.alpha, 1e-3, 10);
     p.bind("beta", c.beta, 0, 10);
@@ -282,6 +302,12 @@ const std::vector<ModelFamily>& modelFamilies() {
              "ModelFamily", "higher-order EASE: EDLAE plus weights of frequent title pairs"),
          .make = makeEasePairs,
          .search = {.fixed = {{"pairs", 1000}}, .grid = {{"pair_lambda", {1000, 3000, 10000}}}}},
+        {.name = "mult_vae",
+         .kind = ModelKind::Collaborative,
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "Mult-VAE: a variational autoencoder over each user's titles"),
+         .make = makeMultVae,
+         .search = {.untuned = kSlowTrials}},
         // About a second per trial.
         {.name = "rp3beta",
          .kind = ModelKind::Collaborative,

@@ -20,6 +20,8 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/spd_inverse.cpp
   models/ease.cpp
   models/ease_pairs.cpp
+  models/mult_vae_network.cpp
+  models/mult_vae.cpp
   models/rp3beta.cpp
   models/ease_rp3_blend.cpp
   models/explicit_mf.cpp

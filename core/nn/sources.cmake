@@ -6,6 +6,8 @@ list(APPEND ANIMEREC_CORE_SOURCES
   nn/feed_forward.cpp
   nn/gru.cpp
   nn/softmax_loss.cpp
+  nn/multinomial_loss.cpp
+  nn/gaussian_latent.cpp
   nn/bag_embedding.cpp
   nn/sampled_loss.cpp
   nn/negative_sampler.cpp

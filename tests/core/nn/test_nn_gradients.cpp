@@ -3,16 +3,19 @@
 #include <functional>
 #include <random>
 
+#include "models/mult_vae_network.h"
 #include "models/sasrec_network.h"
 #include "models/sequence_context_embedding.h"
 #include "nn/attention.h"
 #include "nn/bag_embedding.h"
 #include "nn/embedding.h"
 #include "nn/feed_forward.h"
+#include "nn/gaussian_latent.h"
 #include "nn/gru.h"
 #include "nn/init.h"
 #include "nn/layer_norm.h"
 #include "nn/linear.h"
+#include "nn/multinomial_loss.h"
 #include "nn/sampled_loss.h"
 #include "nn/softmax_loss.h"
 
@@ -256,6 +259,70 @@ Problem makeProblem(const QString& layer, std::mt19937_64& random) {
             network->forward(w, *batch, false, r, *c, h);
             network->backward(w, *batch, *c, dy, g);
         };
+    } else if (layer == "multinomial_loss") {
+        // Logits are the input; two rows, one with a repeated item (count 2), one empty bag.
+        auto targets = std::make_shared<nn::FeatureBags>();
+        targets->offsets = {0, 3, 3, 5};
+        targets->ids = {1, 4, 4, 0, 5};
+        targets->weights = {1.0f, 1.0f, 1.0f, 2.0f, 1.0f};
+        p.input = randomMatrix(3, 6, random);
+        p.forward = [targets](const Tensors&, const Matrix& x) {
+            Matrix dLogits, y(1, 1);
+            y(0, 0) = static_cast<float>(
+                nn::multinomialNegativeLogLikelihood(x, *targets, 1.0f, dLogits));
+            return y;
+        };
+        p.backward = [targets](const Tensors&, const Matrix& x, const Matrix& dy, Tensors&,
+                               Matrix& dx) {
+            nn::multinomialNegativeLogLikelihood(x, *targets, dy(0, 0), dx);
+        };
+    } else if (layer == "gaussian_latent") {
+        // The input is [mean | log-variance]; the output is z next to the KL term (weight 0.7).
+        const Matrix noise = randomMatrix(4, 3, random);
+        p.input = randomMatrix(4, 6, random) * 0.5f;
+        p.forward = [noise](const Tensors&, const Matrix& x) {
+            Matrix z;
+            nn::gaussianSample(x, noise, z);
+            Matrix y(z.rows(), z.cols() + 1);
+            y.leftCols(z.cols()) = z;
+            y.col(z.cols()).setZero();
+            y(0, z.cols()) = static_cast<float>(nn::gaussianKlDivergence(x));
+            return y;
+        };
+        p.backward = [noise](const Tensors&, const Matrix& x, const Matrix& dy, Tensors&,
+                             Matrix& dx) {
+            nn::gaussianBackward(x, noise, dy.leftCols(dy.cols() - 1), dy(0, dy.cols() - 1), dx);
+        };
+    } else if (layer == "mult_vae_network") {
+        // Encoder bags over 9 items (one user with no items) and noise drawn once. The output is
+        // the logits next to a column holding the KL term, whose probe weight is the klScale
+        // handed to backward.
+        auto network = std::make_shared<MultVaeNetwork>(MultVaeShape{9, 7, 3}, p.store, random);
+        for (auto& t : p.store.values())
+            if (t.rows() == 1) nn::initNormal(t, 0.3f, random);
+        auto bags = std::make_shared<nn::FeatureBags>();
+        bags->offsets = {0, 3, 3, 5};
+        bags->ids = {1, 4, 8, 0, 4};
+        bags->weights = {0.6f, 0.6f, 0.6f, 1.4f, 0.7f};
+        const Matrix noise = randomMatrix(3, 3, random);
+        p.forward = [network, bags, noise](const Tensors& w, const Matrix&) {
+            MultVaeNetwork::Cache c;
+            Matrix logits;
+            network->forward(w, *bags, noise, c, logits);
+            Matrix y(logits.rows(), logits.cols() + 1);
+            y.leftCols(logits.cols()) = logits;
+            y.col(logits.cols()).setZero();
+            y(0, logits.cols()) = static_cast<float>(nn::gaussianKlDivergence(c.stats));
+            return y;
+        };
+        p.backward = [network, bags, noise](const Tensors& w, const Matrix&, const Matrix& dy,
+                                            Tensors& g, Matrix&) {
+            MultVaeNetwork::Cache c;
+            Matrix logits;
+            network->forward(w, *bags, noise, c, logits);
+            const Matrix dLogits = dy.leftCols(dy.cols() - 1);
+            network->backward(w, *bags, noise, c, dLogits, dy(0, dy.cols() - 1), g);
+        };
     } else if (layer == "sasrec_network") {
         auto network =
             std::make_shared<SasrecNetwork>(SasrecShape{9, dim, 2, 2, 5, 0.0f}, p.store, random);
@@ -293,7 +360,8 @@ private slots:
         for (const char* layer :
              {"linear", "layer_norm", "attention", "feed_forward", "gru", "embedding",
               "softmax_cross_entropy", "sasrec_network", "bag_embedding", "sampled_softmax", "gbce",
-              "sequence_context", "sasrec_network_context"})
+              "sequence_context", "sasrec_network_context", "multinomial_loss", "gaussian_latent",
+              "mult_vae_network"})
             QTest::addRow("%s", layer) << QString(layer);
     }
     void backwardMatchesFiniteDifferences() {
