@@ -288,6 +288,10 @@ every command takes --json; Tab completes commands, options, genres and titles
         <source>Mult-VAE: a variational autoencoder over each user&apos;s titles</source>
         <translation>Mult-VAE: вариационный автокодировщик по тайтлам пользователя</translation>
     </message>
+    <message>
+        <source>infinite-width autoencoder: kernel regression between users</source>
+        <translation>автокодировщик бесконечной ширины: ядерная регрессия между пользователями</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

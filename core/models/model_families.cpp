@@ -11,6 +11,7 @@
 #include "models/ease_rp3_blend.h"
 #include "models/explicit_mf.h"
 #include "models/gru4rec.h"
+#include "models/infinite_ae.h"
 #include "models/mult_vae.h"
 #include "models/popularity.h"
 #include "models/rp3beta.h"
@@ -182,6 +183,16 @@ std::unique_ptr<Recommender> makeEasePairs(ParameterBinder& p) {
     return std::make_unique<EasePairs>(c);
 }
 
+std::unique_ptr<Recommender> makeInfiniteAe(ParameterBinder& p) {
+    InfiniteAeConfig c;
+    p.bind("lambda", c.lambda, 1e-6, 1e6);
+    p.bind("max_items", c.maxItems, 1, 1 << 24);
+    p.bind("max_users", c.maxUsers, 1, 1 << 24);
+    p.bind("seed", c.seed, 0, 9.007199254740992e15);
+    p.bind("threads", c.threads, 0, 256);
+    return std::make_unique<InfiniteAe>(c);
+}
+
 std::unique_ptr<Recommender> makeMultVae(ParameterBinder& p) {
     MultVaeConfig c;
     p.bind("hidden", c.hidden, 1, 8192);
@@ -302,6 +313,12 @@ const std::vector<ModelFamily>& modelFamilies() {
              "ModelFamily", "higher-order EASE: EDLAE plus weights of frequent title pairs"),
          .make = makeEasePairs,
          .search = {.fixed = {{"pairs", 1000}}, .grid = {{"pair_lambda", {1000, 3000, 10000}}}}},
+        {.name = "inf_ae",
+         .kind = ModelKind::Collaborative,
+         .description = TRANSLATABLE_TEXT(
+             "ModelFamily", "infinite-width autoencoder: kernel regression between users"),
+         .make = makeInfiniteAe,
+         .search = {.grid = {{"lambda", {2, 3, 5}}}}},
         {.name = "mult_vae",
          .kind = ModelKind::Collaborative,
          .description = TRANSLATABLE_TEXT(

@@ -22,6 +22,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/ease_pairs.cpp
   models/mult_vae_network.cpp
   models/mult_vae.cpp
+  models/infinite_ae.cpp
   models/rp3beta.cpp
   models/ease_rp3_blend.cpp
   models/explicit_mf.cpp

@@ -6,6 +6,7 @@ animerec_add_test(test_als SOURCES models/test_als.cpp models/planted_blocks.h L
 animerec_add_test(test_ease SOURCES models/test_ease.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_ease_pairs SOURCES models/test_ease_pairs.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_mult_vae SOURCES models/test_mult_vae.cpp models/planted_blocks.h LIBS animerec_core)
+animerec_add_test(test_infinite_ae SOURCES models/test_infinite_ae.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_rp3beta SOURCES models/test_rp3beta.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_explicit_mf SOURCES models/test_explicit_mf.cpp models/planted_blocks.h LIBS animerec_core)
 animerec_add_test(test_sasrec SOURCES models/test_sasrec.cpp models/test_sasrec_fixtures.h LIBS animerec_core)
