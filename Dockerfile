@@ -53,6 +53,7 @@ ENV ANIMEREC_DATA_DIR=/var/lib/animerec \
     ANIMEREC_SEED=42 \
     ANIMEREC_SASREC_EPOCHS=5 \
     ANIMEREC_GRU_EPOCHS=5 \
+    ANIMEREC_MULT_VAE_EPOCHS=10 \
     ANIMEREC_LOG_LEVEL=info
 VOLUME ["/var/lib/animerec"]
 USER animerec

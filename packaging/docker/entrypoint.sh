@@ -29,13 +29,18 @@ train_models() {
   models="$(printf '%s' "${ANIMEREC_MODELS:-}" | tr -d ' ')"
   set --
   if [ -n "$models" ]; then set -- --models "$models"; fi
-  # `train` refuses a --param for a family it does not train: pass the SASRec epochs only when
-  # SASRec is trained (every family is when ANIMEREC_MODELS is unset).
+  # `train` refuses a --param for a family it does not train: pass a family's epochs only when
+  # it is trained (every family is when ANIMEREC_MODELS is unset).
   case ",$models," in
     ,,|*,sasrec,*) set -- "$@" --param "sasrec.epochs=${ANIMEREC_SASREC_EPOCHS:-5}" ;;
   esac
   case ",$models," in
     ,,|*,gru,*) set -- "$@" --param "gru.epochs=${ANIMEREC_GRU_EPOCHS:-5}" ;;
+  esac
+  # Mult-VAE's early stopping runs to the best epoch plus its patience, then refits as long: on a
+  # first start the cap keeps it from holding /ready back (two fits: the choice and the model).
+  case ",$models," in
+    ,,|*,mult_vae,*) set -- "$@" --param "mult_vae.epochs=${ANIMEREC_MULT_VAE_EPOCHS:-10}" ;;
   esac
   # Exit code 3: the quality gate refused a retrained model; the published one keeps serving.
   status=0

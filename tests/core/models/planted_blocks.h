@@ -65,6 +65,13 @@ inline PlantedSplit plantedBlocks(std::uint64_t seed = 7, int users = 240, int i
     return split;
 }
 
+// The model's scores for `query` over a catalogue of `items` titles.
+inline std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
+    std::vector<float> scores(static_cast<std::size_t>(items));
+    model.score(query, scores);
+    return scores;
+}
+
 // Mean share of each user's top-10 (train items excluded) that is held out: precision@10. With
 // about 3 held-out items among ~70 candidates, a model that knows the blocks reaches ~2x the
 // baselines, so tests compare ratios.

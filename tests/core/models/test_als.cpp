@@ -93,12 +93,6 @@ std::vector<Contribution> slowExplanation(const Als& model, const Dataset& data,
     return strongestContributions(std::move(all), count);
 }
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 }  // namespace
 
 class TestAls : public QObject {

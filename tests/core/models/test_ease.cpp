@@ -9,16 +9,6 @@
 using namespace animerec;
 using namespace animerec::testing;
 
-namespace {
-
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
-}  // namespace
-
 class TestEase : public QObject {
     Q_OBJECT
 

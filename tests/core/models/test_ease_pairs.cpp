@@ -15,12 +15,6 @@ using namespace animerec::testing;
 
 namespace {
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 EasePairsConfig config(int pairs = 40, float pairLambda = 5.0f) {
     EasePairsConfig c;
     c.base.lambda = 20.0f;

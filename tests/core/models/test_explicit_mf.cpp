@@ -19,12 +19,6 @@ ExplicitMfConfig smallConfig() {
     return config;
 }
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 }  // namespace
 
 class TestExplicitMf : public QObject {

@@ -15,12 +15,6 @@ using namespace animerec::testing;
 
 namespace {
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 InfiniteAeConfig config(float lambda = 5.0f) {
     InfiniteAeConfig c;
     c.lambda = lambda;

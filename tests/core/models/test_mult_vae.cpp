@@ -13,12 +13,6 @@ using namespace animerec::testing;
 
 namespace {
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 // Small widths and batches for the 240-user planted data; no early stopping unless asked.
 MultVaeConfig config() {
     MultVaeConfig c;

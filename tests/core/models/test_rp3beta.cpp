@@ -19,12 +19,6 @@ using namespace animerec::testing;
 
 namespace {
 
-std::vector<float> scoresOf(const Recommender& model, const UserQuery& query, int items) {
-    std::vector<float> scores(static_cast<std::size_t>(items));
-    model.score(query, scores);
-    return scores;
-}
-
 Rp3BetaConfig rp3Config(float alpha, float beta, int neighbours) {
     Rp3BetaConfig c;
     c.alpha = alpha;
