@@ -12,6 +12,7 @@
 
 #include "models/ease.h"
 #include "models/spd_inverse.h"
+#include "models/unknown_items.h"
 #include "util/binary_io.h"
 #include "util/parallel_for.h"
 
@@ -196,12 +197,13 @@ void InfiniteAe::score(const UserQuery& query, std::span<float> scores) const {
     const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
         weights(weights_.data(), width, n);
     compact.noalias() = weights * kernelRow;
-    const float lowest = compact.minCoeff() - 1.0f;
-    std::fill(scores.begin(), scores.end(), lowest);
     for (int p = 0; p < width; ++p)
         if (const auto item = static_cast<std::size_t>(items_[static_cast<std::size_t>(p)]);
             item < scores.size())
             scores[item] = compact[p];
+    scoreUnknownItemsLast(scores, [this](std::size_t item) {
+        return item < positionOf_.size() && positionOf_[item] >= 0;
+    });
 }
 
 void InfiniteAe::save(std::ostream& out) const {

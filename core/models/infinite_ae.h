@@ -41,7 +41,7 @@ public:
     // Throws std::invalid_argument for a bad config or no interactions. Progress stages
     // "inf_ae kernel" (support users), "inf_ae inverse" (column blocks), "inf_ae weights" (items).
     void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
-    // Unmodelled items get the lowest score of the call minus 1. Throws std::runtime_error
+    // Unmodelled items rank last (scoreUnknownItemsLast). Throws std::runtime_error
     // before fit()/load().
     void score(const UserQuery& query, std::span<float> scores) const override;
     void save(std::ostream& out) const override;

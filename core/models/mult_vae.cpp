@@ -14,6 +14,7 @@
 
 #include "models/ease.h"
 #include "models/mult_vae_network.h"
+#include "models/unknown_items.h"
 #include "nn/adam.h"
 #include "nn/gaussian_latent.h"
 #include "nn/multinomial_loss.h"
@@ -350,11 +351,13 @@ void MultVae::score(const UserQuery& query, std::span<float> scores) const {
     appendInput(positions, 0.0f, nullptr, input);
     static const nn::Matrix noNoise;
     state_->network->forward(state_->store.values(), input, noNoise, cache, logits);
-    const float lowest = logits.minCoeff() - 1.0f;
-    std::fill(scores.begin(), scores.end(), lowest);
     for (std::size_t p = 0; p < state_->items.size(); ++p)
         if (const auto item = static_cast<std::size_t>(state_->items[p]); item < scores.size())
             scores[item] = logits(0, static_cast<Eigen::Index>(p));
+    const auto& positionOf = state_->positionOf;
+    scoreUnknownItemsLast(scores, [&positionOf](std::size_t item) {
+        return item < positionOf.size() && positionOf[item] >= 0;
+    });
 }
 
 void MultVae::save(std::ostream& out) const {

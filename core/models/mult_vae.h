@@ -58,7 +58,7 @@ public:
     // OperationCancelled.
     void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
     // The decoder's logits for the encoded mean of the history's modelled items; unmodelled items
-    // get the lowest logit minus 1. Throws std::runtime_error before fit()/load().
+    // rank last (scoreUnknownItemsLast). Throws std::runtime_error before fit()/load().
     void score(const UserQuery& query, std::span<float> scores) const override;
     void save(std::ostream& out) const override;
     void load(std::istream& in) override;
