@@ -14,6 +14,9 @@
 //             is printed too)
 //   explain   Explainer::explainItems for the 10 items; for ALS also the per-item solve the
 //             model used before (a copy of Y and one Cholesky per item) as the reference
+//   fold-in   ALS only: Als::userFactorsFor, the factors of the history as if it had changed since
+//             training (every /feedback does that), and the k x k Cholesky of the same normal
+//             equations, as the model solved them before, as the reference
 //   json      the answer's body, rendered by the server's own RecommendationJson
 //   service   RecommendService::collaborative / sessionBased end to end (everything but JSON)
 //
@@ -93,6 +96,33 @@ std::vector<Contribution> perItemAlsExplain(const Als& model, const Eigen::Matri
     return strongestContributions(std::move(all), 3);
 }
 
+// A fold-in as Als::userFactorsFor solved every history before its Woodbury form: the user's
+// k x k normal equations, factored.
+Eigen::VectorXf choleskyAlsFoldIn(const Als& model, const als::RowMatrixXf& y,
+                                  const Eigen::MatrixXf& gram, std::span<const WeightedItem> row) {
+    Eigen::MatrixXf a;
+    Eigen::VectorXf b;
+    als::normalEquations({y, gram, model.config().regularization, model.config().alpha}, row, a, b);
+    return a.llt().solve(b);
+}
+
+// The same fold-in solved in double precision, as the yardstick of both float solves.
+Eigen::VectorXd doubleAlsFoldIn(const Als& model, const Eigen::MatrixXd& itemGram,
+                                std::span<const WeightedItem> row) {
+    const int k = model.factors();
+    const Eigen::Map<const als::RowMatrixXf> y(model.itemFactors().data(), model.itemCount(), k);
+    Eigen::MatrixXd a = itemGram;
+    a.diagonal().array() += model.config().regularization;
+    Eigen::VectorXd b = Eigen::VectorXd::Zero(k);
+    for (const WeightedItem& entry : row) {
+        const Eigen::VectorXd factor = y.row(entry.item).transpose().cast<double>();
+        const double extra = double(model.config().alpha) * entry.strength;
+        a.noalias() += extra * factor * factor.transpose();
+        b += (1.0 + extra) * factor;
+    }
+    return a.llt().solve(b);
+}
+
 std::shared_ptr<const Recommender> fitOrLoad(const std::string& name, const Dataset& data,
                                              const std::filesystem::path& directory) {
     const auto path = directory / (name + ".model");
@@ -161,19 +191,29 @@ int main(int argc, char** argv) {
         const auto* explainer = dynamic_cast<const Explainer*>(model.get());
         const auto* als = dynamic_cast<const Als*>(model.get());
 
-        Samples history, scoring, topk, recommend, explain, perItem, json, total;
+        Samples history, scoring, topk, recommend, explain, perItem, foldIn, choleskyFoldIn, json,
+            total;
         // ALS: the item table in norm order as Als::recommend searches it, to count rows read.
         const NormOrderedItems byNorm =
             als ? NormOrderedItems(als->itemFactors(), als->itemCount(), als->factors())
                 : NormOrderedItems();
         double rowsShare = 0;
+        const std::vector<int> episodes = episodesByItem(data->catalog);
+        // Fold-in accuracy: each float solve's largest error against the double-precision solve
+        // (relative to the largest factor), and the answers the two float solves give.
+        double woodburyError = 0, choleskyError = 0, maxScoreGap = 0;
+        int differentTops = 0;
         double historyLength = 0;
         std::vector<float> scores(static_cast<std::size_t>(data->catalog.size()));
         Eigen::MatrixXf gram;
+        als::RowMatrixXf itemFactors;
+        Eigen::MatrixXd itemGramDouble;
         if (als) {
-            const Eigen::Map<const als::RowMatrixXf> y(als->itemFactors().data(), als->itemCount(),
-                                                       als->factors());
-            gram = y.transpose() * y;
+            itemFactors = Eigen::Map<const als::RowMatrixXf>(als->itemFactors().data(),
+                                                             als->itemCount(), als->factors());
+            gram = itemFactors.transpose() * itemFactors;
+            const Eigen::MatrixXd y = itemFactors.cast<double>();
+            itemGramDouble = y.transpose() * y;
         }
         for (const std::int64_t userId : users) {
             auto start = Clock::now();
@@ -210,6 +250,36 @@ int main(int argc, char** argv) {
                     std::span(als->userFactors()).subspan(static_cast<std::size_t>(user) * k, k),
                     10, exclude, &rows);
                 rowsShare += double(rows) / double(als->itemCount());
+
+                start = Clock::now();
+                const auto folded = als->userFactorsFor(events);
+                foldIn.add(start);
+                start = Clock::now();
+                const auto row =
+                    weightedHistory(events, als->itemCount(), episodes, als->config().confidence);
+                const Eigen::VectorXf reference = choleskyAlsFoldIn(*als, itemFactors, gram, row);
+                choleskyFoldIn.add(start);
+                const Eigen::Map<const Eigen::VectorXf> x(folded.data(), als->factors());
+                const Eigen::VectorXd exact = doubleAlsFoldIn(*als, itemGramDouble, row);
+                const double scale = exact.cwiseAbs().maxCoeff();
+                woodburyError = std::max(woodburyError,
+                                         (x.cast<double>() - exact).cwiseAbs().maxCoeff() / scale);
+                choleskyError =
+                    std::max(choleskyError,
+                             (reference.cast<double>() - exact).cwiseAbs().maxCoeff() / scale);
+                // What a folded-in user is answered: the same ten titles either way?
+                const auto top = byNorm.topK(folded, 10, exclude);
+                const std::vector<float> referenceFactors(reference.data(),
+                                                          reference.data() + reference.size());
+                const auto referenceTop = byNorm.topK(referenceFactors, 10, exclude);
+                bool same = top.size() == referenceTop.size();
+                for (std::size_t r = 0; same && r < top.size(); ++r) {
+                    same = top[r].item == referenceTop[r].item;
+                    maxScoreGap = std::max(
+                        maxScoreGap, double(std::abs(top[r].score - referenceTop[r].score) /
+                                            std::max(1e-12f, std::abs(referenceTop[r].score))));
+                }
+                differentTops += same ? 0 : 1;
             }
 
             std::vector<int> items;
@@ -251,6 +321,18 @@ int main(int argc, char** argv) {
         if (als)
             std::printf("  recommend read %.1f%% of the item rows (mean; trained users)\n",
                         100.0 * rowsShare / double(users.size()));
+        if (als) {
+            print("fold-in", foldIn);
+            print("fold-in, k x k Cholesky", choleskyFoldIn);
+            std::printf(
+                "  fold-in error against a double-precision solve (largest, relative): Woodbury "
+                "%.2e, k x k Cholesky %.2e\n",
+                woodburyError, choleskyError);
+            std::printf(
+                "  fold-in top-10, Woodbury against k x k Cholesky: %d of %zu users differ; "
+                "largest relative score gap %.2e\n",
+                differentTops, users.size(), maxScoreGap);
+        }
         if (explainer) print("explain (10 items)", explain);
         if (!perItem.micros.empty()) print("explain, per-item solve", perItem);
         print("json", json);

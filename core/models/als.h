@@ -43,9 +43,11 @@ public:
     void fit(const Dataset& data, const ProgressCallback& progress = {}) override;
 
     // Trained user whose history matches training: x_u . y_i. Otherwise (user == -1, or a changed
-    // history) x is solved from the history alone against the fixed item factors (one k x k
-    // Cholesky with YtY precomputed; no retraining). Empty unknown history: item popularity in
-    // [0, 1e-3]. Items beyond the trained catalogue get the lowest score of the call minus 1.
+    // history) x is solved from the history alone against the fixed item factors, no retraining:
+    // a history shorter than the factor count as an |h| x |h| system by the Woodbury identity
+    // (Y (YtY + reg I)^-1 precomputed), a longer one by a k x k Cholesky with YtY precomputed.
+    // Empty unknown history: item popularity in [0, 1e-3]. Items beyond the trained catalogue get
+    // the lowest score of the call minus 1.
     void score(const UserQuery& query, std::span<float> scores) const override;
 
     // The best k of x . y_i with x as score() finds it (trained, or folded in), searched in
