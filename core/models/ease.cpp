@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/modelled_positions.h"
 #include "models/row_sums.h"
 #include "models/spd_inverse.h"
 #include "util/binary_io.h"
@@ -140,17 +141,6 @@ void Ease::adoptWeights(int itemCount, std::vector<int> items, std::vector<float
     indexUnmodelled();
 }
 
-void Ease::positionsOf(std::span<const Event> history, std::vector<int>& positions) const {
-    positions.clear();
-    for (const auto& event : history) {
-        if (event.item < 0 || event.item >= itemCount_) continue;
-        if (const int p = positionOf_[static_cast<std::size_t>(event.item)]; p >= 0)
-            positions.push_back(p);
-    }
-    std::sort(positions.begin(), positions.end());
-    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-}
-
 void Ease::indexUnmodelled() {
     unmodelled_.clear();
     for (std::size_t item = 0; item < positionOf_.size(); ++item)
@@ -164,7 +154,7 @@ void Ease::score(const UserQuery& query, std::span<float> scores) const {
     thread_local std::vector<float> accumulated;
     thread_local std::vector<int> positions;
     accumulated.resize(n);
-    positionsOf(query.history, positions);
+    modelledPositions(query.history, positionOf_, positions);
     sumRowsInFours(weights_.data(), n, positions, accumulated.data());
     // Unmodelled items score lowest (scoreUnknownItemsLast's rule), from the modelled scores.
     float lowest = std::numeric_limits<float>::infinity();
@@ -195,7 +185,7 @@ std::vector<std::vector<Contribution>> Ease::explainItems(const UserQuery& query
                                                           int count) const {
     std::vector<std::vector<Contribution>> result(items.size());
     std::vector<int> positions;
-    positionsOf(query.history, positions);
+    modelledPositions(query.history, positionOf_, positions);
     std::vector<Contribution> all(positions.size());
     for (std::size_t k = 0; k < items.size(); ++k) {
         const int item = items[k];

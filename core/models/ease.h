@@ -79,8 +79,6 @@ public:
     }
 
 private:
-    // The sorted distinct compact positions of the history's modelled items.
-    void positionsOf(std::span<const Event> history, std::vector<int>& positions) const;
     void indexUnmodelled();
 
     EaseConfig config_;

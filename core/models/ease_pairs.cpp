@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "models/modelled_positions.h"
 #include "models/row_sums.h"
 #include "models/spd_inverse.h"
 #include "util/binary_io.h"
@@ -103,14 +104,9 @@ void EasePairs::fit(const Dataset& data, const ProgressCallback& progress) {
 
     const int users = interactions.userCount();
     std::vector<std::vector<int>> histories(static_cast<std::size_t>(users));
-    for (int user = 0; user < users; ++user) {
-        auto& positions = histories[static_cast<std::size_t>(user)];
-        for (const auto& event : interactions.historyOf(user))
-            if (const int p = positionOf[static_cast<std::size_t>(event.item)]; p >= 0)
-                positions.push_back(p);
-        std::sort(positions.begin(), positions.end());
-        positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-    }
+    for (int user = 0; user < users; ++user)
+        modelledPositions(interactions.historyOf(user), positionOf,
+                          histories[static_cast<std::size_t>(user)]);
     const auto pairs = frequentPairs(histories, std::min(n, config_.pairItems), config_.pairs);
     const auto m = static_cast<int>(pairs.size());
     first_.clear();
@@ -229,17 +225,6 @@ void EasePairs::indexPairs(int positions) {
     }
 }
 
-void EasePairs::positionsOf(std::span<const Event> history, std::vector<int>& positions) const {
-    positions.clear();
-    for (const auto& event : history) {
-        if (event.item < 0 || event.item >= static_cast<int>(positionOf_.size())) continue;
-        if (const int p = positionOf_[static_cast<std::size_t>(event.item)]; p >= 0)
-            positions.push_back(p);
-    }
-    std::sort(positions.begin(), positions.end());
-    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-}
-
 void EasePairs::activePairs(std::span<const int> positions, std::vector<int>& pairs) const {
     pairs.clear();
     if (first_.empty()) return;
@@ -269,7 +254,7 @@ void EasePairs::score(const UserQuery& query, std::span<float> scores) const {
     base_.score(query, scores);  // throws when untrained
     thread_local std::vector<int> positions, pairs;
     thread_local std::vector<float> accumulated;
-    positionsOf(query.history, positions);
+    modelledPositions(query.history, positionOf_, positions);
     activePairs(positions, pairs);
     if (pairs.empty()) return;
     const auto& items = base_.modelledItems();
@@ -305,7 +290,7 @@ std::vector<std::vector<Contribution>> EasePairs::explainItems(const UserQuery& 
                                                                int count) const {
     std::vector<std::vector<Contribution>> result(items.size());
     std::vector<int> positions, pairs;
-    positionsOf(query.history, positions);
+    modelledPositions(query.history, positionOf_, positions);
     activePairs(positions, pairs);
     const auto slotOf = [&](int position) {
         return static_cast<std::size_t>(

@@ -81,8 +81,6 @@ public:
     }
 
 private:
-    // Sorted distinct compact positions of the history's modelled items.
-    void positionsOf(std::span<const Event> history, std::vector<int>& positions) const;
     // The pairs whose two items are both among `positions` (sorted ascending).
     void activePairs(std::span<const int> positions, std::vector<int>& pairs) const;
     // positionOf_ and the unmodelled items, from base_.

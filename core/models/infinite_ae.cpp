@@ -11,6 +11,7 @@
 #include <string>
 
 #include "models/ease.h"
+#include "models/modelled_positions.h"
 #include "models/spd_inverse.h"
 #include "models/unknown_items.h"
 #include "util/binary_io.h"
@@ -58,16 +59,6 @@ double InfiniteAe::kernel(double overlap, double sizeA, double sizeB, int width)
     return dense(afterRelu) + kWeight * tangentAfterRelu;
 }
 
-void InfiniteAe::positionsOf(std::span<const Event> history, std::vector<int>& positions) const {
-    positions.clear();
-    for (const Event& event : history)
-        if (event.item >= 0 && event.item < itemCount_)
-            if (const int p = positionOf_[static_cast<std::size_t>(event.item)]; p >= 0)
-                positions.push_back(p);
-    std::sort(positions.begin(), positions.end());
-    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-}
-
 // Each position's support users, ascending, from the support rows.
 void InfiniteAe::indexSupport() {
     const auto m = items_.size();
@@ -101,7 +92,7 @@ void InfiniteAe::build(const Dataset& data, const ProgressCallback& progress) {
         Ease::mostFrequentItems(interactions, itemCount, config_.maxItems, &rows);
     if (items.empty()) throw std::invalid_argument("inf_ae: no interactions to train on");
 
-    // Install the item index first: positionsOf() and indexSupport() read it.
+    // Install the item index first: modelledPositions() and indexSupport() read it.
     itemCount_ = itemCount;
     items_ = std::move(items);
     positionOf_.assign(static_cast<std::size_t>(itemCount), -1);
@@ -180,7 +171,7 @@ void InfiniteAe::score(const UserQuery& query, std::span<float> scores) const {
     thread_local std::vector<int> overlap;
     thread_local Eigen::VectorXf kernelRow;
     thread_local Eigen::VectorXf compact;
-    positionsOf(query.history, positions);
+    modelledPositions(query.history, positionOf_, positions);
     overlap.assign(static_cast<std::size_t>(n), 0);
     for (int p : positions)
         for (int b = itemOffsets_[static_cast<std::size_t>(p)];

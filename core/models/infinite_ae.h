@@ -60,8 +60,6 @@ public:
 private:
     // fit() on this (fresh) object.
     void build(const Dataset& data, const ProgressCallback& progress);
-    // Sorted distinct compact positions of the history's modelled items.
-    void positionsOf(std::span<const Event> history, std::vector<int>& positions) const;
     void indexSupport();
 
     InfiniteAeConfig config_;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "models/ease.h"
+#include "models/modelled_positions.h"
 #include "models/mult_vae_network.h"
 #include "models/unknown_items.h"
 #include "nn/adam.h"
@@ -338,13 +339,7 @@ void MultVae::score(const UserQuery& query, std::span<float> scores) const {
     thread_local nn::FeatureBags input;
     thread_local MultVaeNetwork::Cache cache;
     thread_local nn::Matrix logits;
-    positions.clear();
-    for (const Event& event : query.history)
-        if (event.item >= 0 && event.item < state_->itemCount)
-            if (const int p = state_->positionOf[static_cast<std::size_t>(event.item)]; p >= 0)
-                positions.push_back(p);
-    std::sort(positions.begin(), positions.end());
-    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    modelledPositions(query.history, state_->positionOf, positions);
     input.offsets.assign(1, 0);
     input.ids.clear();
     input.weights.clear();

@@ -18,6 +18,7 @@ list(APPEND ANIMEREC_CORE_SOURCES
   models/item_map.cpp
   models/row_sums.cpp
   models/spd_inverse.cpp
+  models/modelled_positions.cpp
   models/ease.cpp
   models/ease_pairs.cpp
   models/mult_vae_network.cpp
