@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace animerec::nn {
 
@@ -90,29 +92,36 @@ float gbceBeta(int negatives, int itemCount, float calibration) {
 double gbceLoss(const Matrix& hidden, const Matrix& items, std::span<const int> targets,
                 const SampledNegatives& negatives, float beta, float gradScale, Matrix& dHidden,
                 Matrix& dItems) {
-    const SampledLogits logits(hidden, items, targets, negatives);
-    const auto k = static_cast<Eigen::Index>(negatives.items.size());
+    const auto rows = static_cast<std::size_t>(hidden.rows());
+    dHidden.setZero(hidden.rows(), hidden.cols());
+    if (rows == 0) return 0.0;
+    if (negatives.items.size() % rows != 0 ||
+        negatives.logProbability.size() != negatives.items.size())
+        throw std::invalid_argument("gbce: " + std::to_string(negatives.items.size()) +
+                                    " negatives do not divide among " + std::to_string(rows) +
+                                    " rows");
+    const std::size_t k = negatives.items.size() / rows;
     const double logItems = std::log(static_cast<double>(items.rows()));
-    Matrix dNegative(hidden.rows(), k);
-    Eigen::VectorXf dPositive(hidden.rows());
     double loss = 0.0;
-    for (Eigen::Index r = 0; r < hidden.rows(); ++r) {
-        const int target = targets[static_cast<std::size_t>(r)];
-        const double positive = logits.positive[r];
+    for (std::size_t r = 0; r < rows; ++r) {
+        const auto row = static_cast<Eigen::Index>(r);
+        const int target = targets[r];
+        const double positive = hidden.row(row).dot(items.row(target));
         loss += beta * softplus(-positive);
-        dPositive[r] = static_cast<float>(-gradScale * beta * sigmoid(-positive));
-        for (Eigen::Index j = 0; j < k; ++j) {
-            const auto s = static_cast<std::size_t>(j);
-            if (negatives.items[s] == target) {
-                dNegative(r, j) = 0.0f;
-                continue;
-            }
-            const double z = logits.negative(r, j) - logItems - negatives.logProbability[s];
+        const auto dPositive = static_cast<float>(-gradScale * beta * sigmoid(-positive));
+        dHidden.row(row) += dPositive * items.row(target);
+        dItems.row(target) += dPositive * hidden.row(row);
+        for (std::size_t s = r * k; s < (r + 1) * k; ++s) {
+            const int negative = negatives.items[s];
+            if (negative == target) continue;
+            const double z =
+                hidden.row(row).dot(items.row(negative)) - logItems - negatives.logProbability[s];
             loss += softplus(z);
-            dNegative(r, j) = static_cast<float>(gradScale * sigmoid(z));
+            const auto dNegative = static_cast<float>(gradScale * sigmoid(z));
+            dHidden.row(row) += dNegative * items.row(negative);
+            dItems.row(negative) += dNegative * hidden.row(row);
         }
     }
-    logits.backward(hidden, items, targets, negatives, dNegative, dPositive, dHidden, dItems);
     return loss;
 }
 

@@ -7,8 +7,9 @@
 
 namespace animerec::nn {
 
-// Negative items drawn for the rows of one batch slice (shared by all its rows, so their logits
-// are one matrix product), with the log of each item's sampling probability.
+// Negative items with the log of each one's sampling probability: for the sampled softmax one
+// draw shared by every row of a batch slice (their logits are one matrix product), for gBCE a
+// draw per row.
 struct SampledNegatives {
     std::vector<int> items;
     std::vector<float> logProbability;  // log q(item), aligned with items
@@ -28,9 +29,13 @@ double sampledSoftmaxCrossEntropy(const Matrix& hidden, const Matrix& items,
 // at 1. t = 0 is plain BCE (beta 1), t = 1 makes the model calibrated to the full softmax.
 float gbceBeta(int negatives, int itemCount, float calibration);
 
-// Generalised binary cross-entropy: per row, -beta log sigmoid(s+) - sum over the negatives of
-// log(1 - sigmoid(s_j - log(itemCount q(j)))): uniform draws keep their logits (as gSASRec), a
+// Generalised binary cross-entropy: per row, -beta log sigmoid(s+) - sum over the row's negatives
+// of log(1 - sigmoid(s_j - log(itemCount q(j)))): uniform draws keep their logits (as gSASRec), a
 // popular item drawn more often than uniform counts for less. Accidental hits are left out.
+// Each row has negatives of its own, as in gSASRec: `negatives` holds rows x k draws, row r's at
+// [r k, (r + 1) k). Shared by a whole slice of ~800 positions, every drawn title was pushed down
+// by all of them at once, and one epoch at 17,500 titles learned nothing (bench/README.md,
+// *2020 scale*). Throws std::invalid_argument when the draws do not divide among the rows.
 double gbceLoss(const Matrix& hidden, const Matrix& items, std::span<const int> targets,
                 const SampledNegatives& negatives, float beta, float gradScale, Matrix& dHidden,
                 Matrix& dItems);

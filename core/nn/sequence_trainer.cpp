@@ -184,13 +184,17 @@ public:
                     // Its own stream: the draws do not shift the dropout masks.
                     std::mt19937_64 negativeRandom((batchSeed + static_cast<std::uint64_t>(t)) ^
                                                    0xD1B54A32D192ED03ull);
-                    const auto negatives = sampler_->sample(config_.negatives, negativeRandom);
+                    const bool gbce = config_.loss == SequenceLoss::Gbce;
+                    // gBCE draws for each position, the sampled softmax once for the slice.
+                    const auto draws =
+                        gbce ? config_.negatives * static_cast<int>(worker.targets.size())
+                             : config_.negatives;
+                    const auto negatives = sampler_->sample(draws, negativeRandom);
                     worker.loss =
-                        config_.loss == SequenceLoss::Gbce
-                            ? gbceLoss(worker.hidden, items, worker.targets, negatives, beta, scale,
-                                       worker.dHidden, dItems)
-                            : sampledSoftmaxCrossEntropy(worker.hidden, items, worker.targets,
-                                                         negatives, scale, worker.dHidden, dItems);
+                        gbce ? gbceLoss(worker.hidden, items, worker.targets, negatives, beta,
+                                        scale, worker.dHidden, dItems)
+                             : sampledSoftmaxCrossEntropy(worker.hidden, items, worker.targets,
+                                                          negatives, scale, worker.dHidden, dItems);
                 }
                 encoder_.backward(params, worker.batch, *worker.cache, worker.dHidden,
                                   worker.grads);

@@ -30,8 +30,9 @@ struct SequenceTrainingConfig {
     // latest, the most telling transitions. Doubles the training time.
     bool refit = true;
     SequenceLoss loss = SequenceLoss::FullSoftmax;
-    // Sampled losses only: negatives drawn per batch slice (shared by its rows), the exponent of
-    // their popularity (q ~ (count + 1)^exponent; 0 = uniform) and gBCE's calibration t.
+    // Sampled losses only: negatives drawn per batch slice (shared by its rows) for the sampled
+    // softmax and per position for gBCE, the exponent of their popularity (q ~ (count +
+    // 1)^exponent; 0 = uniform) and gBCE's calibration t.
     int negatives = 64;
     float negativePopularity = 0.0f;
     float gbceCalibration = 0.75f;

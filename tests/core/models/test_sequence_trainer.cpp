@@ -65,6 +65,16 @@ private slots:
         // gSASRec's beta: plain BCE at t = 0, the sampling rate at t = 1.
         QCOMPARE(nn::gbceBeta(10, 201, 0.0f), 1.0f);
         QCOMPARE(nn::gbceBeta(10, 201, 1.0f), 0.05f);
+        // gBCE takes negatives per row: draws that do not divide among the rows are refused.
+        const nn::Matrix hidden = nn::Matrix::Ones(2, 3), items = nn::Matrix::Ones(4, 3);
+        nn::Matrix dHidden, dItems = nn::Matrix::Zero(4, 3);
+        const std::vector<int> targets{0, 1};
+        const auto threeDraws = uniform.sample(3, random);
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            nn::gbceLoss(hidden, items, targets, threeDraws, 1.0f, 1.0f, dHidden, dItems));
+        QVERIFY(std::isfinite(nn::gbceLoss(hidden, items, targets, uniform.sample(4, random), 1.0f,
+                                           1.0f, dHidden, dItems)));
     }
 
     void slicesRunOnceEach() {
