@@ -71,6 +71,14 @@ RowMatrixXf rowsOf(const ConstFactors& factors, std::span<const int> items) {
     return rows;
 }
 
+// The confidences c_j = 1 + alpha f_j of a weighted history, in its order.
+Eigen::VectorXf confidencesOf(std::span<const WeightedItem> row, float alpha) {
+    Eigen::VectorXf confidence(static_cast<Eigen::Index>(row.size()));
+    for (std::size_t j = 0; j < row.size(); ++j)
+        confidence[static_cast<Eigen::Index>(j)] = 1.0f + alpha * row[j].strength;
+    return confidence;
+}
+
 // A user's system A_u = A_0 + U U^T in the Woodbury form, factored over |h| x |h| rather than
 // k x k (the cheaper one while the history is shorter than the factor count). A_0 = YtY + reg I is
 // the same for every user and U = Y_h^T D with D = diag(sqrt(c_j - 1)). With Z = Y A_0^-1
@@ -112,7 +120,7 @@ public:
     }
 
 private:
-    const ConstFactors& y_;
+    ConstFactors y_;               // a view of the model's Y
     RowMatrixXf whitenedHistory_;  // Z_h
     Eigen::MatrixXf k_;
     Eigen::VectorXf d_;
@@ -268,12 +276,10 @@ std::vector<float> Als::userFactorsFor(std::span<const Event> history) const {
         // |h| x |h| instead of k x k, and closer to the double-precision solve: at 256 factors
         // on the CooperUnion union, p50 0.19 ms against 1.25 ms (`bench_serving_path als`,
         // "fold-in"). Every /feedback makes its user's next answer a fold-in.
-        Eigen::VectorXf confidence(static_cast<Eigen::Index>(row.size()));
-        for (std::size_t j = 0; j < row.size(); ++j)
-            confidence[static_cast<Eigen::Index>(j)] = 1.0f + config_.alpha * row[j].strength;
         const ConstFactors y(itemFactors_.data(), itemCount_, factors_);
         const ConstFactors whitened(whitenedItemFactors_.data(), itemCount_, factors_);
-        x = WoodburySystem(y, whitened, row, config_.alpha).solveHistory(confidence);
+        x = WoodburySystem(y, whitened, row, config_.alpha)
+                .solveHistory(confidencesOf(row, config_.alpha));
     } else {
         // The Cholesky fold-in of als::solveCholesky, built on a view of Y rather than a copy.
         const UserSystem system = userSystem(row);
@@ -370,9 +376,7 @@ std::vector<std::vector<Contribution>> Als::explainItems(const UserQuery& query,
         const Eigen::MatrixXf weightedTargets = system.factor.solve(rowsOf(y, targets).transpose());
         similarity = system.history * weightedTargets;
     }
-    Eigen::VectorXf confidence(static_cast<Eigen::Index>(row.size()));
-    for (std::size_t j = 0; j < row.size(); ++j)
-        confidence[static_cast<Eigen::Index>(j)] = 1.0f + config_.alpha * row[j].strength;
+    const Eigen::VectorXf confidence = confidencesOf(row, config_.alpha);
 
     std::vector<Contribution> all(row.size());
     for (std::size_t t = 0; t < targets.size(); ++t) {
