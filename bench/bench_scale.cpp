@@ -46,6 +46,7 @@
 #include "eval/split.h"
 #include "models/model_factory.h"
 #include "models/recommender.h"
+#include "nn/training_windows.h"
 
 using namespace animerec;
 using Clock = std::chrono::steady_clock;
@@ -130,14 +131,17 @@ void sampleTestUsers(std::vector<HeldOut>& test, int count) {
         test[static_cast<std::size_t>(users[i])] = HeldOut{};
 }
 
-// Transitions a session model trains on per epoch: each user's last maxLength next-title targets
-// (every list entry is read, Plan to Watch included, as by default).
-long long transitionsPerEpoch(const Interactions& train, int maxLength) {
+// Transitions a session model trains on per epoch (nn::trainingWindows over every list entry,
+// Plan to Watch included, as by default): each user's last maxLength, or all of them.
+long long transitionsPerEpoch(const Interactions& train, int maxLength, bool everyTransition) {
+    std::vector<std::size_t> lengths;
+    lengths.reserve(static_cast<std::size_t>(train.userCount()));
+    for (int user = 0; user < train.userCount(); ++user)
+        lengths.push_back(train.historyOf(user).size());
     long long total = 0;
-    for (int user = 0; user < train.userCount(); ++user) {
-        const auto length = static_cast<long long>(train.historyOf(user).size());
-        total += std::clamp(length - 1, 0LL, static_cast<long long>(maxLength));
-    }
+    for (const nn::TrainingWindow& window :
+         nn::trainingWindows(lengths, maxLength, everyTransition))
+        total += window.length;
     return total;
 }
 
@@ -190,13 +194,17 @@ std::unique_ptr<Recommender> timeSessionEpoch(const Options& options, const Data
         options.parameters.count("batch_size") ? options.parameters.at("batch_size") : 32);
     const int maxLength = static_cast<int>(
         options.parameters.count("max_length") ? options.parameters.at("max_length") : 50);
-    const long long transitions = transitionsPerEpoch(train.interactions, maxLength);
+    const bool everyTransition = options.parameters.count("every_transition") &&
+                                 options.parameters.at("every_transition") != 0;
+    const long long transitions =
+        transitionsPerEpoch(train.interactions, maxLength, everyTransition);
     const double epochSeconds = double(totalBatches) / batchesPerSecond;
     std::printf(
         "  %lld of %lld batches (%d sequences each) in %.0f s (cpu %.0f s): %.2f batches/s; an "
-        "epoch is %lld transitions (each user's last %d), about %.0f transitions/s\n",
+        "epoch is %lld transitions (%s %d), about %.0f transitions/s\n",
         static_cast<long long>(batches), static_cast<long long>(totalBatches), batchSize,
-        lastSeconds, cpuLast - cpuFirst, batchesPerSecond, transitions, maxLength,
+        lastSeconds, cpuLast - cpuFirst, batchesPerSecond, transitions,
+        everyTransition ? "all, in windows of" : "each user's last", maxLength,
         double(transitions) / epochSeconds);
     std::printf(
         "  EXTRAPOLATED epoch over the full training data: %.0f s (%.1f min); every one of the "

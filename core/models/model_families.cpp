@@ -71,6 +71,7 @@ std::unique_ptr<Recommender> makeContentPop(ParameterBinder& p) {
 
 void bindSequenceTraining(ParameterBinder& p, nn::SequenceTrainingConfig& t) {
     p.bind("max_length", t.maxLength, 1, 10000);
+    p.bind("every_transition", t.everyTransition, 0, 1);
     p.bind("plan_to_watch", t.planToWatch, 0, 1);
     p.bind("epochs", t.epochs, 0, 100000);
     p.bind("batch_size", t.batchSize, 1, 65536);

@@ -16,6 +16,7 @@
 #include "nn/parallel_slices.h"
 #include "nn/sampled_loss.h"
 #include "nn/softmax_loss.h"
+#include "nn/training_windows.h"
 
 namespace animerec::nn {
 
@@ -44,11 +45,6 @@ struct Worker {
     Matrix hidden, dHidden;
     double loss = 0.0;
 };
-
-// The trained window of one sequence: inputs seq[start, n-1), targets seq[start+1, n).
-int windowStart(const std::vector<int>& sequence, int maxLength) {
-    return std::max(0, static_cast<int>(sequence.size()) - 1 - maxLength);
-}
 
 // nextItemNdcgAt10 with progress: the calling thread's slice reports about every 10% of its
 // users under `stage` (no report when `stage` is empty), so a cancel during a long validation
@@ -95,42 +91,46 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
     return total == 0 ? 0.0 : std::accumulate(sums.begin(), sums.end(), 0.0) / total;
 }
 
-// One pass over `sequences` in a shuffled order: mini-batches sliced over the threads, the
-// gradients summed and one Adam step per batch. Returns the mean loss per target.
+// Epochs over the training windows of `sequences` (trainingWindows), each in a shuffled order:
+// mini-batches sliced over the threads, the gradients summed and one Adam step per batch.
 class EpochRunner {
 public:
     // `sampler` draws the negatives of a sampled loss (null for the full softmax).
     EpochRunner(const SequenceEncoder& encoder, const SequenceTrainingConfig& config,
-                const NegativeSampler* sampler)
+                const NegativeSampler* sampler, const Sequences& sequences)
         : encoder_(encoder),
           config_(config),
           sampler_(sampler),
-          workers_(static_cast<std::size_t>(config.threads)) {}
+          sequences_(sequences),
+          workers_(static_cast<std::size_t>(config.threads)) {
+        std::vector<std::size_t> lengths;
+        lengths.reserve(sequences.items.size());
+        for (const auto& sequence : sequences.items) lengths.push_back(sequence.size());
+        windows_ = trainingWindows(lengths, config.maxLength, config.everyTransition);
+        order_.resize(windows_.size());
+        std::iota(order_.begin(), order_.end(), 0);
+    }
 
-    std::int64_t batchesOf(const Sequences& sequences) const {
-        return static_cast<std::int64_t>((sequences.items.size() + config_.batchSize - 1) /
+    std::int64_t batches() const {
+        return static_cast<std::int64_t>((windows_.size() + config_.batchSize - 1) /
                                          config_.batchSize);
     }
 
-    float run(Tensors& params, Adam& adam, const Sequences& trainingSequences,
-              std::mt19937_64& random, int epoch, const std::string& stage,
-              std::int64_t totalBatches, const ProgressCallback& progress) {
+    // One epoch; returns the mean loss per target.
+    float run(Tensors& params, Adam& adam, std::mt19937_64& random, int epoch,
+              const std::string& stage, std::int64_t totalBatches,
+              const ProgressCallback& progress) {
         for (auto& worker : workers_)
             if (!worker.cache) {
                 worker.cache = encoder_.makeCache();
                 worker.grads = zerosLike(params);
             }
         const int table = encoder_.itemTable();
-        const auto& training = trainingSequences.items;
         const float beta = gbceBeta(
             config_.negatives, static_cast<int>(params[static_cast<std::size_t>(table)].rows()),
             config_.gbceCalibration);
-        if (order_.size() != training.size()) {
-            order_.resize(training.size());
-            std::iota(order_.begin(), order_.end(), 0);
-        }
         std::shuffle(order_.begin(), order_.end(), random);
-        const int batches = static_cast<int>(batchesOf(trainingSequences));
+        const int batches = static_cast<int>(this->batches());
         const int reportEvery = std::max(1, batches / 10);
         double epochLoss = 0.0;
         std::int64_t epochTargets = 0;
@@ -139,12 +139,7 @@ public:
             const int end =
                 std::min<int>(begin + config_.batchSize, static_cast<int>(order_.size()));
             std::int64_t targetCount = 0;
-            for (int i = begin; i < end; ++i) {
-                const auto& sequence =
-                    training[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])];
-                targetCount += static_cast<int>(sequence.size()) - 1 -
-                               windowStart(sequence, config_.maxLength);
-            }
+            for (int i = begin; i < end; ++i) targetCount += windowAt(i).length;
             const float scale = 1.0f / static_cast<float>(targetCount);
             const std::uint64_t batchSeed =
                 config_.seed ^
@@ -158,17 +153,15 @@ public:
                 const int sliceBegin = begin + (end - begin) * t / config_.threads;
                 const int sliceEnd = begin + (end - begin) * (t + 1) / config_.threads;
                 for (int i = sliceBegin; i < sliceEnd; ++i) {
-                    const auto u = static_cast<std::size_t>(order_[static_cast<std::size_t>(i)]);
-                    const auto& sequence = training[u];
-                    const int start = windowStart(sequence, config_.maxLength);
-                    const std::span<const int> all(sequence);
-                    const auto length = sequence.size() - 1 - static_cast<std::size_t>(start);
-                    const auto gaps = trainingSequences.gapsOf(u);
-                    worker.batch.add(
-                        all.subspan(static_cast<std::size_t>(start), length), config_.maxLength,
-                        gaps.empty() ? gaps
-                                     : gaps.subspan(static_cast<std::size_t>(start), length));
-                    const auto targets = all.subspan(static_cast<std::size_t>(start) + 1, length);
+                    const TrainingWindow& window = windowAt(i);
+                    const auto u = static_cast<std::size_t>(window.sequence);
+                    const auto start = static_cast<std::size_t>(window.start);
+                    const auto length = static_cast<std::size_t>(window.length);
+                    const std::span<const int> all(sequences_.items[u]);
+                    const auto gaps = sequences_.gapsOf(u);
+                    worker.batch.add(all.subspan(start, length), config_.maxLength,
+                                     gaps.empty() ? gaps : gaps.subspan(start, length));
+                    const auto targets = all.subspan(start + 1, length);
                     worker.targets.insert(worker.targets.end(), targets.begin(), targets.end());
                 }
                 if (worker.batch.rows() == 0) return;
@@ -220,11 +213,17 @@ public:
     }
 
 private:
+    const TrainingWindow& windowAt(int shuffled) const {
+        return windows_[static_cast<std::size_t>(order_[static_cast<std::size_t>(shuffled)])];
+    }
+
     const SequenceEncoder& encoder_;
     const SequenceTrainingConfig& config_;
     const NegativeSampler* sampler_;
+    const Sequences& sequences_;
     std::vector<Worker> workers_;
-    std::vector<int> order_;
+    std::vector<TrainingWindow> windows_;
+    std::vector<int> order_;  // a shuffle of windows_' indices
 };
 
 }  // namespace
@@ -310,18 +309,18 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
     const bool refit = config.refit && !validationInputs.items.empty();
     const Tensors initial = refit ? params : Tensors{};
     const auto sampler = makeSampler(config, training, itemCount);
-    EpochRunner runner(encoder, config, sampler.get());
+    EpochRunner runner(encoder, config, sampler.get(), training);
 
     Tensors best = params;
     double bestNdcg = -1.0;
     int sinceBest = 0;
     {
         Adam adam(params, Adam::Config{config.learningRate});
-        const std::int64_t totalBatches = runner.batchesOf(training) * config.epochs;
+        const std::int64_t totalBatches = runner.batches() * config.epochs;
         for (int epoch = 1; epoch <= config.epochs; ++epoch) {
             const std::string stage = config.stage + " epoch " + std::to_string(epoch);
             const float meanLoss =
-                runner.run(params, adam, training, random, epoch, stage, totalBatches, progress);
+                runner.run(params, adam, random, epoch, stage, totalBatches, progress);
             history.loss.push_back(meanLoss);
             char detail[128];
             std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
@@ -347,8 +346,7 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
             } else if (validationInputs.items.empty()) {
                 history.bestEpoch = epoch;
             }
-            reportProgress(progress,
-                           {stage, runner.batchesOf(training) * epoch, totalBatches, text});
+            reportProgress(progress, {stage, runner.batches() * epoch, totalBatches, text});
             if (stop) break;
         }
     }
@@ -366,12 +364,12 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         Adam adam(params, Adam::Config{config.learningRate});
         std::mt19937_64 refitRandom(config.seed);
         const auto refitSampler = makeSampler(config, all, itemCount);
-        EpochRunner refitRunner(encoder, config, refitSampler.get());
-        const std::int64_t totalBatches = runner.batchesOf(all) * history.bestEpoch;
+        EpochRunner refitRunner(encoder, config, refitSampler.get(), all);
+        const std::int64_t totalBatches = refitRunner.batches() * history.bestEpoch;
         for (int epoch = 1; epoch <= history.bestEpoch; ++epoch) {
             const std::string stage = config.stage + " refit epoch " + std::to_string(epoch);
-            refitRunner.run(params, adam, all, refitRandom, epoch, stage, totalBatches, progress);
-            reportProgress(progress, {stage, runner.batchesOf(all) * epoch, totalBatches, ""});
+            refitRunner.run(params, adam, refitRandom, epoch, stage, totalBatches, progress);
+            reportProgress(progress, {stage, refitRunner.batches() * epoch, totalBatches, ""});
         }
     } else if (!validationInputs.items.empty() && bestNdcg >= 0.0) {
         params = std::move(best);

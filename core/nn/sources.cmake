@@ -14,5 +14,6 @@ list(APPEND ANIMEREC_CORE_SOURCES
   nn/adam.cpp
   nn/sequence_encoder.cpp
   nn/sequence_trainer.cpp
+  nn/training_windows.cpp
   nn/tensor_io.cpp
 )

@@ -15,7 +15,10 @@ enum class SequenceLoss {
 
 // How a next-item model is trained (shared by SASRec and the GRU model).
 struct SequenceTrainingConfig {
-    int maxLength = 50;  // only each user's last maxLength transitions are trained on
+    int maxLength = 50;  // how many recent items the model reads
+    // false: an epoch trains on each user's last maxLength transitions; true: on every transition,
+    // each sequence cut into windows of maxLength (nn/training_windows.h), for long histories.
+    bool everyTransition = false;
     // Whether the sequence read (in training and when scoring) includes Plan to Watch additions:
     // on P3 29% of the next titles are one, and a model never trained on them cannot rank them.
     bool planToWatch = true;

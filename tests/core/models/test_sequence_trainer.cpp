@@ -13,6 +13,7 @@
 #include "nn/negative_sampler.h"
 #include "nn/parallel_slices.h"
 #include "nn/sampled_loss.h"
+#include "nn/training_windows.h"
 #include "test_sasrec_fixtures.h"
 
 using namespace animerec;
@@ -31,6 +32,33 @@ SasrecConfig refitConfig() {
     config.training.validationUsers = 200;
     config.training.seed = 5;
     return config;
+}
+
+// Every user first walks the cycle 0..9 for 8 steps from a start of its own, then the cycle
+// 10..19 for 8 steps: a last window of 4 transitions only ever shows the second walk.
+Dataset twoWalkDataset(int users) {
+    Dataset data{makeCatalog(20), {}};
+    Interactions::Builder builder(20);
+    for (int u = 0; u < users; ++u)
+        for (int t = 0; t < 16; ++t) {
+            Event event;
+            event.item = t < 8 ? (u + t) % 10 : 10 + (u * 3 + t) % 10;
+            event.order = t;
+            builder.add(u + 1, event);
+        }
+    data.interactions = std::move(builder).build();
+    return data;
+}
+
+// Share of the first walk's three-title prefixes whose next title is the top score.
+double firstWalkHitRateAt1(const Recommender& model) {
+    int hits = 0;
+    for (int start = 0; start < 10; ++start) {
+        const auto scores =
+            scoresFor(model, historyOf({start, (start + 1) % 10, (start + 2) % 10}), 20);
+        hits += std::max_element(scores.begin(), scores.end()) - scores.begin() == (start + 3) % 10;
+    }
+    return hits / 10.0;
 }
 
 }  // namespace
@@ -153,6 +181,59 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(OperationCancelled,
                                  model->fit(cycleDataset(30, 500, 8), cancelInValidation));
         QCOMPARE(validationReports, 1);
+    }
+
+    void trainingWindowsCoverEveryTransitionOnce() {
+        using nn::TrainingWindow;
+        const auto same = [](const std::vector<TrainingWindow>& a,
+                             const std::vector<TrainingWindow>& b) {
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](auto& x, auto& y) {
+                return x.sequence == y.sequence && x.start == y.start && x.length == y.length;
+            });
+        };
+        const std::vector<std::size_t> lengths{0, 1, 2, 5, 12};
+        QVERIFY(same(nn::trainingWindows(lengths, 5, false), {{2, 0, 1}, {3, 0, 4}, {4, 6, 5}}));
+        QVERIFY(same(nn::trainingWindows(lengths, 5, true),
+                     {{2, 0, 1}, {3, 0, 4}, {4, 0, 1}, {4, 1, 5}, {4, 6, 5}}));
+
+        std::mt19937_64 random(11);
+        std::vector<std::size_t> many(300);
+        for (auto& length : many) length = random() % 200;
+        for (const int maxLength : {1, 7, 50}) {
+            std::vector<std::vector<int>> covered(many.size());
+            for (std::size_t s = 0; s < many.size(); ++s)
+                covered[s].assign(many[s] > 1 ? many[s] - 1 : 0, 0);
+            for (const TrainingWindow& w : nn::trainingWindows(many, maxLength, true)) {
+                QVERIFY(w.length >= 1 && w.length <= maxLength);
+                for (int i = w.start; i < w.start + w.length; ++i)
+                    ++covered[static_cast<std::size_t>(w.sequence)][static_cast<std::size_t>(i)];
+            }
+            for (const auto& counts : covered)
+                QVERIFY(std::all_of(counts.begin(), counts.end(), [](int c) { return c == 1; }));
+        }
+    }
+
+    // Only a training over every transition sees the first walk's steps at all.
+    void everyTransitionLearnsWhatTheLastWindowNeverShows() {
+        const Dataset data = twoWalkDataset(60);
+        SasrecConfig config;
+        config.dim = 16;
+        config.blocks = 1;
+        config.dropout = 0.0f;
+        config.training.maxLength = 4;
+        config.training.epochs = 40;
+        config.training.learningRate = 1e-2f;
+        config.training.validationUsers = 0;
+        config.training.seed = 3;
+        SasrecModel lastWindow(config);
+        lastWindow.fit(data);
+        config.training.everyTransition = true;
+        SasrecModel everyTransition(config);
+        everyTransition.fit(data);
+        const double seen = firstWalkHitRateAt1(everyTransition);
+        const double unseen = firstWalkHitRateAt1(lastWindow);
+        QVERIFY2(seen >= 0.9 && unseen <= 0.2,
+                 qPrintable(QString("every transition %1, last window %2").arg(seen).arg(unseen)));
     }
 
     // The refit is the run without validation for the epoch count validation chose: the same
