@@ -20,7 +20,7 @@ namespace animerec {
 
 namespace {
 
-constexpr std::uint32_t kBodyVersion = 3;  // 3 added fullRank, 2 dropout; 1 and 2 still load
+constexpr std::uint32_t kBodyVersion = 4;  // 4 added the user weighting, 3 fullRank, 2 dropout
 
 void validate(const EaseConfig& config) {
     if (!(config.lambda > 0.0f))
@@ -32,6 +32,27 @@ void validate(const EaseConfig& config) {
     if (config.maxItems < 1)
         throw std::invalid_argument("ease: maxItems must be >= 1, got " +
                                     std::to_string(config.maxItems));
+    if (!(config.userWeightExponent >= 0.0f && config.userWeightExponent <= 4.0f))
+        throw std::invalid_argument("ease: the user weight exponent must be in [0, 4], got " +
+                                    std::to_string(config.userWeightExponent));
+}
+
+// Each user's weight in the Gram matrix, c n_u^-exponent, with c chosen so that the weighted
+// entries sum to the unweighted count (lambda keeps its scale whatever the exponent).
+std::vector<float> userWeights(const std::vector<std::vector<int>>& positionsOf, float exponent) {
+    std::vector<float> weights(positionsOf.size(), 1.0f);
+    if (exponent == 0.0f) return weights;
+    double entries = 0.0, weighted = 0.0;
+    for (std::size_t u = 0; u < positionsOf.size(); ++u) {
+        const auto n = static_cast<double>(positionsOf[u].size());
+        if (n == 0.0) continue;
+        weights[u] = static_cast<float>(std::pow(n, -static_cast<double>(exponent)));
+        entries += n;
+        weighted += n * weights[u];
+    }
+    if (weighted > 0.0)
+        for (float& w : weights) w *= static_cast<float>(entries / weighted);
+    return weights;
 }
 
 }  // namespace
@@ -51,24 +72,32 @@ void Ease::fit(const Dataset& data, const ProgressCallback& progress) {
         positionOf[static_cast<std::size_t>(items[p])] = static_cast<int>(p);
     const auto n = static_cast<int>(items.size());
 
-    // G = X^T X, lower triangle, accumulated from each user's co-occurring pairs.
-    Eigen::MatrixXf g = Eigen::MatrixXf::Zero(n, n);
-    std::vector<int> positions;
-    for (std::size_t user = 0; user < rows.size(); ++user) {
-        positions.clear();
-        for (int item : rows[user])
+    // Each user's titles, turned in place into their compact positions, ascending.
+    std::vector<std::vector<int>> positionsOf = std::move(rows);
+    for (std::vector<int>& positions : positionsOf) {
+        std::size_t kept = 0;
+        for (const int item : positions)
             if (const int p = positionOf[static_cast<std::size_t>(item)]; p >= 0)
-                positions.push_back(p);
+                positions[kept++] = p;
+        positions.resize(kept);
         std::sort(positions.begin(), positions.end());
+    }
+    // G = X^T W X (W the user weights, 1 by default), lower triangle, accumulated from each
+    // user's co-occurring pairs.
+    const std::vector<float> userWeight = userWeights(positionsOf, config_.userWeightExponent);
+    Eigen::MatrixXf g = Eigen::MatrixXf::Zero(n, n);
+    for (std::size_t user = 0; user < positionsOf.size(); ++user) {
+        const std::vector<int>& positions = positionsOf[user];
+        const float weight = userWeight[user];
         for (std::size_t a = 0; a < positions.size(); ++a) {
             float* column = g.col(positions[a]).data();
-            for (std::size_t b = a; b < positions.size(); ++b) column[positions[b]] += 1.0f;
+            for (std::size_t b = a; b < positions.size(); ++b) column[positions[b]] += weight;
         }
         if (user % 1024 == 0)
             reportProgress(progress, {"ease gram", static_cast<std::int64_t>(user),
-                                      static_cast<std::int64_t>(rows.size()), ""});
+                                      static_cast<std::int64_t>(positionsOf.size()), ""});
     }
-    rows.clear();
+    positionsOf.clear();
     const float emphasis = config_.dropout / (1.0f - config_.dropout);
     const Eigen::VectorXf ridge = g.diagonal().array() * emphasis + config_.lambda;  // Lambda
     g.diagonal() += ridge;
@@ -205,6 +234,7 @@ void Ease::save(std::ostream& out) const {
     binary::write<std::int32_t>(out, config_.maxItems);
     binary::write<float>(out, config_.dropout);
     binary::write<std::uint8_t>(out, config_.fullRank ? 1 : 0);
+    binary::write<float>(out, config_.userWeightExponent);
     binary::write<std::int32_t>(out, itemCount_);
     binary::writeVector(out, items_);
     binary::writeVector(out, weights_);
@@ -222,9 +252,12 @@ void Ease::load(std::istream& in) {
     const auto fullRank = version >= 3 ? binary::read<std::uint8_t>(in, "ease full rank") : 0;
     if (fullRank > 1) throw std::runtime_error("ease: model body has a bad full-rank flag");
     config.fullRank = fullRank == 1;
+    config.userWeightExponent =
+        version >= 4 ? binary::read<float>(in, "ease user weight exponent") : 0.0f;
     const auto itemCount = binary::read<std::int32_t>(in, "ease item count");
     if (!(config.lambda > 0.0f) || config.maxItems < 1 || itemCount < 0 ||
-        !(config.dropout >= 0.0f && config.dropout < 1.0f))
+        !(config.dropout >= 0.0f && config.dropout < 1.0f) ||
+        !(config.userWeightExponent >= 0.0f && config.userWeightExponent <= 4.0f))
         throw std::runtime_error("ease: model body has an impossible header");
     auto items = binary::readVector<int>(in, "ease items");
     if (items.size() > static_cast<std::size_t>(itemCount))

@@ -26,6 +26,11 @@ struct EaseConfig {
     // constraint, the emphasised dropout alone keeps B away from the identity. Only B's
     // off-diagonal part is kept either way (a user's own items are never recommended).
     bool fullRank = false;
+    // User normalisation of the Gram matrix: user u's co-occurrences count w_u = c n_u^-exponent
+    // (n_u the user's modelled titles, c keeping the total weight of all entries unchanged), so
+    // the longest lists do not set most of B. 0 = every user counts 1 (EASE and EDLAE as
+    // published).
+    float userWeightExponent = 0.0f;
     int threads = 0;  // workers for the inverse; 0 = all hardware threads
 };
 

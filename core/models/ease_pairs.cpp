@@ -37,6 +37,10 @@ void validate(const EasePairsConfig& config) {
     if (config.pairItems < 2)
         throw std::invalid_argument("ease_pairs: pair items must be >= 2, got " +
                                     std::to_string(config.pairItems));
+    // The joint fit builds its own Gram matrix of titles and pairs, unweighted.
+    if (config.base.userWeightExponent != 0.0f)
+        throw std::invalid_argument("ease_pairs: user weights are not supported, got exponent " +
+                                    std::to_string(config.base.userWeightExponent));
 }
 
 EaseConfig baseConfig(const EasePairsConfig& config) {

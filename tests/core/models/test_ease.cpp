@@ -42,27 +42,33 @@ private slots:
     }
 
     // The blocked inverse against a plain dense solve, on more items than one column block, for
-    // EASE (Steck 2019), EASE with emphasised dropout and full-rank EDLAE (Steck 2020, eq. 9).
+    // EASE (Steck 2019), EASE with emphasised dropout and full-rank EDLAE (Steck 2020, eq. 9),
+    // each user's rows weighted c n_u^-exponent or not.
     void matchesClosedForm_data() {
         QTest::addColumn<int>("items");
         QTest::addColumn<float>("lambda");
         QTest::addColumn<float>("dropout");
         QTest::addColumn<bool>("fullRank");
-        QTest::addRow("one block") << 80 << 20.0f << 0.0f << false;
-        QTest::addRow("three blocks") << 600 << 5.0f << 0.0f << false;
-        QTest::addRow("dropout") << 80 << 20.0f << 0.25f << false;
-        QTest::addRow("edlae one block") << 80 << 20.0f << 0.25f << true;
-        QTest::addRow("edlae three blocks") << 600 << 5.0f << 0.4f << true;
+        QTest::addColumn<float>("userWeight");
+        QTest::addRow("one block") << 80 << 20.0f << 0.0f << false << 0.0f;
+        QTest::addRow("three blocks") << 600 << 5.0f << 0.0f << false << 0.0f;
+        QTest::addRow("dropout") << 80 << 20.0f << 0.25f << false << 0.0f;
+        QTest::addRow("edlae one block") << 80 << 20.0f << 0.25f << true << 0.0f;
+        QTest::addRow("edlae three blocks") << 600 << 5.0f << 0.4f << true << 0.0f;
+        QTest::addRow("user weights") << 80 << 20.0f << 0.25f << false << 1.0f;
+        QTest::addRow("edlae user weights") << 600 << 5.0f << 0.4f << true << 0.5f;
     }
     void matchesClosedForm() {
         QFETCH(int, items);
         QFETCH(float, lambda);
         QFETCH(float, dropout);
         QFETCH(bool, fullRank);
+        QFETCH(float, userWeight);
         const auto split = plantedBlocks(11, 300, items);
         EaseConfig c = config(lambda);
         c.dropout = dropout;
         c.fullRank = fullRank;
+        c.userWeightExponent = userWeight;
         Ease model(c);
         model.fit(split.train);
         QCOMPARE(model.name(), std::string(fullRank ? "edlae" : "ease"));
@@ -76,7 +82,11 @@ private slots:
             for (const auto& e : split.train.interactions.historyOf(u))
                 if (position[static_cast<std::size_t>(e.item)] >= 0)
                     x(u, position[static_cast<std::size_t>(e.item)]) = 1.0;
-        Eigen::MatrixXd g = x.transpose() * x;
+        const Eigen::VectorXd lengths = x.rowwise().sum();
+        QVERIFY(userWeight == 0.0f || lengths.maxCoeff() > lengths.minCoeff());  // weights differ
+        Eigen::VectorXd w = lengths.array().pow(-double(userWeight));
+        w *= lengths.sum() / lengths.dot(w);
+        Eigen::MatrixXd g = x.transpose() * w.asDiagonal() * x;
         const Eigen::VectorXd ridge =
             g.diagonal().array() * (double(dropout) / (1.0 - double(dropout))) + double(lambda);
         g.diagonal() += ridge;
@@ -165,6 +175,7 @@ private slots:
         EaseConfig c = config(20.0f, 50);
         c.dropout = 0.25f;
         c.fullRank = fullRank;
+        c.userWeightExponent = 0.5f;
         Ease model(c);
         model.fit(split_.train);
         std::stringstream buffer;
@@ -172,6 +183,7 @@ private slots:
         Ease loaded;
         loaded.load(buffer);
         QCOMPARE(loaded.name(), model.name());
+        QCOMPARE(loaded.config().userWeightExponent, 0.5f);
         const int items = split_.train.catalog.size();
         for (int u : {0, 5}) {
             const UserQuery query{u, split_.train.interactions.historyOf(u)};
@@ -203,6 +215,9 @@ private slots:
     void rejectsBadConfig() {
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Ease{config(0.0f)});
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Ease{config(10.0f, 0)});
+        EaseConfig negativeWeight = config();
+        negativeWeight.userWeightExponent = -0.5f;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Ease{negativeWeight});
     }
 };
 

@@ -279,6 +279,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, EasePairs{config(10, 0.0f)});
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  createRecommender("ease_pairs", {{"pair_dropout", 1.0}}));
+        // Its joint fit has no user weighting: refused, not silently ignored.
+        EasePairsConfig weighted = config(10);
+        weighted.base.userWeightExponent = 0.5f;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, EasePairs{weighted});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 createRecommender("ease_pairs", {{"user_weight", 0.5}}));
     }
 };
 
