@@ -119,8 +119,11 @@ Outcome<Recommendation> RecommendService::forHistory(
     }
     // Without a popularity model: the personal model for any history, else interaction counts.
     const std::vector<int> exclude = itemsOf(history);
-    if (personal && !history.empty())
-        return rank(personal.get(), user, history, exclude, topN, roleName(role));
+    if (personal && !history.empty()) {
+        Recommendation answer = rank(personal.get(), user, history, exclude, topN, roleName(role));
+        explain(answer, personal.get(), user, history);
+        return answer;
+    }
     return rank(nullptr, user, history, exclude, topN,
                 QLatin1String(kStrategyPopular) + QStringLiteral(" (") + why + u')');
 }

@@ -5,12 +5,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <mutex>
 #include <set>
 
+#include "models/ease.h"
 #include "served_test_service.h"
 
 using namespace animerec;
@@ -34,6 +36,7 @@ private slots:
     void workerThreadsShareThePort();
     void registryPrefersTheChosenFamily();
     void notReadyWithoutModels();
+    void explainsWithoutAPopularityModel();
 
 private:
     ServedTestService served_;
@@ -346,6 +349,33 @@ void TestHttpOperations::notReadyWithoutModels() {
     QCOMPARE(reply.json().value("model").toString(), QString("interaction_counts"));
     QVERIFY(!replyIds(reply.json()).contains(100));
     QCOMPARE(request(port, "POST", "/admin/reload").status, 403);
+}
+
+// Only a collaborative model loaded: it still answers for a known user, with its "because".
+void TestHttpOperations::explainsWithoutAPopularityModel() {
+    auto ease = std::make_shared<Ease>(EaseConfig{.lambda = 1.0f});
+    ease->fit(*served_.data);
+    service::ModelRegistry registry;
+    registry.install(ModelRole::Collaborative, ease, "ease-only");
+    service::RecommendService service(served_.data, registry);
+    service::MetricsRegistry metrics;
+    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
+    http::ApiServer server(service, metrics, log, {}, {});
+    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port != 0);
+    const HttpReply reply =
+        request(port, "POST", "/recommend_collaborative", R"({"user_id": 1, "top_n": 4})");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json().value("model").toString(), QString("ease"));
+    // User 1 holds anime 100, 103, 106, 109, 101 and 104.
+    const QSet<qint64> history{100, 103, 106, 109, 101, 104};
+    int explained = 0;
+    for (const QJsonValue& item : reply.json().value("items").toArray()) {
+        const QJsonArray because = item.toObject().value("because").toArray();
+        explained += !because.isEmpty();
+        for (const QJsonValue& id : because) QVERIFY(history.contains(id.toInteger()));
+    }
+    QVERIFY(explained > 0);
 }
 
 QTEST_GUILESS_MAIN(TestHttpOperations)
