@@ -18,9 +18,8 @@
 // over the full training data is timed for --step-seconds of training and then stopped: the epoch
 // time is extrapolated from the batches done. When the epoch ends within that time, its model is
 // evaluated; otherwise the model that is evaluated is trained for `epochs` (default 1) on the
-// sequences of
-// --sequence-users users (seeded sample; 0 = skip). Popularity is scored on the same split and
-// users beside it.
+// sequences of --sequence-users users (seeded sample; 0 = skip). Popularity is scored on the same
+// split and users beside it.
 //
 // --validation carves a validation split out of the training part the same way (its random 20%
 // per user, or each user's last training entry) and scores that: the test part is dropped

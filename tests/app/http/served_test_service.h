@@ -88,6 +88,23 @@ private:
     QTemporaryDir dir_;
 };
 
+// A server over `registry` alone: no request log file, no reloads, default options. The cases
+// that need a registry of their own (no models, one real model) listen through it.
+class BareServer {
+public:
+    BareServer(std::shared_ptr<const Dataset> data, const service::ModelRegistry& registry)
+        : service_(std::move(data), registry), server_(service_, metrics_, log_, {}, {}) {}
+
+    // The ephemeral loopback port, 0 when the server could not listen.
+    quint16 listen() { return server_.listen(QHostAddress::LocalHost, 0); }
+
+private:
+    service::RecommendService service_;
+    service::MetricsRegistry metrics_;
+    service::RequestLog log_{service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false}};
+    http::ApiServer server_;
+};
+
 // The anime ids of a recommendation reply, in rank order.
 inline QList<qint64> replyIds(const QJsonObject& reply) {
     QList<qint64> result;

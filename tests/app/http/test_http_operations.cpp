@@ -336,11 +336,8 @@ void TestHttpOperations::registryPrefersTheChosenFamily() {
 
 void TestHttpOperations::notReadyWithoutModels() {
     service::ModelRegistry empty(loadModelFile);
-    service::RecommendService service(served_.data, empty);
-    service::MetricsRegistry metrics;
-    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
-    http::ApiServer server(service, metrics, log, {}, {});
-    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    BareServer server(served_.data, empty);
+    const quint16 port = server.listen();
     QVERIFY(port != 0);
     QCOMPARE(request(port, "GET", "/ready").status, 503);
     // Without any model the count-based fallback still answers.
@@ -357,11 +354,8 @@ void TestHttpOperations::explainsWithoutAPopularityModel() {
     ease->fit(*served_.data);
     service::ModelRegistry registry;
     registry.install(ModelRole::Collaborative, ease, "ease-only");
-    service::RecommendService service(served_.data, registry);
-    service::MetricsRegistry metrics;
-    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
-    http::ApiServer server(service, metrics, log, {}, {});
-    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    BareServer server(served_.data, registry);
+    const quint16 port = server.listen();
     QVERIFY(port != 0);
     const HttpReply reply =
         request(port, "POST", "/recommend_collaborative", R"({"user_id": 1, "top_n": 4})");

@@ -258,11 +258,8 @@ void TestHttpRoutes::precomputedNeighboursMatchTheDirectScan() {
 
     service::ModelRegistry registry;
     registry.install(ModelRole::Content, content, "real");
-    service::RecommendService service(data, registry);
-    service::MetricsRegistry metrics;
-    service::RequestLog log(service::RequestLogOptions{{}, 1, 1, service::LogLevel::Off, false});
-    http::ApiServer server(service, metrics, log, {}, {});
-    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    BareServer server(data, registry);
+    const quint16 port = server.listen();
     QVERIFY(port != 0);
     for (const int item : {0, 77, 4321, 9999, last})
         for (const int n : {10, width}) {
