@@ -12,7 +12,9 @@
 // Both: full ranking over the titles occurring in train minus the user's own, HR@10 and NDCG@10
 // with 95% bootstrap intervals over users; a title scoring the same as the held-out one ranks
 // before it (ties never favour the model). Baselines: interaction counts, a first-order Markov
-// chain, EASE (lambda 200, no dropout, beside the numpy reference). The numpy/scipy references
+// chain, EASE (lambda 200, no dropout, beside the numpy reference); each family named prints its
+// NDCG@10 margin over the Markov chain and over EASE with the paired bootstrap interval of the
+// difference (bootstrapMeans over the per-user differences). The numpy/scipy references
 // (bench/reference/reference_models.py: popularity, Markov chain, EASE, item-kNN) run on the
 // split files exported here, in the same run, and print beside ours.
 //
@@ -34,6 +36,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -79,6 +82,7 @@ struct Result {
     double hr = 0.0, ndcg = 0.0;
     ConfidenceInterval hrInterval, ndcgInterval;
     int users = 0;
+    std::vector<float> ndcgPerUser;  // in task.tests order, for paired comparisons
 };
 
 // Pessimistic full ranking: the held-out title's rank counts every candidate scoring at least as
@@ -112,6 +116,7 @@ Result evaluate(const Task& task, const Recommender& model) {
     for (std::size_t i = 0; i < perUser.size(); i += 2) {
         result.hr += perUser[i];
         result.ndcg += perUser[i + 1];
+        result.ndcgPerUser.push_back(perUser[i + 1]);
     }
     if (result.users > 0) {
         result.hr /= result.users;
@@ -121,6 +126,19 @@ Result evaluate(const Task& task, const Recommender& model) {
         result.ndcgInterval = intervals[1];
     }
     return result;
+}
+
+// NDCG@10 of `model` minus that of `baseline` on the same users, with the bootstrap interval of
+// the paired difference: the margin over a baseline is clear when the interval excludes zero,
+// which separate intervals that overlap cannot tell.
+void printPairedMargin(const Result& model, const std::string& baselineName,
+                       const Result& baseline) {
+    std::vector<float> differences(model.ndcgPerUser.size());
+    for (std::size_t u = 0; u < differences.size(); ++u)
+        differences[u] = model.ndcgPerUser[u] - baseline.ndcgPerUser[u];
+    const ConfidenceInterval interval = bootstrapMeans(differences, 1).at(0);
+    std::printf("    NDCG@10 minus %s: %+.4f [%+.4f, %+.4f] (paired over the same users)\n",
+                baselineName.c_str(), model.ndcg - baseline.ndcg, interval.low, interval.high);
 }
 
 void printRow(const std::string& name, const Result& r, const std::string& note) {
@@ -197,19 +215,30 @@ void runTask(const Task& task, const std::vector<std::string>& families,
     if (idRule)
         models.emplace_back("id_above (no learning)", std::make_unique<bench::IdAboveRule>());
     models.emplace_back("popularity (counts)", createRecommender("popularity", {{"mode", 0}}));
-    models.emplace_back("markov (first order)", std::make_unique<bench::MarkovChain>());
-    models.emplace_back("ease (lambda 200, no drop)",
-                        createRecommender("ease", {{"lambda", 200}, {"dropout", 0}}));
+    const std::string markovName = "markov (first order)";
+    const std::string easeName = "ease (lambda 200, no drop)";
+    models.emplace_back(markovName, std::make_unique<bench::MarkovChain>());
+    models.emplace_back(easeName, createRecommender("ease", {{"lambda", 200}, {"dropout", 0}}));
+    const std::size_t baselineCount = models.size();
     for (const auto& family : families)
         models.emplace_back(family, createRecommender(family, parameters));
-    for (auto& [name, model] : models) {
+    std::map<std::string, Result> baselines;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        const auto& [name, model] = models[m];
         const auto started = std::chrono::steady_clock::now();
         model->fit(task.train);
         const double trainSeconds = seconds(started);
         char note[160];
         std::snprintf(note, sizeof note, "train %.1f s %s", trainSeconds, familyNote(name).c_str());
-        printRow(name, evaluate(task, *model), note);
+        const Result result = evaluate(task, *model);
+        printRow(name, result, note);
         printCurve(*model);
+        if (m < baselineCount) {
+            baselines[name] = result;
+        } else {
+            printPairedMargin(result, "Markov", baselines.at(markovName));
+            printPairedMargin(result, "EASE", baselines.at(easeName));
+        }
     }
 
     // The references, on the exported files, in the same run.
