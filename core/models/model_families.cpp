@@ -96,6 +96,7 @@ std::unique_ptr<Recommender> makeSasrec(ParameterBinder& p) {
     p.bind("dropout", c.dropout, 0, 0.95);
     p.bind("side_features", c.sideFeatures, 0, 1);
     p.bind("time_gaps", c.timeGaps, 0, 1);
+    p.bind("members", c.members, 1, 64);
     bindSequenceTraining(p, c.training);
     return std::make_unique<SasrecModel>(c);
 }

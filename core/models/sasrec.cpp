@@ -19,18 +19,22 @@ namespace animerec {
 
 namespace {
 // Version 2 added the plan-to-watch flag (version 1 bodies read watched items only), version 3
-// the side-feature and time-gap flags (then the side-feature bags when that flag is set).
-constexpr std::uint32_t kFormatVersion = 3;
+// the side-feature and time-gap flags (then the side-feature bags when that flag is set), version
+// 4 the member count (then a training history and the tensors per member).
+constexpr std::uint32_t kFormatVersion = 4;
+constexpr int kMaxMembers = 64;
 
 void validate(const SasrecConfig& c, int itemCount) {
     if (c.dim <= 0 || c.dim > 4096 || c.blocks < 0 || c.blocks > 64 || c.heads <= 0 ||
         c.dim % c.heads != 0 || c.training.maxLength <= 0 || c.training.maxLength > 100000 ||
-        !(c.dropout >= 0.0f && c.dropout < 1.0f) || itemCount <= 0)
+        !(c.dropout >= 0.0f && c.dropout < 1.0f) || c.members < 1 || c.members > kMaxMembers ||
+        itemCount <= 0)
         throw std::invalid_argument(
             "sasrec: invalid shape (dim " + std::to_string(c.dim) + ", blocks " +
             std::to_string(c.blocks) + ", heads " + std::to_string(c.heads) + ", maxLength " +
             std::to_string(c.training.maxLength) + ", dropout " + std::to_string(c.dropout) +
-            ", items " + std::to_string(itemCount) + ")");
+            ", members " + std::to_string(c.members) + ", items " + std::to_string(itemCount) +
+            ")");
 }
 
 SasrecShape shapeOf(const SasrecConfig& c, int itemCount) {
@@ -52,17 +56,29 @@ std::uint8_t readFlag(std::istream& in, const char* what) {
 }
 }  // namespace
 
-struct SasrecModel::State {
-    State(const SasrecConfig& config, int itemCount, nn::FeatureBags side)
-        : random(config.training.seed),
-          sideFeatures(std::move(side)),
-          network(shapeOf(config, itemCount), store, random, sideFeatures) {}
+// One trained network of the ensemble, initialised from its own seed.
+struct SasrecModel::Member {
+    Member(const SasrecConfig& config, int itemCount, const nn::FeatureBags& side,
+           std::uint64_t seed)
+        : random(seed), network(shapeOf(config, itemCount), store, random, side) {}
     nn::ParameterStore store;
-    std::mt19937_64 random;        // only used while building (init); kept for member order
-    nn::FeatureBags sideFeatures;  // no rows when the model reads none
+    std::mt19937_64 random;  // only used while building (init); kept for member order
     SasrecNetwork network;
     nn::TrainingHistory history;
-    int itemCount() const { return static_cast<int>(store.values()[0].rows()); }
+};
+
+struct SasrecModel::State {
+    // Member m starts from seed config.training.seed + m, so one member is the single model.
+    State(const SasrecConfig& config, int itemCount, nn::FeatureBags side)
+        : sideFeatures(std::move(side)) {
+        for (int m = 0; m < config.members; ++m)
+            members.push_back(
+                std::make_unique<Member>(config, itemCount, sideFeatures,
+                                         config.training.seed + static_cast<std::uint64_t>(m)));
+    }
+    nn::FeatureBags sideFeatures;  // no rows when the model reads none
+    std::vector<std::unique_ptr<Member>> members;
+    int itemCount() const { return static_cast<int>(members[0]->store.values()[0].rows()); }
 };
 
 SasrecModel::SasrecModel(SasrecConfig config) : config_(std::move(config)) {}
@@ -82,10 +98,16 @@ void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     const auto gaps = config.timeGaps
                           ? buildTrainingGaps(data.interactions, config.training.planToWatch)
                           : std::vector<std::vector<int>>{};
-    auto training = config.training;
-    training.stage = "sasrec";
-    state->history = nn::trainSequenceEncoder(state->network, state->store.values(), sequences,
-                                              training, progress, gaps);
+    for (std::size_t m = 0; m < state->members.size(); ++m) {
+        Member& member = *state->members[m];
+        auto training = config.training;
+        training.seed = config.training.seed + m;
+        training.stage = state->members.size() == 1 ? "sasrec"
+                                                    : "sasrec member " + std::to_string(m + 1) +
+                                                          "/" + std::to_string(config.members);
+        member.history = nn::trainSequenceEncoder(member.network, member.store.values(), sequences,
+                                                  training, progress, gaps);
+    }
     config_ = config;
     state_ = std::move(state);
 }
@@ -107,26 +129,28 @@ void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
         std::fill(scores.begin(), scores.end(), 0.0f);
         return;
     }
-    if (known == static_cast<std::size_t>(itemCount)) {
-        nn::scoreNextItem(state_->network, state_->store.values(), items,
-                          config_.training.maxLength, scores.first(known), gaps);
-    } else {
-        std::vector<float> all(static_cast<std::size_t>(itemCount));
-        nn::scoreNextItem(state_->network, state_->store.values(), items,
-                          config_.training.maxLength, all, gaps);
-        std::copy_n(all.begin(), known, scores.begin());
+    std::vector<float> mean(static_cast<std::size_t>(itemCount), 0.0f);
+    std::vector<float> logits(mean.size());
+    for (const auto& member : state_->members) {
+        nn::scoreNextItem(member->network, member->store.values(), items,
+                          config_.training.maxLength, logits, gaps);
+        for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += logits[i];
     }
+    const auto count = static_cast<float>(state_->members.size());
+    std::transform(mean.begin(), mean.begin() + static_cast<std::ptrdiff_t>(known), scores.begin(),
+                   [count](float sum) { return sum / count; });
     scoreUnknownItemsLast(scores, known);
 }
 
 std::vector<double> SasrecModel::trainingCurve() const {
     if (!state_) return {};
-    return {state_->history.loss.begin(), state_->history.loss.end()};
+    const auto& loss = state_->members[0]->history.loss;
+    return {loss.begin(), loss.end()};
 }
 
 const std::vector<float>& SasrecModel::validationCurve() const {
     static const std::vector<float> empty;
-    return state_ ? state_->history.validationNdcg : empty;
+    return state_ ? state_->members[0]->history.validationNdcg : empty;
 }
 
 void SasrecModel::save(std::ostream& out) const {
@@ -141,9 +165,12 @@ void SasrecModel::save(std::ostream& out) const {
     binary::write<std::uint8_t>(out, config_.training.planToWatch ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.sideFeatures ? 1 : 0);
     binary::write<std::uint8_t>(out, config_.timeGaps ? 1 : 0);
+    binary::write<std::int32_t>(out, config_.members);
     if (config_.sideFeatures) writeItemSideFeatures(out, state_->sideFeatures);
-    nn::writeTrainingHistory(out, state_->history);
-    nn::writeTensors(out, state_->store.values());
+    for (const auto& member : state_->members) {
+        nn::writeTrainingHistory(out, member->history);
+        nn::writeTensors(out, member->store.values());
+    }
     if (!out) throw std::runtime_error("sasrec: write failed");
 }
 
@@ -161,6 +188,7 @@ void SasrecModel::load(std::istream& in) {
     config.training.planToWatch = version >= 2 && readFlag(in, "plan-to-watch flag") == 1;
     config.sideFeatures = version >= 3 && readFlag(in, "side-feature flag") == 1;
     config.timeGaps = version >= 3 && readFlag(in, "time-gap flag") == 1;
+    config.members = version >= 4 ? binary::read<std::int32_t>(in, "sasrec member count") : 1;
     try {
         validate(config, itemCount);
         if (itemCount > (1 << 24)) throw std::invalid_argument("item count too large");
@@ -169,10 +197,11 @@ void SasrecModel::load(std::istream& in) {
     }
     nn::FeatureBags side =
         config.sideFeatures ? readItemSideFeatures(in, itemCount, "sasrec") : nn::FeatureBags{};
-    nn::TrainingHistory history = nn::readTrainingHistory(in, "sasrec");
     auto state = std::make_unique<State>(config, itemCount, std::move(side));
-    nn::readTensors(in, state->store.values());
-    state->history = std::move(history);
+    for (auto& member : state->members) {
+        member->history = nn::readTrainingHistory(in, "sasrec");
+        nn::readTensors(in, member->store.values());
+    }
     config_ = config;
     state_ = std::move(state);
 }

@@ -23,6 +23,11 @@ struct SasrecConfig {
     // used only when every Event::order of the training data is a time (ordersAreTimes), else
     // the model trains and serves without it.
     bool timeGaps = false;
+    // Members of a seed ensemble: member m trains from seed training.seed + m and the model
+    // scores the mean of the members' next-item logits. One training of SASRec on P3 moves by
+    // about as much with its seed as with any option (bench/README.md), and the mean of several
+    // is steadier than any one of them; each member costs a full training and a forward pass.
+    int members = 1;
     // maxLength 50, batch 32, early stop on validation NDCG@10 with patience 3, then a refit on
     // every sequence for the chosen epoch count; Plan to Watch additions read as titles. Chosen
     // on P3's validation split (each tested user's second-to-last title, nextItemValidation),
@@ -55,12 +60,13 @@ public:
     // The config as trained or loaded; timeGaps is false when the data had no times.
     const SasrecConfig& config() const { return config_; }
     int itemCount() const override;  // -1 before fit()/load()
-    // Mean training loss per epoch of the last fit (or as loaded).
+    // Mean training loss per epoch of the last fit (or as loaded), of the first member.
     std::vector<double> trainingCurve() const override;
-    // Validation NDCG@10 per validation of the last fit (or as loaded).
+    // Validation NDCG@10 per validation of the last fit (or as loaded), of the first member.
     const std::vector<float>& validationCurve() const;
 
 private:
+    struct Member;
     struct State;
     SasrecConfig config_;
     std::unique_ptr<State> state_;

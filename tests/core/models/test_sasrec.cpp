@@ -1,5 +1,7 @@
 #include <QtTest>
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -186,6 +188,72 @@ private slots:
         QCOMPARE(savedBody(loaded), body);
     }
 
+    // A seed ensemble scores the mean of the logits of members trained alone from seeds seed and
+    // seed + 1, and survives save/load.
+    void membersScoreTheMeanOfTheirLogits() {
+        SasrecConfig config = smallConfig();
+        config.training.epochs = 3;
+        const auto data = cycleDataset(20, 30, 8);
+        SasrecModel first(config);
+        first.fit(data);
+        config.training.seed += 1;
+        SasrecModel second(config);
+        second.fit(data);
+        config.training.seed -= 1;
+        config.members = 2;
+        SasrecModel ensemble(config);
+        ensemble.fit(data);
+
+        const auto history = historyOf({4, 5, 6});
+        const auto a = scoresFor(first, history, 20);
+        const auto b = scoresFor(second, history, 20);
+        const auto mean = scoresFor(ensemble, history, 20);
+        QVERIFY(a != b);
+        for (std::size_t i = 0; i < mean.size(); ++i)
+            QVERIFY2(std::abs(mean[i] - 0.5f * (a[i] + b[i])) < 1e-5f,
+                     qPrintable(QString("item %1: %2 against %3 and %4")
+                                    .arg(i)
+                                    .arg(mean[i])
+                                    .arg(a[i])
+                                    .arg(b[i])));
+        QCOMPARE(ensemble.trainingCurve(), first.trainingCurve());
+
+        SasrecModel loaded;
+        std::istringstream in(savedBody(ensemble));
+        loaded.load(in);
+        QCOMPARE(loaded.config().members, 2);
+        QCOMPARE(scoresFor(loaded, history, 20), mean);
+        QCOMPARE(savedBody(loaded), savedBody(ensemble));
+    }
+
+    // A version 3 body (one network, no member count) still loads, with the same scores.
+    void loadsVersionThreeBodies() {
+        std::string body = savedBody(trainedModel());
+        constexpr std::size_t memberCountOffset = 31;  // after the header and the three flags
+        body.erase(memberCountOffset, sizeof(std::int32_t));
+        body[0] = 3;
+        SasrecModel loaded;
+        std::istringstream in(body);
+        loaded.load(in);
+        QCOMPARE(loaded.config().members, 1);
+        const auto history = historyOf({5, 6, 7, 8});
+        QCOMPARE(scoresFor(loaded, history, 20), scoresFor(trainedModel(), history, 20));
+    }
+
+    void corruptMemberCountIsNamed() {
+        std::string body = savedBody(trainedModel());
+        body[31] = 0;  // members 0
+        SasrecModel model;
+        std::istringstream in(body);
+        try {
+            model.load(in);
+            QFAIL("a body with no members loaded");
+        } catch (const std::runtime_error& error) {
+            QVERIFY2(std::string(error.what()).find("members 0") != std::string::npos,
+                     error.what());
+        }
+    }
+
     void corruptBodyThrows_data() {
         QTest::addColumn<int>("cut");
         QTest::addColumn<int>("flipOffset");
@@ -292,6 +360,10 @@ private slots:
         QCOMPARE(config.training.negativePopularity, 0.5f);
         QCOMPARE(config.training.gbceCalibration, 0.25f);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createRecommender("sasrec", {{"loss", 3}}));
+        auto ensemble = createRecommender("sasrec", {{"members", 3}});
+        QCOMPARE(dynamic_cast<SasrecModel&>(*ensemble).config().members, 3);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 createRecommender("sasrec", {{"members", 0}}));
     }
 };
 
