@@ -171,6 +171,9 @@ void ChartWidget::showLines(const QVector<ChartSeries>& series, bool logX, bool 
         graph->setData(series[s].x, series[s].y);
     }
     plot_->rescaleAxes();
+    // rescaleAxes puts the extreme values on the frame, where a curve that levels off at its
+    // minimum (a converged loss) would vanish into the axis line.
+    plot_->yAxis->scaleRange(1.1);
     finish();
 }
 
