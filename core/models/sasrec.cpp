@@ -68,13 +68,12 @@ struct SasrecModel::Member {
 };
 
 struct SasrecModel::State {
+    explicit State(nn::FeatureBags side) : sideFeatures(std::move(side)) {}
     // Member m starts from seed config.training.seed + m, so one member is the single model.
-    State(const SasrecConfig& config, int itemCount, nn::FeatureBags side)
-        : sideFeatures(std::move(side)) {
-        for (int m = 0; m < config.members; ++m)
-            members.push_back(
-                std::make_unique<Member>(config, itemCount, sideFeatures,
-                                         config.training.seed + static_cast<std::uint64_t>(m)));
+    Member& addMember(const SasrecConfig& config, int itemCount) {
+        const auto seed = config.training.seed + static_cast<std::uint64_t>(members.size());
+        members.push_back(std::make_unique<Member>(config, itemCount, sideFeatures, seed));
+        return *members.back();
     }
     nn::FeatureBags sideFeatures;  // no rows when the model reads none
     std::vector<std::unique_ptr<Member>> members;
@@ -92,19 +91,18 @@ void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     SasrecConfig config = config_;
     config.timeGaps = config.timeGaps && ordersAreTimes(data.interactions);
     auto state = std::make_unique<State>(
-        config, itemCount,
         config.sideFeatures ? buildItemSideFeatures(data.catalog, itemCount) : nn::FeatureBags{});
     const auto sequences = buildTrainingSequences(data.interactions, config.training.planToWatch);
     const auto gaps = config.timeGaps
                           ? buildTrainingGaps(data.interactions, config.training.planToWatch)
                           : std::vector<std::vector<int>>{};
-    for (std::size_t m = 0; m < state->members.size(); ++m) {
-        Member& member = *state->members[m];
+    for (int m = 0; m < config.members; ++m) {
+        Member& member = state->addMember(config, itemCount);
         auto training = config.training;
-        training.seed = config.training.seed + m;
-        training.stage = state->members.size() == 1 ? "sasrec"
-                                                    : "sasrec member " + std::to_string(m + 1) +
-                                                          "/" + std::to_string(config.members);
+        training.seed = config.training.seed + static_cast<std::uint64_t>(m);
+        training.stage = config.members == 1 ? "sasrec"
+                                             : "sasrec member " + std::to_string(m + 1) + "/" +
+                                                   std::to_string(config.members);
         member.history = nn::trainSequenceEncoder(member.network, member.store.values(), sequences,
                                                   training, progress, gaps);
     }
@@ -197,10 +195,13 @@ void SasrecModel::load(std::istream& in) {
     }
     nn::FeatureBags side =
         config.sideFeatures ? readItemSideFeatures(in, itemCount, "sasrec") : nn::FeatureBags{};
-    auto state = std::make_unique<State>(config, itemCount, std::move(side));
-    for (auto& member : state->members) {
-        member->history = nn::readTrainingHistory(in, "sasrec");
-        nn::readTensors(in, member->store.values());
+    // Each member's network is built only when its data comes, so a corrupt count fails at the
+    // first missing member instead of allocating every network first.
+    auto state = std::make_unique<State>(std::move(side));
+    for (int m = 0; m < config.members; ++m) {
+        Member& member = state->addMember(config, itemCount);
+        member.history = nn::readTrainingHistory(in, "sasrec");
+        nn::readTensors(in, member.store.values());
     }
     config_ = config;
     state_ = std::move(state);

@@ -252,6 +252,13 @@ private slots:
             QVERIFY2(std::string(error.what()).find("members 0") != std::string::npos,
                      error.what());
         }
+        body[31] = 2;  // a second member the body does not hold
+        std::istringstream truncated(body);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, model.load(truncated));
+        std::vector<float> scores(20);
+        const auto history = historyOf({1});
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 model.score(UserQuery{-1, history}, scores));  // still unloaded
     }
 
     void corruptBodyThrows_data() {
