@@ -60,7 +60,8 @@ std::uint8_t readFlag(std::istream& in, const char* what) {
 struct SasrecModel::Member {
     Member(const SasrecConfig& config, int itemCount, const nn::FeatureBags& side,
            std::uint64_t seed)
-        : random(seed), network(shapeOf(config, itemCount), store, random, side) {}
+        : seed(seed), random(seed), network(shapeOf(config, itemCount), store, random, side) {}
+    std::uint64_t seed;  // of its initialisation and of its training
     nn::ParameterStore store;
     std::mt19937_64 random;  // only used while building (init); kept for member order
     SasrecNetwork network;
@@ -99,7 +100,7 @@ void SasrecModel::fit(const Dataset& data, const ProgressCallback& progress) {
     for (int m = 0; m < config.members; ++m) {
         Member& member = state->addMember(config, itemCount);
         auto training = config.training;
-        training.seed = config.training.seed + static_cast<std::uint64_t>(m);
+        training.seed = member.seed;
         training.stage = config.members == 1 ? "sasrec"
                                              : "sasrec member " + std::to_string(m + 1) + "/" +
                                                    std::to_string(config.members);
@@ -127,16 +128,28 @@ void SasrecModel::score(const UserQuery& query, std::span<float> scores) const {
         std::fill(scores.begin(), scores.end(), 0.0f);
         return;
     }
-    std::vector<float> mean(static_cast<std::size_t>(itemCount), 0.0f);
-    std::vector<float> logits(mean.size());
-    for (const auto& member : state_->members) {
-        nn::scoreNextItem(member->network, member->store.values(), items,
-                          config_.training.maxLength, logits, gaps);
-        for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += logits[i];
+    // The first member writes straight into the answer when the answer covers the catalogue, so
+    // a single network allocates nothing per query; further members add theirs to it.
+    std::vector<float> buffer;
+    std::span<float> mean = scores.first(known);
+    if (known < static_cast<std::size_t>(itemCount)) {
+        buffer.resize(static_cast<std::size_t>(itemCount));
+        mean = buffer;
     }
-    const auto count = static_cast<float>(state_->members.size());
-    std::transform(mean.begin(), mean.begin() + static_cast<std::ptrdiff_t>(known), scores.begin(),
-                   [count](float sum) { return sum / count; });
+    const auto& members = state_->members;
+    nn::scoreNextItem(members[0]->network, members[0]->store.values(), items,
+                      config_.training.maxLength, mean, gaps);
+    if (members.size() > 1) {
+        std::vector<float> logits(mean.size());
+        for (std::size_t m = 1; m < members.size(); ++m) {
+            nn::scoreNextItem(members[m]->network, members[m]->store.values(), items,
+                              config_.training.maxLength, logits, gaps);
+            for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += logits[i];
+        }
+        const auto count = static_cast<float>(members.size());
+        for (float& sum : mean) sum /= count;
+    }
+    if (!buffer.empty()) std::copy_n(buffer.begin(), known, scores.begin());
     scoreUnknownItemsLast(scores, known);
 }
 
