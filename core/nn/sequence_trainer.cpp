@@ -116,8 +116,9 @@ public:
                                          config_.batchSize);
     }
 
-    // One epoch; returns the mean loss per target.
-    float run(Tensors& params, Adam& adam, std::mt19937_64& random, int epoch,
+    // One epoch; returns the mean loss per target. `average`, when not null, follows the
+    // parameters after each Adam step (config.averageEpochs).
+    float run(Tensors& params, Adam& adam, Tensors* average, std::mt19937_64& random, int epoch,
               const std::string& stage, std::int64_t totalBatches,
               const ProgressCallback& progress) {
         for (auto& worker : workers_)
@@ -196,6 +197,7 @@ public:
             for (std::size_t t = 1; t < workers_.size(); ++t)
                 for (std::size_t p = 0; p < grads.size(); ++p) grads[p] += workers_[t].grads[p];
             adam.step(params, grads);
+            if (average) follow(*average, params);
             for (const auto& worker : workers_) epochLoss += worker.loss;
             epochTargets += targetCount;
             if ((b + 1) % reportEvery == 0 && b + 1 < batches)
@@ -213,6 +215,18 @@ public:
     }
 
 private:
+    // The exponential moving average with the bias correction of Adam's moments: step t enters
+    // with rate (1 - d) / (1 - d^t), so the first step replaces the average outright and the
+    // average never leans on the parameters training started from.
+    void follow(Tensors& average, const Tensors& params) {
+        const double decay = 1.0 - 1.0 / std::max(1.0, static_cast<double>(config_.averageEpochs) *
+                                                           static_cast<double>(batches()));
+        decayPower_ *= decay;
+        const auto rate = static_cast<float>((1.0 - decay) / (1.0 - decayPower_));
+        for (std::size_t p = 0; p < params.size(); ++p)
+            average[p] = (1.0f - rate) * average[p] + rate * params[p];
+    }
+
     const TrainingWindow& windowAt(int shuffled) const {
         return windows_[static_cast<std::size_t>(order_[static_cast<std::size_t>(shuffled)])];
     }
@@ -223,7 +237,8 @@ private:
     const Sequences& sequences_;
     std::vector<Worker> workers_;
     std::vector<TrainingWindow> windows_;
-    std::vector<int> order_;  // a shuffle of windows_' indices
+    std::vector<int> order_;   // a shuffle of windows_' indices
+    double decayPower_ = 1.0;  // decay^steps of the average so far
 };
 
 }  // namespace
@@ -266,6 +281,9 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         throw std::invalid_argument(
             "sequence training: a sampled loss needs negatives > 0, a popularity exponent >= 0 "
             "and a gBCE calibration in [0, 1]");
+    if (!(config.averageEpochs >= 0.0f && std::isfinite(config.averageEpochs)))
+        throw std::invalid_argument("sequence training: averageEpochs " +
+                                    std::to_string(config.averageEpochs) + " is not >= 0");
     if (!gaps.empty() && gaps.size() != sequences.size())
         throw std::invalid_argument("sequence training: " + std::to_string(gaps.size()) +
                                     " gap sequences for " + std::to_string(sequences.size()) +
@@ -311,6 +329,10 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
     const auto sampler = makeSampler(config, training, itemCount);
     EpochRunner runner(encoder, config, sampler.get(), training);
 
+    const bool averaging = config.averageEpochs > 0.0f;
+    // What validation scores and training keeps: the running average, or the parameters.
+    Tensors average = averaging ? params : Tensors{};
+    const Tensors& kept = averaging ? average : params;
     Tensors best = params;
     double bestNdcg = -1.0;
     int sinceBest = 0;
@@ -319,8 +341,8 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         const std::int64_t totalBatches = runner.batches() * config.epochs;
         for (int epoch = 1; epoch <= config.epochs; ++epoch) {
             const std::string stage = config.stage + " epoch " + std::to_string(epoch);
-            const float meanLoss =
-                runner.run(params, adam, random, epoch, stage, totalBatches, progress);
+            const float meanLoss = runner.run(params, adam, averaging ? &average : nullptr, random,
+                                              epoch, stage, totalBatches, progress);
             history.loss.push_back(meanLoss);
             char detail[128];
             std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
@@ -328,16 +350,15 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
             bool stop = false;
             if (!validationInputs.items.empty() &&
                 (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
-                const double ndcg =
-                    rankTargets(encoder, params, validationInputs.items, validationInputs.gaps,
-                                validationTargets, config.maxLength, config.threads, progress,
-                                config.stage + " validation");
+                const double ndcg = rankTargets(
+                    encoder, kept, validationInputs.items, validationInputs.gaps, validationTargets,
+                    config.maxLength, config.threads, progress, config.stage + " validation");
                 history.validationNdcg.push_back(static_cast<float>(ndcg));
                 std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
                 text += detail;
                 if (ndcg > bestNdcg) {
                     bestNdcg = ndcg;
-                    if (!refit) best = params;
+                    if (!refit) best = kept;
                     history.bestEpoch = epoch;
                     sinceBest = 0;
                 } else if (++sinceBest >= config.patience) {
@@ -361,6 +382,7 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         // Fresh optimiser, shuffling and batch order: the same run as one without validation
         // (the sampler too: it counts targets over every sequence, as that run would).
         params = initial;
+        if (averaging) average = initial;
         Adam adam(params, Adam::Config{config.learningRate});
         std::mt19937_64 refitRandom(config.seed);
         const auto refitSampler = makeSampler(config, all, itemCount);
@@ -368,11 +390,15 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         const std::int64_t totalBatches = refitRunner.batches() * history.bestEpoch;
         for (int epoch = 1; epoch <= history.bestEpoch; ++epoch) {
             const std::string stage = config.stage + " refit epoch " + std::to_string(epoch);
-            refitRunner.run(params, adam, refitRandom, epoch, stage, totalBatches, progress);
+            refitRunner.run(params, adam, averaging ? &average : nullptr, refitRandom, epoch, stage,
+                            totalBatches, progress);
             reportProgress(progress, {stage, refitRunner.batches() * epoch, totalBatches, ""});
         }
+        if (averaging) params = std::move(average);
     } else if (!validationInputs.items.empty() && bestNdcg >= 0.0) {
         params = std::move(best);
+    } else if (averaging) {
+        params = std::move(average);
     }
     history.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -17,7 +17,9 @@ namespace animerec::nn {
 // and scored by full ranking against all items the user has not seen; the parameters of the best
 // validation NDCG@10 are kept, or with config.refit, training starts again from the initial
 // parameters on every sequence for that best epoch count (the history keeps the curves of the
-// validation run). Reports progress per batch group and during validation (stage
+// validation run). With config.averageEpochs, "the parameters" above (what validation scores,
+// what is kept, what the refit returns) are the running average of each Adam step's. Reports
+// progress per batch group and during validation (stage
 // "<stage> validation"); throws OperationCancelled. An exception in a worker thread is rethrown
 // here after every worker stopped.
 TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,

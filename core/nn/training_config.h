@@ -32,6 +32,12 @@ struct SequenceTrainingConfig {
     // held-out titles included) for the best epoch count: the held-out titles are each user's
     // latest, the most telling transitions. Doubles the training time.
     bool refit = true;
+    // Polyak averaging over about the last `averageEpochs` epochs: when > 0, an exponential moving
+    // average of the parameters after each Adam step (decay 1 - 1 / (averageEpochs x batches per
+    // epoch), so the horizon does not depend on the data's size; bias-corrected, so the starting
+    // parameters carry no weight) is what validation scores, what is kept and what a refit
+    // returns. 0 = the last step's parameters. The average is a cheap ensemble of recent steps.
+    float averageEpochs = 0.0f;
     SequenceLoss loss = SequenceLoss::FullSoftmax;
     // Sampled losses only: negatives drawn per batch slice (shared by its rows) for the sampled
     // softmax and per position for gBCE, the exponent of their popularity (q ~ (count +

@@ -9,10 +9,12 @@
 
 #include "models/gru4rec.h"
 #include "models/sasrec.h"
+#include "models/sasrec_network.h"
 #include "models/sequence_data.h"
 #include "nn/negative_sampler.h"
 #include "nn/parallel_slices.h"
 #include "nn/sampled_loss.h"
+#include "nn/sequence_trainer.h"
 #include "nn/training_windows.h"
 #include "test_sasrec_fixtures.h"
 
@@ -59,6 +61,27 @@ double firstWalkHitRateAt1(const Recommender& model) {
         hits += std::max_element(scores.begin(), scores.end()) - scores.begin() == (start + 3) % 10;
     }
     return hits / 10.0;
+}
+
+// A small SASRec network's parameters after `epochs` epochs of one batch each (so one Adam step
+// per epoch) on a cycle dataset, averaged over `averageEpochs` (0: the last step's parameters).
+nn::Tensors parametersAfter(int epochs, float averageEpochs) {
+    const Dataset data = cycleDataset(10, 8, 6);
+    const auto sequences = buildTrainingSequences(data.interactions, true);
+    nn::ParameterStore store;
+    std::mt19937_64 random(11);
+    const SasrecNetwork network({.itemCount = 10, .dim = 8, .blocks = 1, .maxLength = 6}, store,
+                                random);
+    nn::SequenceTrainingConfig training{.maxLength = 6,
+                                        .epochs = epochs,
+                                        .batchSize = 64,
+                                        .learningRate = 1e-2f,
+                                        .validationUsers = 0,
+                                        .threads = 1,
+                                        .seed = 3};
+    training.averageEpochs = averageEpochs;
+    nn::trainSequenceEncoder(network, store.values(), sequences, training, {});
+    return store.values();
 }
 
 }  // namespace
@@ -234,6 +257,32 @@ private slots:
         const double unseen = firstWalkHitRateAt1(lastWindow);
         QVERIFY2(seen >= 0.9 && unseen <= 0.2,
                  qPrintable(QString("every transition %1, last window %2").arg(seen).arg(unseen)));
+    }
+
+    // Averaging over 4 epochs of one step each has decay d = 3/4 per step; bias-corrected, two
+    // steps give (d (1 - d) step1 + (1 - d) step2) / (1 - d^2), and the start has no weight.
+    void averagingReturnsTheRunningMeanOfTheSteps() {
+        const float decay = 0.75f;
+        const nn::Tensors start = parametersAfter(0, 0.0f);
+        const nn::Tensors step1 = parametersAfter(1, 0.0f);
+        const nn::Tensors step2 = parametersAfter(2, 0.0f);
+        const nn::Tensors averaged = parametersAfter(2, 4.0f);
+        QCOMPARE(averaged.size(), start.size());
+        float largestMove = 0.0f;
+        for (std::size_t p = 0; p < start.size(); ++p) {
+            const nn::Matrix expected =
+                (decay * (1.0f - decay) * step1[p] + (1.0f - decay) * step2[p]) /
+                (1.0f - decay * decay);
+            QVERIFY2((averaged[p] - expected).cwiseAbs().maxCoeff() < 1e-5f,
+                     qPrintable(QString("tensor %1").arg(p)));
+            largestMove = std::max(largestMove, (step2[p] - start[p]).cwiseAbs().maxCoeff());
+        }
+        QVERIFY(largestMove > 1e-3f);  // the steps moved, so the average is not the start
+        QCOMPARE(parametersAfter(1, 4.0f), step1);  // one step: the average is that step
+        SasrecConfig outOfRange;
+        outOfRange.training.averageEpochs = -1.0f;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 SasrecModel(outOfRange).fit(cycleDataset(10, 8, 6)));
     }
 
     // The refit is the run without validation for the epoch count validation chose: the same
