@@ -371,6 +371,9 @@ private slots:
         QCOMPARE(dynamic_cast<SasrecModel&>(*ensemble).config().members, 3);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  createRecommender("sasrec", {{"members", 0}}));
+        QCOMPARE(SasrecConfig{}.training.averageEpochs, 1.0f);  // chosen on P3's validation split
+        auto averaged = createRecommender("sasrec", {{"average_epochs", 2.5}});
+        QCOMPARE(dynamic_cast<SasrecModel&>(*averaged).config().training.averageEpochs, 2.5f);
     }
 };
 
