@@ -1,6 +1,7 @@
 list(APPEND ANIMEREC_APP_SOURCES
   cli/command_line.cpp
   cli/command_evaluate.cpp
+  cli/progress_run.cpp
   cli/terminal_progress.cpp
   cli/command_import.cpp
   cli/command_train.cpp

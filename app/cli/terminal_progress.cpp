@@ -60,9 +60,9 @@ bool TerminalProgress::update(const Progress& progress) {
     if (progress.stage != stage_) {
         finish();
         stage_ = progress.stage;
-        stageStart_ = now;
         lastDraw_ = {};
     }
+    run_.add(progress, now);
     last_ = progress;
     const auto interval =
         interactive_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
@@ -74,14 +74,13 @@ bool TerminalProgress::update(const Progress& progress) {
 }
 
 void TerminalProgress::draw(const Progress& progress, bool final) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - stageStart_).count();
-    // Too early for a meaningful rate: the first report can come microseconds into a stage.
-    const double rate = elapsed > 0.2 ? static_cast<double>(progress.done) / elapsed : 0.0;
+    const double elapsed = run_.elapsedSeconds();
+    const double rate = run_.rate();
+    const std::int64_t done = run_.done();
     std::string line = progress.stage;
     if (progress.total > 0) {
         const double share =
-            std::min(1.0, static_cast<double>(progress.done) / static_cast<double>(progress.total));
+            std::min(1.0, static_cast<double>(done) / static_cast<double>(progress.total));
         constexpr int width = 24;
         const int filled = static_cast<int>(share * width);
         line += " [" + std::string(static_cast<std::size_t>(filled), '#') +
@@ -89,15 +88,15 @@ void TerminalProgress::draw(const Progress& progress, bool final) {
         char percent[16];
         std::snprintf(percent, sizeof percent, "%3.0f%%", share * 100.0);
         line += percent;
-        line += "  " + humanCount(static_cast<double>(progress.done)) + "/" +
+        line += "  " + humanCount(static_cast<double>(done)) + "/" +
                 humanCount(static_cast<double>(progress.total)) + " " + unit_;
         line += "  " + humanCount(rate) + " " + unit_ + "/s";
-        if (rate > 0 && progress.done < progress.total)
-            line += "  ETA " + clock(static_cast<double>(progress.total - progress.done) / rate);
+        if (const auto left = run_.secondsLeft())
+            line += "  ETA " + clock(*left);
         else
             line += "  " + clock(elapsed);
     } else {
-        line += "  " + humanCount(static_cast<double>(progress.done)) + " " + unit_ + "  " +
+        line += "  " + humanCount(static_cast<double>(done)) + " " + unit_ + "  " +
                 humanCount(rate) + " " + unit_ + "/s  " + clock(elapsed);
     }
     if (!progress.detail.empty()) line += "  " + progress.detail;

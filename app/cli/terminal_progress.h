@@ -3,13 +3,15 @@
 #include <chrono>
 #include <string>
 
+#include "cli/progress_run.h"
 #include "util/progress.h"
 
 namespace animerec::cli {
 
 // A progress bar on stderr: "stage [#####.....] 48%  1.2M/2.5M rows  350k rows/s  ETA 0:04".
 // On a terminal it redraws in place at most 10 times a second; otherwise (logs, CI) it prints a
-// plain line every few seconds. Also tracks Ctrl-C: once SIGINT arrives the callback returns
+// plain line every few seconds. The rate and ETA span every stage of one job (ProgressRun). Also
+// tracks Ctrl-C: once SIGINT arrives the callback returns
 // false, so the operation cancels cleanly and its transaction rolls back.
 class TerminalProgress {
 public:
@@ -30,7 +32,7 @@ private:
     std::string unit_;
     bool interactive_ = false;
     std::string stage_;
-    std::chrono::steady_clock::time_point stageStart_;
+    ProgressRun run_;
     std::chrono::steady_clock::time_point lastDraw_;
     Progress last_;
     bool drawnSinceFinish_ = false;

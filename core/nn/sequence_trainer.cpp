@@ -46,14 +46,23 @@ struct Worker {
     double loss = 0.0;
 };
 
+// Where a validation reports its progress: at `done` of `total`, the training's own units (the
+// batches of the epoch it follows), so a bar over the whole fit does not jump while it runs; the
+// users scored go into the detail.
+struct ValidationProgress {
+    std::string stage;  // empty: no reports
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+};
+
 // nextItemNdcgAt10 with progress: the calling thread's slice reports about every 10% of its
-// users under `stage` (no report when `stage` is empty), so a cancel during a long validation
-// is honoured promptly; the other slices stop at their next user.
+// users (ValidationProgress), so a cancel during a long validation is honoured promptly; the
+// other slices stop at their next user.
 double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
                    std::span<const std::vector<int>> inputs,
                    std::span<const std::vector<int>> inputGaps, std::span<const int> targets,
                    int maxLength, int threads, const ProgressCallback& progress,
-                   const std::string& stage) {
+                   const ValidationProgress& at) {
     const int itemCount =
         static_cast<int>(params[static_cast<std::size_t>(encoder.itemTable())].rows());
     const int users = static_cast<int>(inputs.size());
@@ -66,8 +75,10 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
         std::vector<char> seen(static_cast<std::size_t>(itemCount), 0);
         int done = 0;
         for (int u = t; u < users && !stop.load(std::memory_order_relaxed); u += threads) {
-            if (t == 0 && !stage.empty() && ++done % reportEvery == 0)
-                reportProgress(progress, {stage, static_cast<std::int64_t>(u), users, ""});
+            if (t == 0 && !at.stage.empty() && ++done % reportEvery == 0)
+                reportProgress(progress,
+                               {at.stage, at.done, at.total,
+                                "user " + std::to_string(u) + " of " + std::to_string(users)});
             const auto& input = inputs[static_cast<std::size_t>(u)];
             if (input.empty()) continue;
             const int target = targets[static_cast<std::size_t>(u)];
@@ -246,7 +257,7 @@ private:
 double nextItemNdcgAt10(const SequenceEncoder& encoder, const Tensors& params,
                         std::span<const std::vector<int>> inputs, std::span<const int> targets,
                         int maxLength, int threads, std::span<const std::vector<int>> inputGaps) {
-    return rankTargets(encoder, params, inputs, inputGaps, targets, maxLength, threads, {}, "");
+    return rankTargets(encoder, params, inputs, inputGaps, targets, maxLength, threads, {}, {});
 }
 
 namespace {
@@ -352,7 +363,8 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
                 (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
                 const double ndcg = rankTargets(
                     encoder, kept, validationInputs.items, validationInputs.gaps, validationTargets,
-                    config.maxLength, config.threads, progress, config.stage + " validation");
+                    config.maxLength, config.threads, progress,
+                    {config.stage + " validation", runner.batches() * epoch, totalBatches});
                 history.validationNdcg.push_back(static_cast<float>(ndcg));
                 std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
                 text += detail;

@@ -206,6 +206,44 @@ private slots:
         QCOMPARE(validationReports, 1);
     }
 
+    // Validation reports in the training's units (the batches done so far), so a bar over the
+    // whole fit never runs backward while the validation users are scored.
+    void progressOfAFitNeverRunsBackward() {
+        SasrecConfig config;
+        config.dim = 8;
+        config.blocks = 1;
+        config.training.maxLength = 8;
+        config.training.epochs = 3;
+        config.training.validationUsers = 400;
+        std::vector<Progress> reports;
+        SasrecModel model(config);
+        model.fit(cycleDataset(30, 500, 8), [&](const Progress& p) {
+            reports.push_back(p);
+            return true;
+        });
+        int validationReports = 0;
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            const Progress& p = reports[i];
+            if (p.stage.find("validation") != std::string::npos) {
+                ++validationReports;
+                QVERIFY2(p.detail.find(" of ") != std::string::npos, p.detail.c_str());
+            }
+            const auto refit = [](const Progress& r) {
+                return r.stage.find("refit") != std::string::npos;
+            };
+            // The refit starts its own count; within the validated run and within the refit
+            // nothing goes back.
+            if (i > 0 && reports[i - 1].total == p.total && refit(reports[i - 1]) == refit(p))
+                QVERIFY2(p.done >= reports[i - 1].done,
+                         qPrintable(QString("%1 at %2 after %3 at %4")
+                                        .arg(QString::fromStdString(p.stage))
+                                        .arg(p.done)
+                                        .arg(QString::fromStdString(reports[i - 1].stage))
+                                        .arg(reports[i - 1].done)));
+        }
+        QVERIFY(validationReports > 0);
+    }
+
     void trainingWindowsCoverEveryTransitionOnce() {
         using nn::TrainingWindow;
         const auto same = [](const std::vector<TrainingWindow>& a,
