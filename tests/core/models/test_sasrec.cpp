@@ -328,9 +328,9 @@ private slots:
         SasrecConfig config = smallConfig();
         config.training.epochs = 3;
         SasrecModel model(config);
-        std::vector<std::string> details;
+        std::vector<std::string> details;  // one summary per epoch; validations count users
         model.fit(cycleDataset(20, 30, 8), [&](const Progress& p) {
-            if (!p.detail.empty()) details.push_back(p.detail);
+            if (p.detail.find("epoch") != std::string::npos) details.push_back(p.detail);
             return true;
         });
         QCOMPARE(static_cast<int>(details.size()), 3);
