@@ -209,15 +209,11 @@ private slots:
     // Validation reports in the training's units (the batches done so far), so a bar over the
     // whole fit never runs backward while the validation users are scored.
     void progressOfAFitNeverRunsBackward() {
-        SasrecConfig config;
-        config.dim = 8;
-        config.blocks = 1;
-        config.training.maxLength = 8;
+        SasrecConfig config = refitConfig();
         config.training.epochs = 3;
-        config.training.validationUsers = 400;
         std::vector<Progress> reports;
         SasrecModel model(config);
-        model.fit(cycleDataset(30, 500, 8), [&](const Progress& p) {
+        model.fit(cycleDataset(15, 300, 7), [&](const Progress& p) {
             reports.push_back(p);
             return true;
         });
