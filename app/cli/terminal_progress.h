@@ -10,9 +10,9 @@ namespace animerec::cli {
 
 // A progress bar on stderr: "stage [#####.....] 48%  1.2M/2.5M rows  350k rows/s  ETA 0:04".
 // On a terminal it redraws in place at most 10 times a second; otherwise (logs, CI) it prints a
-// plain line every few seconds. The rate and ETA span every stage of one job (ProgressRun). Also
-// tracks Ctrl-C: once SIGINT arrives the callback returns
-// false, so the operation cancels cleanly and its transaction rolls back.
+// plain line every few seconds. The rate and ETA span the stages of one job that count into one
+// total (ProgressRun), and the time shown is the run's. Also tracks Ctrl-C: once SIGINT arrives the
+// callback returns false, so the operation cancels cleanly and its transaction rolls back.
 class TerminalProgress {
 public:
     explicit TerminalProgress(std::string unit = "rows");

@@ -80,7 +80,7 @@ void bindSequenceTraining(ParameterBinder& p, nn::SequenceTrainingConfig& t) {
     p.bind("validate_every", t.validateEvery, 1, 10000);
     p.bind("validation_users", t.validationUsers, 0, 1e9);
     p.bind("refit", t.refit, 0, 1);
-    p.bind("average_epochs", t.averageEpochs, 0, 1000);
+    p.bind("average_epochs", t.averageEpochs, 0, nn::kMaxAverageEpochs);
     p.bind("loss", t.loss, 0, 2);  // 0 full softmax, 1 sampled softmax, 2 gBCE
     p.bind("negatives", t.negatives, 1, 1e6);
     p.bind("negative_popularity", t.negativePopularity, 0, 4);

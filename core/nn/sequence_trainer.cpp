@@ -292,9 +292,10 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         throw std::invalid_argument(
             "sequence training: a sampled loss needs negatives > 0, a popularity exponent >= 0 "
             "and a gBCE calibration in [0, 1]");
-    if (!(config.averageEpochs >= 0.0f && std::isfinite(config.averageEpochs)))
+    if (!(config.averageEpochs >= 0.0f && config.averageEpochs <= kMaxAverageEpochs))
         throw std::invalid_argument("sequence training: averageEpochs " +
-                                    std::to_string(config.averageEpochs) + " is not >= 0");
+                                    std::to_string(config.averageEpochs) + " is not in [0, " +
+                                    std::to_string(kMaxAverageEpochs) + "]");
     if (!gaps.empty() && gaps.size() != sequences.size())
         throw std::invalid_argument("sequence training: " + std::to_string(gaps.size()) +
                                     " gap sequences for " + std::to_string(sequences.size()) +

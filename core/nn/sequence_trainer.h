@@ -19,9 +19,9 @@ namespace animerec::nn {
 // parameters on every sequence for that best epoch count (the history keeps the curves of the
 // validation run). With config.averageEpochs, "the parameters" above (what validation scores,
 // what is kept, what the refit returns) are the running average of each Adam step's. Reports
-// progress per batch group, in batches of all epochs, and during validation (stage "<stage>
-// validation", at the batches done so far, the users scored in the detail); throws
-// OperationCancelled. An exception in a worker thread is rethrown
+// progress per batch group, in batches of all epochs (the refit counts its own), and during
+// validation (stage "<stage> validation", at the batches done so far, the users scored in the
+// detail); throws OperationCancelled. An exception in a worker thread is rethrown
 // here after every worker stopped.
 TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& params,
                                      std::span<const std::vector<int>> sequences,

@@ -13,6 +13,8 @@ enum class SequenceLoss {
     Gbce = 2,            // gSASRec's generalised binary cross-entropy on sampled negatives
 };
 
+inline constexpr float kMaxAverageEpochs = 100.0f;
+
 // How a next-item model is trained (shared by SASRec and the GRU model).
 struct SequenceTrainingConfig {
     int maxLength = 50;  // how many recent items the model reads
@@ -37,6 +39,8 @@ struct SequenceTrainingConfig {
     // epoch), so the horizon does not depend on the data's size; bias-corrected, so the starting
     // parameters carry no weight) is what validation scores, what is kept and what a refit
     // returns. 0 = the last step's parameters. The average is a cheap ensemble of recent steps.
+    // At most kMaxAverageEpochs: the average is kept in float, and over longer horizons each
+    // step's share falls below what a float can add.
     float averageEpochs = 0.0f;
     SequenceLoss loss = SequenceLoss::FullSoftmax;
     // Sampled losses only: negatives drawn per batch slice (shared by its rows) for the sampled

@@ -221,8 +221,11 @@ private slots:
         for (std::size_t i = 0; i < reports.size(); ++i) {
             const Progress& p = reports[i];
             if (p.stage.find("validation") != std::string::npos) {
+                // At the end of an epoch, in the validated run's batches.
                 ++validationReports;
                 QVERIFY2(p.detail.find(" of ") != std::string::npos, p.detail.c_str());
+                QCOMPARE(p.total, reports.front().total);
+                QVERIFY(p.done > 0 && p.done % (p.total / config.training.epochs) == 0);
             }
             const auto refit = [](const Progress& r) {
                 return r.stage.find("refit") != std::string::npos;
@@ -315,6 +318,9 @@ private slots:
         QCOMPARE(parametersAfter(1, 4.0f), step1);  // one step: the average is that step
         SasrecConfig outOfRange;
         outOfRange.training.averageEpochs = -1.0f;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 SasrecModel(outOfRange).fit(cycleDataset(10, 8, 6)));
+        outOfRange.training.averageEpochs = nn::kMaxAverageEpochs * 2;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  SasrecModel(outOfRange).fit(cycleDataset(10, 8, 6)));
     }
