@@ -15,7 +15,7 @@ cp tests/ci/check_workflows.js "$work/"
 if ! cmp -s tests/ci/package.json "$work/package.json" ||
    [ ! -d "$work/node_modules/@action-validator/core" ] || [ ! -d "$work/node_modules/js-yaml" ]; then
   cp tests/ci/package.json "$work/"
-  (cd "$work" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  tests/npm_install_pinned.sh "$work"
 fi
 
 echo "== .github/workflows"

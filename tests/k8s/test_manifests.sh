@@ -11,6 +11,6 @@ work="${ANIMEREC_NPM_DIR:-build/k8s-validate}"
 mkdir -p "$work"
 cp packaging/kubernetes/validate/package.json packaging/kubernetes/validate/check_manifests.js "$work/"
 if [ ! -d "$work/node_modules/kubernetes-models" ] || [ ! -d "$work/node_modules/js-yaml" ]; then
-  (cd "$work" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  tests/npm_install_pinned.sh "$work"
 fi
 node "$work/check_manifests.js" "$PWD"
