@@ -10,7 +10,6 @@ void ProgressRun::add(const Progress& progress, Clock::time_point now) {
         total_ = progress.total;
         stage_ = progress.stage;
         startDone_ = progress.done;
-        done_ = progress.done;
         start_ = now;
     }
     done_ = progress.done;

@@ -106,14 +106,17 @@ double rankTargets(const SequenceEncoder& encoder, const Tensors& params,
 // mini-batches sliced over the threads, the gradients summed and one Adam step per batch.
 class EpochRunner {
 public:
-    // `sampler` draws the negatives of a sampled loss (null for the full softmax).
+    // `sampler` draws the negatives of a sampled loss (null for the full softmax). With
+    // config.averageEpochs the runner keeps the running average of the parameters, starting from
+    // `params` (the run's starting point).
     EpochRunner(const SequenceEncoder& encoder, const SequenceTrainingConfig& config,
-                const NegativeSampler* sampler, const Sequences& sequences)
+                const NegativeSampler* sampler, const Sequences& sequences, const Tensors& params)
         : encoder_(encoder),
           config_(config),
           sampler_(sampler),
           sequences_(sequences),
-          workers_(static_cast<std::size_t>(config.threads)) {
+          workers_(static_cast<std::size_t>(config.threads)),
+          average_(config.averageEpochs > 0.0f ? params : Tensors{}) {
         std::vector<std::size_t> lengths;
         lengths.reserve(sequences.items.size());
         for (const auto& sequence : sequences.items) lengths.push_back(sequence.size());
@@ -127,9 +130,9 @@ public:
                                          config_.batchSize);
     }
 
-    // One epoch; returns the mean loss per target. `average`, when not null, follows the
-    // parameters after each Adam step (config.averageEpochs).
-    float run(Tensors& params, Adam& adam, Tensors* average, std::mt19937_64& random, int epoch,
+    // One epoch; returns the mean loss per target. The average, when kept, follows the parameters
+    // after each Adam step.
+    float run(Tensors& params, Adam& adam, std::mt19937_64& random, int epoch,
               const std::string& stage, std::int64_t totalBatches,
               const ProgressCallback& progress) {
         for (auto& worker : workers_)
@@ -208,7 +211,7 @@ public:
             for (std::size_t t = 1; t < workers_.size(); ++t)
                 for (std::size_t p = 0; p < grads.size(); ++p) grads[p] += workers_[t].grads[p];
             adam.step(params, grads);
-            if (average) follow(*average, params);
+            if (!average_.empty()) follow(params);
             for (const auto& worker : workers_) epochLoss += worker.loss;
             epochTargets += targetCount;
             if ((b + 1) % reportEvery == 0 && b + 1 < batches)
@@ -225,17 +228,26 @@ public:
         return meanLoss;
     }
 
+    // What validation scores and training keeps: the running average when kept, else `params`.
+    const Tensors& kept(const Tensors& params) const {
+        return average_.empty() ? params : average_;
+    }
+    // Leaves the training's result in `params`: the running average (moved out) when kept.
+    void keepResult(Tensors& params) {
+        if (!average_.empty()) params = std::move(average_);
+    }
+
 private:
     // The exponential moving average with the bias correction of Adam's moments: step t enters
     // with rate (1 - d) / (1 - d^t), so the first step replaces the average outright and the
     // average never leans on the parameters training started from.
-    void follow(Tensors& average, const Tensors& params) {
+    void follow(const Tensors& params) {
         const double decay = 1.0 - 1.0 / std::max(1.0, static_cast<double>(config_.averageEpochs) *
                                                            static_cast<double>(batches()));
         decayPower_ *= decay;
         const auto rate = static_cast<float>((1.0 - decay) / (1.0 - decayPower_));
         for (std::size_t p = 0; p < params.size(); ++p)
-            average[p] = (1.0f - rate) * average[p] + rate * params[p];
+            average_[p] = (1.0f - rate) * average_[p] + rate * params[p];
     }
 
     const TrainingWindow& windowAt(int shuffled) const {
@@ -249,6 +261,7 @@ private:
     std::vector<Worker> workers_;
     std::vector<TrainingWindow> windows_;
     std::vector<int> order_;   // a shuffle of windows_' indices
+    Tensors average_;          // the running average of the parameters; empty when not kept
     double decayPower_ = 1.0;  // decay^steps of the average so far
 };
 
@@ -339,12 +352,8 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
     const bool refit = config.refit && !validationInputs.items.empty();
     const Tensors initial = refit ? params : Tensors{};
     const auto sampler = makeSampler(config, training, itemCount);
-    EpochRunner runner(encoder, config, sampler.get(), training);
+    EpochRunner runner(encoder, config, sampler.get(), training, params);
 
-    const bool averaging = config.averageEpochs > 0.0f;
-    // What validation scores and training keeps: the running average, or the parameters.
-    Tensors average = averaging ? params : Tensors{};
-    const Tensors& kept = averaging ? average : params;
     Tensors best = params;
     double bestNdcg = -1.0;
     int sinceBest = 0;
@@ -353,8 +362,8 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         const std::int64_t totalBatches = runner.batches() * config.epochs;
         for (int epoch = 1; epoch <= config.epochs; ++epoch) {
             const std::string stage = config.stage + " epoch " + std::to_string(epoch);
-            const float meanLoss = runner.run(params, adam, averaging ? &average : nullptr, random,
-                                              epoch, stage, totalBatches, progress);
+            const float meanLoss =
+                runner.run(params, adam, random, epoch, stage, totalBatches, progress);
             history.loss.push_back(meanLoss);
             char detail[128];
             std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, meanLoss);
@@ -363,15 +372,15 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
             if (!validationInputs.items.empty() &&
                 (epoch % config.validateEvery == 0 || epoch == config.epochs)) {
                 const double ndcg = rankTargets(
-                    encoder, kept, validationInputs.items, validationInputs.gaps, validationTargets,
-                    config.maxLength, config.threads, progress,
+                    encoder, runner.kept(params), validationInputs.items, validationInputs.gaps,
+                    validationTargets, config.maxLength, config.threads, progress,
                     {config.stage + " validation", runner.batches() * epoch, totalBatches});
                 history.validationNdcg.push_back(static_cast<float>(ndcg));
                 std::snprintf(detail, sizeof detail, " valid NDCG@10 %.4f", ndcg);
                 text += detail;
                 if (ndcg > bestNdcg) {
                     bestNdcg = ndcg;
-                    if (!refit) best = kept;
+                    if (!refit) best = runner.kept(params);
                     history.bestEpoch = epoch;
                     sinceBest = 0;
                 } else if (++sinceBest >= config.patience) {
@@ -395,23 +404,21 @@ TrainingHistory trainSequenceEncoder(const SequenceEncoder& encoder, Tensors& pa
         // Fresh optimiser, shuffling and batch order: the same run as one without validation
         // (the sampler too: it counts targets over every sequence, as that run would).
         params = initial;
-        if (averaging) average = initial;
         Adam adam(params, Adam::Config{config.learningRate});
         std::mt19937_64 refitRandom(config.seed);
         const auto refitSampler = makeSampler(config, all, itemCount);
-        EpochRunner refitRunner(encoder, config, refitSampler.get(), all);
+        EpochRunner refitRunner(encoder, config, refitSampler.get(), all, params);
         const std::int64_t totalBatches = refitRunner.batches() * history.bestEpoch;
         for (int epoch = 1; epoch <= history.bestEpoch; ++epoch) {
             const std::string stage = config.stage + " refit epoch " + std::to_string(epoch);
-            refitRunner.run(params, adam, averaging ? &average : nullptr, refitRandom, epoch, stage,
-                            totalBatches, progress);
+            refitRunner.run(params, adam, refitRandom, epoch, stage, totalBatches, progress);
             reportProgress(progress, {stage, refitRunner.batches() * epoch, totalBatches, ""});
         }
-        if (averaging) params = std::move(average);
+        refitRunner.keepResult(params);
     } else if (!validationInputs.items.empty() && bestNdcg >= 0.0) {
         params = std::move(best);
-    } else if (averaging) {
-        params = std::move(average);
+    } else {
+        runner.keepResult(params);
     }
     history.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
