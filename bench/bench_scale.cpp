@@ -21,12 +21,16 @@
 // evaluated is trained for `epochs` (default 1) on the sequences of --sequence-users users (seeded
 // sample; 0 = skip). Popularity is scored on the same split and users beside it.
 //
+// --export DIR writes the split (after the test-user sample) as DIR/train.csv, in the generated
+// files' animelist layout (watch statuses kept), and DIR/test.csv, and prints the `animerec
+// evaluate` command that scores the same split with the same parameters.
+//
 // --validation carves a validation split out of the training part the same way (its random 20%
 // per user, or each user's last training entry) and scores that: the test part is dropped
 // unread, so settings compared with it are never chosen on the test entries.
 //
 // Usage: bench_scale FAMILY [name=value ...] [--work DIR] [--users N] [--eval-users N]
-//                    [--step-seconds S] [--sequence-users N] [--validation]
+//                    [--step-seconds S] [--sequence-users N] [--validation] [--export DIR]
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +50,7 @@
 #include "data/generator.h"
 #include "eval/evaluator.h"
 #include "eval/split.h"
+#include "eval/split_files.h"
 #include "models/model_factory.h"
 #include "models/recommender.h"
 #include "nn/training_windows.h"
@@ -90,7 +95,12 @@ struct Options {
     double stepSeconds = 180.0;
     int sequenceUsers = 20000;
     bool validation = false;  // score a split of the training part, never the test part
+    std::string exportDir;    // where the split files go; empty = not written
 };
+
+std::string generatedDirectory(const Options& options) {
+    return options.work + "/users" + std::to_string(options.users);
+}
 
 // The 2020 dump's shape: 325k users and 17.5k titles; a mean of 337 before the catalogue cap
 // gives about 335 rows per user, 109M rows in all.
@@ -104,7 +114,7 @@ GeneratorConfig generatorConfig(long long users) {
 }
 
 Dataset loadGenerated(const Options& options) {
-    const std::string dir = options.work + "/users" + std::to_string(options.users);
+    const std::string dir = generatedDirectory(options);
     const auto start = Clock::now();
     if (!std::filesystem::exists(dir + "/anime.csv")) {
         std::printf("generating %s\n", dir.c_str());
@@ -247,7 +257,31 @@ Dataset sampleUsers(const Dataset& train, int count) {
 void printUsage() {
     std::fprintf(stderr,
                  "usage: bench_scale FAMILY [name=value ...] [--work DIR] [--users N] "
-                 "[--eval-users N] [--step-seconds S] [--sequence-users N] [--validation]\n");
+                 "[--eval-users N] [--step-seconds S] [--sequence-users N] [--validation] "
+                 "[--export DIR]\n");
+}
+
+// Writes the split for `animerec evaluate` and prints the command that scores it as this run does.
+void exportSplit(const Options& options, const Split& split, const Catalog& catalog) {
+    const auto start = Clock::now();
+    std::filesystem::create_directories(options.exportDir);
+    const std::string train = options.exportDir + "/train.csv";
+    const std::string test = options.exportDir + "/test.csv";
+    writeSplitFiles(split, catalog, SplitFileLayout::Animelist, train, test);
+    std::string parameters;
+    for (const auto& [name, value] : options.parameters) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%s%s.%s=%g", parameters.empty() ? "" : ",",
+                      options.family.c_str(), name.c_str(), value);
+        parameters += text;
+    }
+    std::printf(
+        "split files written in %.0f s; the same split and parameters:\n"
+        "  animerec evaluate --anime %s/anime.csv --train %s --test %s --catalog all "
+        "--models %s%s%s\n",
+        secondsSince(start), generatedDirectory(options).c_str(), train.c_str(), test.c_str(),
+        options.family.c_str(), parameters.empty() ? "" : " --param ", parameters.c_str());
+    std::fflush(stdout);
 }
 
 int run(const Options& options) {
@@ -274,11 +308,13 @@ int run(const Options& options) {
             "training part\n");
     }
     sampleTestUsers(split.test, options.evalUsers);
+    const double splitSeconds = secondsSince(splitStart);
+    if (!options.exportDir.empty()) exportSplit(options, split, all.catalog);
     const Dataset train{std::move(all.catalog), std::move(split.train)};
     std::printf("split (%s) in %.0f s: %lld train events; peak %.2f GB, resident %.2f GB\n",
                 isSessionFamily(options.family) ? "last entry per user" : "random 20% per user",
-                secondsSince(splitStart), static_cast<long long>(train.interactions.size()),
-                peakMemoryGb(), residentMemoryGb());
+                splitSeconds, static_cast<long long>(train.interactions.size()), peakMemoryGb(),
+                residentMemoryGb());
     std::fflush(stdout);
 
     EvaluatorOptions evaluatorOptions;
@@ -342,6 +378,8 @@ int main(int argc, char** argv) {
             options.sequenceUsers = std::stoi(argv[++i]);
         else if (arg == "--validation")
             options.validation = true;
+        else if (arg == "--export" && hasValue)
+            options.exportDir = argv[++i];
         else if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0)
             options.parameters[arg.substr(0, eq)] = std::stod(arg.substr(eq + 1));
         else if (options.family.empty() && arg[0] != '-')

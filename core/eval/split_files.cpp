@@ -56,10 +56,17 @@ std::string isoDateTime(std::int64_t seconds) {
 void writeSplitFiles(const Split& split, const Catalog& catalog, SplitFileLayout layout,
                      const std::string& trainPath, const std::string& testPath) {
     std::ofstream train = openOutput(trainPath);
-    if (layout == SplitFileLayout::Ratings)
-        train << "user_id,anime_id,rating\n";
-    else
-        train << "user_id,anime_id,score,status,episodes_seen,episodes_total,updated_at\n";
+    switch (layout) {
+        case SplitFileLayout::Ratings:
+            train << "user_id,anime_id,rating\n";
+            break;
+        case SplitFileLayout::Updates:
+            train << "user_id,anime_id,score,status,episodes_seen,episodes_total,updated_at\n";
+            break;
+        case SplitFileLayout::Animelist:
+            train << "user_id,anime_id,rating,status,watched_episodes\n";
+            break;
+    }
     for (int user = 0; user < split.train.userCount(); ++user) {
         const std::int64_t id = split.train.userIdAt(user);
         for (const Event& event : split.train.historyOf(user)) {
@@ -70,12 +77,13 @@ void writeSplitFiles(const Split& split, const Catalog& catalog, SplitFileLayout
             }
             if (event.status == WatchStatus::Unknown)
                 throw std::invalid_argument(trainPath +
-                                            ": the updates layout needs a watch status, and an "
-                                            "event of user " +
+                                            ": the updates and animelist layouts need a watch "
+                                            "status, and an event of user " +
                                             std::to_string(id) + " has none");
             train << ratingText(event.rating) << ',' << watchStatusName(event.status) << ',';
             if (event.watchedEpisodes >= 0) train << event.watchedEpisodes;
-            train << ",," << isoDateTime(event.order) << '\n';
+            if (layout == SplitFileLayout::Updates) train << ",," << isoDateTime(event.order);
+            train << '\n';
         }
     }
     finish(train, trainPath);

@@ -18,6 +18,10 @@ enum class SplitFileLayout {
     // episodes_total,updated_at) with Event::order written as the ISO-8601 UTC time: read back,
     // the times give the order, and equal times keep the file's (the split's) order.
     Updates,
+    // The animelist layout the generator writes (user_id,anime_id,rating,status,watched_episodes)
+    // in each user's history order: it keeps the watch status, which the models read (Plan to
+    // Watch and Dropped entries are not watched titles); read back, the row position is the order.
+    Animelist,
 };
 
 // Writes `split` as two CSV files over `catalog`'s anime ids, so that `animerec evaluate --anime

@@ -25,6 +25,13 @@ std::vector<int> itemsOf(const Interactions& interactions, int user) {
     return items;
 }
 
+// Statuses of an exported history: not only Completed, so a layout that lost them would show.
+WatchStatus statusAt(int position) {
+    if (position == 2) return WatchStatus::Dropped;
+    if (position == 4) return WatchStatus::PlanToWatch;
+    return WatchStatus::Completed;
+}
+
 void writeFile(const QString& path, const char* text) {
     std::ofstream out(path.toStdString(), std::ios::binary);
     out << text;
@@ -157,6 +164,7 @@ private slots:
         QTest::addColumn<int>("layout");
         QTest::addRow("updates") << static_cast<int>(SplitFileLayout::Updates);
         QTest::addRow("ratings") << static_cast<int>(SplitFileLayout::Ratings);
+        QTest::addRow("animelist") << static_cast<int>(SplitFileLayout::Animelist);
     }
     void exportedSplitReadsBackAsTheSameSplit() {
         QFETCH(int, layout);
@@ -172,9 +180,8 @@ private slots:
         Interactions::Builder builder(8);
         for (int user = 1; user <= 3; ++user)
             for (int i = 0; i < 6; ++i)
-                builder.add(user * 11,
-                            Event{(user * 3 + i * 5) % 8, i % 2 ? 7.0f : 0.0f,
-                                  WatchStatus::Completed, 12, 1654000000 + (i / 2) * 60});
+                builder.add(user * 11, Event{(user * 3 + i * 5) % 8, i % 2 ? 7.0f : 0.0f,
+                                             statusAt(i), 12, 1654000000 + (i / 2) * 60});
         const Split split = nextItemSplit(latestPerTitle(std::move(builder).build()));
         QTemporaryDir dir;
         const std::string anime = dir.filePath("anime.csv").toStdString();
@@ -195,9 +202,14 @@ private slots:
             QCOMPARE(itemsOf(back.train, user), itemsOf(split.train, user));
             QCOMPARE(back.test[static_cast<std::size_t>(user)].items,
                      split.test[static_cast<std::size_t>(user)].items);
-            for (std::size_t i = 0; i < split.train.historyOf(user).size(); ++i)
+            for (std::size_t i = 0; i < split.train.historyOf(user).size(); ++i) {
                 QCOMPARE(back.train.historyOf(user)[i].rating,
                          split.train.historyOf(user)[i].rating);
+                // The ratings layout has no status column; the others keep it.
+                if (static_cast<SplitFileLayout>(layout) != SplitFileLayout::Ratings)
+                    QCOMPARE(back.train.historyOf(user)[i].status,
+                             split.train.historyOf(user)[i].status);
+            }
         }
     }
 };
