@@ -395,7 +395,8 @@ GeneratorStats generateDataset(const GeneratorConfig& config, std::ostream& anim
     stats.anime = static_cast<std::int64_t>(catalog.size());
 
     BufferedCsvOutput out(animelistCsv, "animelist.csv");
-    out.put("user_id,anime_id,rating,status,watched_episodes\n");
+    out.put(kAnimelistCsvHeader);
+    out.put('\n');
     const std::int64_t reportEvery = std::max<std::int64_t>(1, config.users / 100);
     reportProgress(progress, {"generate", 0, config.users, ""});
     for (std::int64_t user = 0; user < config.users; ++user) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace animerec {
 
@@ -20,6 +21,10 @@ enum class WatchStatus : std::uint8_t {
 std::optional<WatchStatus> parseWatchStatus(const std::string& text);
 // Canonical text ("Completed", "Plan to Watch", ...); "" for Unknown.
 const char* watchStatusName(WatchStatus status);
+
+// The header of the brief's animelist.csv layout, which the generator and split exports write.
+inline constexpr std::string_view kAnimelistCsvHeader =
+    "user_id,anime_id,rating,status,watched_episodes";
 
 // One user-anime row as read from a CSV or the database.
 struct InteractionRecord {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "data/catalog.h"
+#include "data/interaction_record.h"
 #include "eval/split.h"
 
 namespace animerec {
@@ -64,7 +65,7 @@ void writeSplitFiles(const Split& split, const Catalog& catalog, SplitFileLayout
             train << "user_id,anime_id,score,status,episodes_seen,episodes_total,updated_at\n";
             break;
         case SplitFileLayout::Animelist:
-            train << "user_id,anime_id,rating,status,watched_episodes\n";
+            train << kAnimelistCsvHeader << '\n';
             break;
     }
     for (int user = 0; user < split.train.userCount(); ++user) {
