@@ -72,10 +72,18 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
     const int rankWidth = 3;
     const int cell = (style.width - rankWidth) / columns - 1;
     QString out;
-    const auto cellText = [&](const QJsonObject& item, int width) {
+    // A list's scores share one width ("4.71" and "3.7" alike), so its titles are cut to the same
+    // width and the scores form a column of their own.
+    const auto scoreWidth = [](const QJsonArray& items) {
+        qsizetype widest = 0;
+        for (const QJsonValue& item : items)
+            widest = std::max(widest, compact(item.toObject().value("score").toDouble()).size());
+        return static_cast<int>(widest);
+    };
+    const auto cellText = [&](const QJsonObject& item, int width, int scoreColumn) {
         const bool isShared = shared.contains(item.value("anime_id").toInteger());
-        const QString score = compact(item.value("score").toDouble());
-        const QString title = fitted(item.value("title").toString(), width - score.size() - 3);
+        const QString score = compact(item.value("score").toDouble()).rightJustified(scoreColumn);
+        const QString title = fitted(item.value("title").toString(), width - scoreColumn - 3);
         const QString text =
             (isShared ? QStringLiteral("*") : QStringLiteral(" ")) + title + u' ' + score + u' ';
         return isShared ? highlighted(text, style) : text;
@@ -88,10 +96,14 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
                 out += QStringLiteral("  %1\n").arg(list.value("error").toString());
                 continue;
             }
-            for (const QJsonValue& item : list.value("items").toArray())
-                out += QString::number(item.toObject().value("rank").toInt())
-                           .rightJustified(rankWidth - 1) +
-                       u' ' + cellText(item.toObject(), style.width - rankWidth) + u'\n';
+            const QJsonArray items = list.value("items").toArray();
+            const int scoreColumn = scoreWidth(items);
+            for (const QJsonValue& item : items)
+                out += rightTrimmed(
+                           QString::number(item.toObject().value("rank").toInt())
+                               .rightJustified(rankWidth - 1) +
+                           u' ' + cellText(item.toObject(), style.width - rankWidth, scoreColumn)) +
+                       u'\n';
         }
         return out;
     }
@@ -111,8 +123,9 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
         QString line = QString::number(row + 1).rightJustified(rankWidth - 1) + u' ';
         for (const QJsonValue& value : lists) {
             const QJsonArray items = value.toObject().value("items").toArray();
-            line += row < items.size() ? cellText(items.at(row).toObject(), cell + 1)
-                                       : QString(cell + 1, u' ');
+            line += row < items.size()
+                        ? cellText(items.at(row).toObject(), cell + 1, scoreWidth(items))
+                        : QString(cell + 1, u' ');
         }
         out += rightTrimmed(line) + u'\n';
     }
