@@ -2,7 +2,9 @@
 // lists (rows equal the database's) and focusing a recommendation marks exactly the history titles
 // that explain it; a title page lists each model's neighbours (equal to the service's answers) and
 // a rating histogram; the map projects the ALS factors with the user's history and
-// recommendations drawn over it.
+// recommendations drawn over it, every point whole inside the axes and the legend beside them.
+#include <qcustomplot.h>
+
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -41,6 +43,12 @@ ui::RecommendationList* neighbours(const ui::TitlePage& page, int family) {
     const char* const names[] = {"neighbours-content", "neighbours-collaborative",
                                  "neighbours-session"};
     return studio_test::child<ui::RecommendationList>(page, names[family]);
+}
+
+// Inside the range and at least 1% of its size from either end.
+bool insideWithMargin(const QCPRange& range, double value) {
+    const double margin = 0.01 * range.size();
+    return value > range.lower + margin && value < range.upper - margin;
 }
 
 }  // namespace
@@ -155,6 +163,15 @@ private slots:
         window.showPanel(static_cast<int>(window.panelNames().indexOf(QStringLiteral("Map"))));
         studio_test::screenshot(window, QStringLiteral("map"),
                                 dir_.filePath(QStringLiteral("shots")));
+        // Every point inside the axes, clear of their edges, and the legend outside them.
+        const QCustomPlot* plot = map->findChild<QCustomPlot*>();
+        QVERIFY(plot);
+        QVERIFY(!plot->legend->outerRect().intersects(plot->axisRect()->rect()));
+        for (int i = 0; i < plot->graphCount(); ++i)
+            for (const QCPGraphData& point : *plot->graph(i)->data()) {
+                QVERIFY(insideWithMargin(plot->xAxis->range(), point.key));
+                QVERIFY(insideWithMargin(plot->yAxis->range(), point.value));
+            }
     }
 
 private:

@@ -110,6 +110,17 @@ MapPanel::MapPanel(StudioContext* context, QWidget* parent)
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->legend->setVisible(true);
     plot_->legend->setFont(QFont(font().family(), 8));
+    // The legend stands right of the map, at the top, so it never hides a title's point: inside
+    // the axis rectangle it sat over the corner where the outermost titles are drawn.
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    auto* side = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(0, 1, side);
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+    side->addElement(0, 0, plot_->legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot_));  // the height below the legend
+    side->setRowStretchFactor(0, 0.001);
+    side->setAutoMargins(QCP::msNone);
+    side->setMargins(QMargins(0, 12, 8, 0));  // level with the top of the axes, off the edge
     plot_->xAxis->setLabel(tr("first principal component"));
     plot_->yAxis->setLabel(tr("second principal component"));
     plot_->setMouseTracking(true);
@@ -242,7 +253,7 @@ void MapPanel::redraw() {
             groupNames[g] == tr("other") ? QColor(190, 190, 190) : ChartWidget::seriesColor(g);
         colour.setAlpha(150);
         graph->setScatterStyle(dots(colour, 4));
-        graph->setData(xs, ys, true);
+        graph->setData(xs, ys);  // sorted by x here: the axes and drawing read the data as sorted
     }
     // The user's history and collaborative recommendations over the map.
     if (userId_ > 0) {
@@ -283,6 +294,12 @@ void MapPanel::redraw() {
                                     QColor(255, 80, 80), 10));
     }
     plot_->rescaleAxes();
+    // A margin beyond the outermost titles, so their markers are drawn whole.
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+        const QCPRange range = axis->range();
+        const double margin = 0.04 * range.size();
+        axis->setRange(range.lower - margin, range.upper + margin);
+    }
     plot_->replot();
     status_->setText(tr("%1: %2 titles; the two axes keep %3% of the variance.%4")
                          .arg(sourceName_)
