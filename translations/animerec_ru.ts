@@ -235,6 +235,73 @@ every command takes --json; Tab completes commands, options, genres and titles
     </message>
 </context>
 <context>
+    <name>MetricCharts</name>
+    <message>
+        <source>Accuracy</source>
+        <translation>Точность</translation>
+    </message>
+    <message>
+        <source>Coverage and diversity</source>
+        <translation>Покрытие и разнообразие</translation>
+    </message>
+    <message>
+        <source>Novelty (bits)</source>
+        <translation>Новизна (биты)</translation>
+    </message>
+    <message>
+        <source>metric at K = %1</source>
+        <translation>метрика при K = %1</translation>
+    </message>
+    <message>
+        <source>bits</source>
+        <translation>биты</translation>
+    </message>
+    <message>
+        <source>mean over users (95% CI)</source>
+        <translation>среднее по пользователям (95% ДИ)</translation>
+    </message>
+    <message>
+        <source>K (list length)</source>
+        <translation>K (длина списка)</translation>
+    </message>
+    <message>
+        <source>items by train popularity (rank, log scale)</source>
+        <translation>объекты по популярности в обучении (ранг, лог. шкала)</translation>
+    </message>
+    <message>
+        <source>cumulative share</source>
+        <translation>накопленная доля</translation>
+    </message>
+    <message>
+        <source>train interactions</source>
+        <translation>взаимодействия обучения</translation>
+    </message>
+    <message>
+        <source>model %1</source>
+        <translation>модель %1</translation>
+    </message>
+    <message>
+        <source>iteration / epoch</source>
+        <translation>итерация / эпоха</translation>
+    </message>
+    <message>
+        <source>training loss (log scale)</source>
+        <translation>функция потерь (лог. шкала)</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>функция потерь</translation>
+    </message>
+    <message>
+        <source>None of these models trains in iterations or epochs.</source>
+        <translation>Ни одна из этих моделей не обучается итерациями или эпохами.</translation>
+    </message>
+    <message>
+        <source>Run an evaluation to draw this chart.</source>
+        <translation>Запустите оценку, чтобы построить этот график.</translation>
+    </message>
+</context>
+<context>
     <name>ModelFamily</name>
     <message>
         <source>the most popular titles, the same list for everyone</source>
@@ -379,6 +446,13 @@ every command takes --json; Tab completes commands, options, genres and titles
             <numerusform>%n названия</numerusform>
             <numerusform>%n названий</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>animerec::ui::ChartWidget</name>
+    <message>
+        <source>Nothing to draw yet.</source>
+        <translation>Пока нечего показать.</translation>
     </message>
 </context>
 <context>
@@ -1197,6 +1271,10 @@ Rejects (%3):
         <source> Failed: %1</source>
         <translation> Ошибка: %1</translation>
     </message>
+    <message>
+        <source>Kept only for evaluations run in this session.</source>
+        <translation>Хранится только для оценок, запущенных в этом сеансе.</translation>
+    </message>
 </context>
 <context>
     <name>animerec::ui::MonitoringPanel</name>
@@ -1335,6 +1413,14 @@ Rejects (%3):
     <message>
         <source>CTR@10 of sampled lists per 30 minutes</source>
         <translation>CTR@10 выборочных списков по 30 минут</translation>
+    </message>
+    <message>
+        <source>No sampled lists yet.</source>
+        <translation>Пока нет выбранных для оценки списков.</translation>
+    </message>
+    <message>
+        <source>No lists served yet.</source>
+        <translation>Пока не выдано ни одного списка.</translation>
     </message>
 </context>
 <context>

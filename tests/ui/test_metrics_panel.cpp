@@ -63,6 +63,7 @@ private slots:
         StudioContext context(database_);
         MetricsPanel panel(&context);
         panel.resize(1100, 760);
+        QVERIFY(!chart(panel, "metricChart")->emptyMessage().isEmpty());  // before any evaluation
         EvaluationSettings settings;
         settings.protocol = protocol == 0 ? SplitProtocol::Holdout : SplitProtocol::LastN;
         settings.lastN = 2;
@@ -114,6 +115,8 @@ private slots:
         QCOMPARE(chart(panel, "longTailChart")->plottableCount(), 4);
         QCOMPARE(chart(panel, "trainingChart")->plottableCount(),
                  1);  // only ALS records a loss curve
+        for (const char* name : {"metricChart", "curveChart", "longTailChart", "trainingChart"})
+            QCOMPARE(chart(panel, name)->emptyMessage(), QString());
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         const QImage image =
@@ -197,6 +200,10 @@ private slots:
                  recall);
         QVERIFY(chart(second, "metricChart")->plottableCount() > 0);
         QCOMPARE(chart(second, "curveChart")->plottableCount(), 0);  // curves are not stored
+        // ... and the empty charts say so rather than drawing bare axes; the bars say nothing.
+        for (const char* name : {"curveChart", "longTailChart", "trainingChart"})
+            QVERIFY2(chart(second, name)->emptyMessage().contains("this session"), name);
+        QCOMPARE(chart(second, "metricChart")->emptyMessage(), QString());
         QVERIFY(!second.showStoredRun(runId + 1000));
 
         second.resize(1100, 760);

@@ -1,5 +1,6 @@
 #include "panels/metric_charts.h"
 
+#include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
 
@@ -7,6 +8,16 @@
 #include "widgets/chart_widget.h"
 
 namespace animerec::ui {
+
+namespace {
+
+// The charts' titles and axis labels, translated (translations/animerec_ru.ts). Metric names
+// (precision, ndcg, ...) stay as they are: they are the report's keys and the literature's names.
+struct MetricCharts {
+    Q_DECLARE_TR_FUNCTIONS(MetricCharts)
+};
+
+}  // namespace
 
 QStringList metricsOf(MetricGroup group) {
     switch (group) {
@@ -25,18 +36,18 @@ QStringList metricsOf(MetricGroup group) {
 QString metricGroupTitle(MetricGroup group) {
     switch (group) {
         case MetricGroup::Accuracy:
-            return QStringLiteral("Accuracy");
+            return MetricCharts::tr("Accuracy");
         case MetricGroup::BeyondAccuracy:
-            return QStringLiteral("Coverage and diversity");
+            return MetricCharts::tr("Coverage and diversity");
         case MetricGroup::Novelty:
-            return QStringLiteral("Novelty (bits)");
+            return MetricCharts::tr("Novelty (bits)");
     }
     return {};
 }
 
 void showMetricBars(ChartWidget& chart, const EvaluationReport& report, int k, MetricGroup group) {
     if (report.models.empty()) {
-        chart.clear();
+        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
         return;
     }
     const QStringList metrics = metricsOf(group);
@@ -62,9 +73,10 @@ void showMetricBars(ChartWidget& chart, const EvaluationReport& report, int k, M
         }
         series << one;
     }
-    chart.setAxisLabels(QStringLiteral("metric at K = %1").arg(k),
-                        group == MetricGroup::Novelty ? QStringLiteral("bits")
-                                                      : QStringLiteral("mean over users (95% CI)"));
+    chart.setAxisLabels(MetricCharts::tr("metric at K = %1").arg(k),
+                        group == MetricGroup::Novelty
+                            ? MetricCharts::tr("bits")
+                            : MetricCharts::tr("mean over users (95% CI)"));
     chart.showBars(categories, series);
 }
 
@@ -81,25 +93,25 @@ void showRankCurves(ChartWidget& chart, const EvaluationReport& report, bool ndc
         }
         series << one;
     }
-    chart.setAxisLabels(QStringLiteral("K (list length)"),
+    chart.setAxisLabels(MetricCharts::tr("K (list length)"),
                         ndcg ? QStringLiteral("NDCG@K") : QStringLiteral("Recall@K"));
     if (series.isEmpty()) {
-        chart.clear();
+        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
         return;
     }
     chart.showLines(series);
 }
 
 void showLongTail(ChartWidget& chart, const jobs::LongTail& longTail, const QStringList& models) {
-    chart.setAxisLabels(QStringLiteral("items by train popularity (rank, log scale)"),
-                        QStringLiteral("cumulative share"));
+    chart.setAxisLabels(MetricCharts::tr("items by train popularity (rank, log scale)"),
+                        MetricCharts::tr("cumulative share"));
     if (longTail.ranks.empty()) {
-        chart.clear();
+        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
         return;
     }
     const QVector<double> ranks(longTail.ranks.begin(), longTail.ranks.end());
     QVector<ChartSeries> series;
-    series << ChartSeries{QStringLiteral("train interactions"),
+    series << ChartSeries{MetricCharts::tr("train interactions"),
                           ranks,
                           QVector<double>(longTail.trainShare.begin(), longTail.trainShare.end()),
                           {},
@@ -109,7 +121,7 @@ void showLongTail(ChartWidget& chart, const jobs::LongTail& longTail, const QStr
         const auto& share = longTail.recommendedShare[m];
         series << ChartSeries{m < static_cast<std::size_t>(models.size())
                                   ? models[static_cast<qsizetype>(m)]
-                                  : QStringLiteral("model %1").arg(m + 1),
+                                  : MetricCharts::tr("model %1").arg(m + 1),
                               ranks,
                               QVector<double>(share.begin(), share.end()),
                               {},
@@ -140,10 +152,10 @@ int showTrainingCurves(ChartWidget& chart, const std::vector<std::vector<double>
     // Losses of different families differ by orders of magnitude; a log axis keeps all visible.
     const bool logY = smallest > 0 && largest / smallest > 50.0;
     chart.setAxisLabels(
-        QStringLiteral("iteration / epoch"),
-        logY ? QStringLiteral("training loss (log scale)") : QStringLiteral("training loss"));
+        MetricCharts::tr("iteration / epoch"),
+        logY ? MetricCharts::tr("training loss (log scale)") : MetricCharts::tr("training loss"));
     if (series.isEmpty()) {
-        chart.clear();
+        chart.clear(MetricCharts::tr("None of these models trains in iterations or epochs."));
         return 0;
     }
     chart.showLines(series, false, logY);

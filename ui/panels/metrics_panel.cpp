@@ -428,9 +428,10 @@ bool MetricsPanel::showStoredRun(qint64 runId) {
     outcome_.runId = runId;
     results_->setReport(outcome_.report, k);
     redrawBars();
-    curveChart_->clear();
-    longTailChart_->clear();
-    trainingChart_->clear();
+    const QString notKept = tr("Kept only for evaluations run in this session.");
+    curveChart_->clear(notKept);
+    longTailChart_->clear(notKept);
+    trainingChart_->clear(notKept);
     showStatus(
         tr("Showing stored run %1 (curves and long tail are kept only for runs of this session).")
             .arg(runId));

@@ -298,11 +298,11 @@ void MonitoringPanel::fillCharts() {
         traffic << lists;
     }
     if (ctr.isEmpty())
-        ctrChart_->clear();
+        ctrChart_->clear(tr("No sampled lists yet."));
     else
         ctrChart_->showLines(ctr);
     if (traffic.isEmpty())
-        trafficChart_->clear();
+        trafficChart_->clear(tr("No lists served yet."));
     else
         trafficChart_->showLines(traffic);
 }

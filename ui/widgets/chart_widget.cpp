@@ -41,7 +41,7 @@ void ChartWidget::setAxisLabels(const QString& xLabel, const QString& yLabel) {
     plot_->yAxis->setLabel(yLabel_);
 }
 
-void ChartWidget::clear() {
+void ChartWidget::clear(const QString& why) {
     plot_->clearPlottables();
     plot_->clearItems();
     placeLegend(false);
@@ -50,7 +50,22 @@ void ChartWidget::clear() {
     plot_->yAxis->setScaleType(QCPAxis::stLinear);
     plot_->xAxis->setLabel(xLabel_);
     plot_->yAxis->setLabel(yLabel_);
+    // Bare axes from 0 to 5 would read as a chart of nothing; a sentence says what is missing.
+    plot_->xAxis->setVisible(false);
+    plot_->yAxis->setVisible(false);
+    auto* message = new QCPItemText(plot_);
+    message->position->setType(QCPItemPosition::ptAxisRectRatio);
+    message->position->setCoords(0.5, 0.5);
+    message->setText(why.isEmpty() ? tr("Nothing to draw yet.") : why);
+    message->setColor(palette().color(QPalette::PlaceholderText));
     plot_->replot();
+}
+
+QString ChartWidget::emptyMessage() const {
+    for (int i = 0; i < plot_->itemCount(); ++i)
+        if (const auto* text = qobject_cast<const QCPItemText*>(plot_->item(i)))
+            return text->text();
+    return {};
 }
 
 int ChartWidget::plottableCount() const { return plot_->plottableCount(); }
@@ -58,6 +73,8 @@ int ChartWidget::plottableCount() const { return plot_->plottableCount(); }
 void ChartWidget::prepare(bool logX, bool logY) {
     plot_->clearPlottables();
     plot_->clearItems();
+    plot_->xAxis->setVisible(true);
+    plot_->yAxis->setVisible(true);
     if (logX) {
         plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
         plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));

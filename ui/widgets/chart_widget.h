@@ -36,10 +36,13 @@ public:
     void showLines(const QVector<ChartSeries>& series, bool logX = false, bool logY = false);
     // Points rather than lines (e.g. item popularity vs recommendation frequency).
     void showScatter(const QVector<ChartSeries>& series, bool logX = false, bool logY = false);
-    void clear();
+    // No data: the axes give way to a line saying why (`why`; "Nothing to draw yet." if empty).
+    void clear(const QString& why = QString());
 
     // Number of graphs/bars currently plotted (tests check charts received data).
     int plottableCount() const;
+    // The sentence an empty chart shows instead of axes ("" when it draws data).
+    QString emptyMessage() const;
     QString title() const { return title_; }
 
     bool exportPng(const QString& path, int width = 1000, int height = 600);
