@@ -233,6 +233,26 @@ every command takes --json; Tab completes commands, options, genres and titles
         <translation>  история, от ранних к поздним (последние %1; порядок = позиция в файле или время):
 </translation>
     </message>
+    <message>
+        <source>weighted</source>
+        <translation>взвеш.</translation>
+    </message>
+    <message>
+        <source>lists</source>
+        <translation>списков</translation>
+    </message>
+    <message>
+        <source>title (id)</source>
+        <translation>название (id)</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>статус</translation>
+    </message>
+    <message>
+        <source>order / time</source>
+        <translation>порядок / время</translation>
+    </message>
 </context>
 <context>
     <name>MetricCharts</name>

@@ -227,23 +227,39 @@ QString similarText(const QJsonObject& answer, const TextStyle& style) {
 
 QString topText(const QJsonObject& answer, const TextStyle& style) {
     const QString genre = answer.value("genre").toString();
+    const QString by = answer.value("by").toString();
     QString out = bold(ExplorerText::tr("Top by %1%2")
-                           .arg(answer.value("by").toString(),
-                                genre.isEmpty() ? QString() : ExplorerText::tr(" in ") + genre),
+                           .arg(by, genre.isEmpty() ? QString() : ExplorerText::tr(" in ") + genre),
                        style) +
                   u'\n';
-    const int titleWidth = std::max(20, style.width - 4 - 10 - 8 - 7 - 24);
-    out += QStringLiteral("  # %1 %2 %3 %4 %5\n")  // column names translated below
-               .arg(ExplorerText::tr("title"), -titleWidth)
-               .arg(QStringLiteral("id"), 7)
-               .arg(ExplorerText::tr("members"), 9)
-               .arg(ExplorerText::tr("rating"), 6)
-               .arg(ExplorerText::tr("genre"));
+    // The value the list is ordered by, where no other column shows it: the Bayesian-weighted
+    // rating behind "--by rating" (the MAL rating column alone would look out of order), the
+    // count of lists in the data behind "--by interactions".
+    const bool weighted = by == QStringLiteral("rating");
+    const QString scoreName = weighted                               ? ExplorerText::tr("weighted")
+                              : by == QStringLiteral("interactions") ? ExplorerText::tr("lists")
+                                                                     : QString();
+    const int scoreWidth = scoreName.isEmpty() ? 0 : std::max<int>(8, scoreName.size()) + 1;
+    const int titleWidth = std::max(20, style.width - 4 - 10 - 8 - 7 - 24 - scoreWidth);
+    out +=
+        QStringLiteral("  # %1 %2 %3 %4%5 %6\n")  // column names translated below
+            .arg(ExplorerText::tr("title"), -titleWidth)
+            .arg(QStringLiteral("id"), 7)
+            .arg(ExplorerText::tr("members"), 9)
+            .arg(ExplorerText::tr("rating"), 6)
+            .arg(scoreName.isEmpty() ? QString() : u' ' + scoreName.rightJustified(scoreWidth - 1))
+            .arg(ExplorerText::tr("genre"));
     for (const QJsonValue& value : answer.value("items").toArray()) {
         const QJsonObject item = value.toObject();
         const QJsonValue rating = item.value("rating");
+        const double score = item.value("score").toDouble();
+        const QString scoreText = scoreName.isEmpty()
+                                      ? QString()
+                                      : u' ' + (weighted ? QString::number(score, 'f', 2)
+                                                         : QString::number(qint64(score)))
+                                                   .rightJustified(scoreWidth - 1);
         out += rightTrimmed(
-                   fitted(QStringLiteral("%1 %2 %3 %4 %5 %6")
+                   fitted(QStringLiteral("%1 %2 %3 %4 %5%6 %7")
                               .arg(item.value("rank").toInt(), 3)
                               .arg(fitted(item.value("title").toString(), titleWidth))
                               .arg(item.value("anime_id").toInteger(), 7)
@@ -251,6 +267,7 @@ QString topText(const QJsonObject& answer, const TextStyle& style) {
                               .arg(rating.isNull() ? QStringLiteral("-")
                                                    : QString::number(rating.toDouble(), 'f', 2),
                                    6)
+                              .arg(scoreText)
                               .arg(item.value("genre").toString()),
                           style.width - 1)) +
                u'\n';
@@ -323,6 +340,12 @@ QString userText(const QJsonObject& answer, const TextStyle& style) {
         ExplorerText::tr("  history, oldest first (the last %1; order = file position or time):\n")
             .arg(history.size());
     const int titleWidth = std::max(20, style.width - 6 - 8 - 14 - 22);
+    out += QStringLiteral("%1 %2 %3 %4 %5\n")
+               .arg(QStringLiteral("#"), 5)
+               .arg(ExplorerText::tr("title (id)"), -titleWidth)
+               .arg(ExplorerText::tr("rating"), 6)
+               .arg(ExplorerText::tr("status"), -13)
+               .arg(ExplorerText::tr("order / time"));
     for (const QJsonValue& value : history) {
         const QJsonObject row = value.toObject();
         const QJsonValue rating = row.value("rating");
@@ -331,7 +354,7 @@ QString userText(const QJsonObject& answer, const TextStyle& style) {
                                        .arg(fitted(animeLabel(row), titleWidth))
                                        .arg(rating.isNull() ? QStringLiteral("-")
                                                             : QString::number(rating.toDouble()),
-                                            3)
+                                            6)
                                        .arg(statusText(row.value("status").toString()), -13)
                                        .arg(row.value("order").toVariant().toString()),
                                    style.width - 1)) +

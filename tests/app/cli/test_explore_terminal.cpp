@@ -78,6 +78,21 @@ private slots:
         QCOMPARE(mecha.json().value("genre").toString(), QString("Mecha"));
         for (const QJsonValue& item : mecha.json().value("items").toArray())
             QVERIFY(item.toObject().value("genre").toString().contains("Mecha"));
+
+        // "--by rating" orders by the Bayesian-weighted rating, so the text shows that column,
+        // and it reads in order (the MAL rating column beside it need not).
+        const Run byRating = ask({"top", "--by", "rating", "--top-n", "20"}, {"COLUMNS=120"});
+        QCOMPARE(byRating.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(byRating.out).split(u'\n');
+        QVERIFY2(lines.size() > 22 && lines.at(1).contains("weighted"), byRating.out.constData());
+        const qsizetype columnEnd = lines.at(1).indexOf("weighted") + 8;
+        double previous = std::numeric_limits<double>::infinity();
+        for (int row = 2; row < 22; ++row) {
+            bool isNumber = false;
+            const double value = lines.at(row).mid(columnEnd - 8, 8).trimmed().toDouble(&isNumber);
+            QVERIFY2(isNumber && value <= previous, qPrintable(lines.at(row)));
+            previous = value;
+        }
     }
 
     void recommendForAUserAndASession() {
