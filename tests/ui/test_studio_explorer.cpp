@@ -7,6 +7,7 @@
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -172,6 +173,22 @@ private slots:
                 QVERIFY(insideWithMargin(plot->xAxis->range(), point.key));
                 QVERIFY(insideWithMargin(plot->yAxis->range(), point.value));
             }
+    }
+
+    // Popularity's scores are members counts: read in full with digit grouping, not "1.014e+06".
+    void scoresReadAsNumbers() {
+        const QLocale english(QLocale::English);
+        QLocale::setDefault(english);
+        ui::RecommendationList list(QStringLiteral("Popularity"));
+        list.showRows(
+            QStringLiteral("popularity"), QStringLiteral("v1"), QStringLiteral("popularity"),
+            {{1535, QStringLiteral("Death Note"), QStringLiteral("Mystery"), 1013917.0, {}},
+             {1, QStringLiteral("Cowboy Bebop"), QStringLiteral("Action"), 0.38494, {}}});
+        const auto* table = list.findChild<QTableWidget*>();
+        QVERIFY(table);
+        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("1,013,917"));
+        QCOMPARE(table->item(1, 3)->text(), QStringLiteral("0.3849"));
+        QLocale::setDefault(QLocale::system());
     }
 
 private:

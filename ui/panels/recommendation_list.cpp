@@ -2,15 +2,24 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QResizeEvent>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace animerec::ui {
 
 namespace {
 const QColor kSharedColor(255, 236, 179);  // soft amber: "several models agree"
+
+// Counts (popularity's members, 793,706) in full with the locale's digit grouping, where four
+// significant digits would print "7.937e+05"; model scores (0.3849, 4.046) to four digits.
+QString scoreText(double score) {
+    if (std::abs(score) >= 1e4) return QLocale().toString(static_cast<qint64>(std::llround(score)));
+    return QString::number(score, 'g', 4);
 }
+}  // namespace
 
 RecommendationList::RecommendationList(const QString& family, QWidget* parent)
     : QWidget(parent), family_(family), header_(new QLabel(this)), table_(new QTableWidget(this)) {
@@ -54,7 +63,7 @@ void RecommendationList::showRows(const QString& model, const QString& version,
         ids_ << row.animeId;
         const QString tip = row.why.isEmpty() ? strategy : row.why;
         const QStringList cells{QString::number(r + 1), row.title, row.genres,
-                                QString::number(row.score, 'g', 4)};
+                                scoreText(row.score)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setToolTip(
