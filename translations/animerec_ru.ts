@@ -278,7 +278,7 @@ every command takes --json; Tab completes commands, options, genres and titles
     </message>
     <message>
         <source>mean over users (95% CI)</source>
-        <translation>среднее по пользователям (95% ДИ)</translation>
+        <translation>среднее (95% ДИ)</translation>
     </message>
     <message>
         <source>K (list length)</source>
@@ -286,15 +286,15 @@ every command takes --json; Tab completes commands, options, genres and titles
     </message>
     <message>
         <source>items by train popularity (rank, log scale)</source>
-        <translation>объекты по популярности в обучении (ранг, лог. шкала)</translation>
+        <translation>ранг популярности в обучении (лог.)</translation>
     </message>
     <message>
         <source>cumulative share</source>
-        <translation>накопленная доля</translation>
+        <translation>накопл. доля</translation>
     </message>
     <message>
         <source>train interactions</source>
-        <translation>взаимодействия обучения</translation>
+        <translation>обучение</translation>
     </message>
     <message>
         <source>model %1</source>
@@ -1201,7 +1201,7 @@ Rejects (%3):
     </message>
     <message>
         <source>Long tail: recommendations vs catalogue popularity</source>
-        <translation>Длинный хвост: рекомендации против популярности в каталоге</translation>
+        <translation>Длинный хвост рекомендаций</translation>
     </message>
     <message>
         <source>Training curves</source>
