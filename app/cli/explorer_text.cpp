@@ -74,12 +74,13 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
     QString out;
     // A list's scores share one width ("4.71" and "3.7" alike), so its titles are cut to the same
     // width and the scores form a column of their own.
-    const auto scoreWidth = [](const QJsonArray& items) {
+    QVector<int> scoreWidths;
+    for (const QJsonValue& list : lists) {
         qsizetype widest = 0;
-        for (const QJsonValue& item : items)
+        for (const QJsonValue& item : list.toObject().value("items").toArray())
             widest = std::max(widest, compact(item.toObject().value("score").toDouble()).size());
-        return static_cast<int>(widest);
-    };
+        scoreWidths << static_cast<int>(widest);
+    }
     const auto cellText = [&](const QJsonObject& item, int width, int scoreColumn) {
         const bool isShared = shared.contains(item.value("anime_id").toInteger());
         const QString score = compact(item.value("score").toDouble()).rightJustified(scoreColumn);
@@ -89,16 +90,15 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
         return isShared ? highlighted(text, style) : text;
     };
     if (cell < 18) {  // too narrow: one list after another
-        for (const QJsonValue& value : lists) {
-            const QJsonObject list = value.toObject();
+        for (int column = 0; column < columns; ++column) {
+            const QJsonObject list = lists.at(column).toObject();
             out += bold(list.value("role").toString(), style) + u'\n';
             if (list.contains("error")) {
                 out += QStringLiteral("  %1\n").arg(list.value("error").toString());
                 continue;
             }
-            const QJsonArray items = list.value("items").toArray();
-            const int scoreColumn = scoreWidth(items);
-            for (const QJsonValue& item : items)
+            const int scoreColumn = scoreWidths.at(column);
+            for (const QJsonValue& item : list.value("items").toArray())
                 out += rightTrimmed(
                            QString::number(item.toObject().value("rank").toInt())
                                .rightJustified(rankWidth - 1) +
@@ -121,10 +121,10 @@ QString sideBySide(const QJsonArray& lists, const QSet<qint64>& shared, const Te
     out += bold(rightTrimmed(header), style) + u'\n';
     for (int row = 0; row < rows; ++row) {
         QString line = QString::number(row + 1).rightJustified(rankWidth - 1) + u' ';
-        for (const QJsonValue& value : lists) {
-            const QJsonArray items = value.toObject().value("items").toArray();
+        for (int column = 0; column < columns; ++column) {
+            const QJsonArray items = lists.at(column).toObject().value("items").toArray();
             line += row < items.size()
-                        ? cellText(items.at(row).toObject(), cell + 1, scoreWidth(items))
+                        ? cellText(items.at(row).toObject(), cell + 1, scoreWidths.at(column))
                         : QString(cell + 1, u' ');
         }
         out += rightTrimmed(line) + u'\n';

@@ -253,7 +253,7 @@ void MapPanel::redraw() {
             groupNames[g] == tr("other") ? QColor(190, 190, 190) : ChartWidget::seriesColor(g);
         colour.setAlpha(150);
         graph->setScatterStyle(dots(colour, 4));
-        graph->setData(xs, ys);  // sorted by x here: the axes and drawing read the data as sorted
+        graph->setData(xs, ys);  // not "already sorted": the axes and drawing need it sorted by x
     }
     // The user's history and collaborative recommendations over the map.
     if (userId_ > 0) {
@@ -294,12 +294,9 @@ void MapPanel::redraw() {
                                     QColor(255, 80, 80), 10));
     }
     plot_->rescaleAxes();
-    // A margin beyond the outermost titles, so their markers are drawn whole.
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-        const QCPRange range = axis->range();
-        const double margin = 0.04 * range.size();
-        axis->setRange(range.lower - margin, range.upper + margin);
-    }
+    // A margin beyond the outermost titles (4% each side), so their markers are drawn whole.
+    plot_->xAxis->scaleRange(1.08);
+    plot_->yAxis->scaleRange(1.08);
     plot_->replot();
     status_->setText(tr("%1: %2 titles; the two axes keep %3% of the variance.%4")
                          .arg(sourceName_)

@@ -17,6 +17,8 @@ struct MetricCharts {
     Q_DECLARE_TR_FUNCTIONS(MetricCharts)
 };
 
+QString notEvaluatedYet() { return MetricCharts::tr("Run an evaluation to draw this chart."); }
+
 }  // namespace
 
 QStringList metricsOf(MetricGroup group) {
@@ -47,7 +49,7 @@ QString metricGroupTitle(MetricGroup group) {
 
 void showMetricBars(ChartWidget& chart, const EvaluationReport& report, int k, MetricGroup group) {
     if (report.models.empty()) {
-        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
+        chart.clear(notEvaluatedYet());
         return;
     }
     const QStringList metrics = metricsOf(group);
@@ -96,7 +98,7 @@ void showRankCurves(ChartWidget& chart, const EvaluationReport& report, bool ndc
     chart.setAxisLabels(MetricCharts::tr("K (list length)"),
                         ndcg ? QStringLiteral("NDCG@K") : QStringLiteral("Recall@K"));
     if (series.isEmpty()) {
-        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
+        chart.clear(notEvaluatedYet());
         return;
     }
     chart.showLines(series);
@@ -106,7 +108,7 @@ void showLongTail(ChartWidget& chart, const jobs::LongTail& longTail, const QStr
     chart.setAxisLabels(MetricCharts::tr("items by train popularity (rank, log scale)"),
                         MetricCharts::tr("cumulative share"));
     if (longTail.ranks.empty()) {
-        chart.clear(MetricCharts::tr("Run an evaluation to draw this chart."));
+        chart.clear(notEvaluatedYet());
         return;
     }
     const QVector<double> ranks(longTail.ranks.begin(), longTail.ranks.end());
